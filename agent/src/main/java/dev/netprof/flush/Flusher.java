@@ -1,0 +1,271 @@
+package dev.netprof.flush;
+
+import dev.netprof.record.Buffers;
+import dev.netprof.record.Capture;
+import dev.netprof.record.Catalog;
+import dev.netprof.record.EventBuffer;
+import dev.netprof.event.Op;
+import dev.netprof.event.Outcome;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one background thread that moves events from application threads' buffers into {@code events.nprof}.
+ *
+ * <p>It takes full buffers as they are handed over, reads the published part of every other buffer each
+ * {@link #SCAN_NS}, and writes to the file at least every {@link #WRITE_NS}, so a process killed with -9 loses at
+ * most that much. It does no socket I/O, so the instrumentation never sees it. Only this thread touches the
+ * {@link LogWriter}; {@link #finish} asks it to drain everything and exits with it.
+ */
+public final class Flusher {
+    static final long SCAN_NS = 100_000_000L;
+    static final long WRITE_NS = 250_000_000L;
+    static final long IDLE_PARK_NS = 1_000_000L;
+
+    private final Capture capture;
+    private final LogWriter log;
+    private final long thresholdNs;
+    /** (connection, op) to {operations, bytes, duration} of fast operations since the last write. */
+    private final Map<Long, long[]> aggregates = new HashMap<>();
+    private final Thread thread;
+    private volatile boolean stopping;
+    private volatile IOException failure;
+    private volatile long events;
+
+    private Flusher(Capture capture, LogWriter log, long thresholdNs) {
+        this.capture = capture;
+        this.log = log;
+        this.thresholdNs = thresholdNs;
+        this.thread = new Thread(this::run, "netprof-flusher");
+        thread.setDaemon(true);
+    }
+
+    /** Creates {@code file}, writes its header and starts the flusher thread. */
+    public static Flusher start(Capture capture, Path file, RecordingHeader header, long thresholdNs)
+        throws IOException {
+        LogWriter log = new LogWriter(file);
+        log.begin(LogFormat.HEADER);
+        log.varint(header.pid());
+        log.varint(capture.startedNs);
+        log.varint(header.startedEpochMs());
+        log.string(header.netprofVersion());
+        log.string(header.options());
+        log.string(header.jvm());
+        log.end();
+        log.flush();
+        Flusher f = new Flusher(capture, log, thresholdNs);
+        f.thread.start();
+        return f;
+    }
+
+    /** Stops the thread after it has written every event published so far and the end marker. */
+    public void finish(long stoppedNs) throws IOException {
+        stopping = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (LogWriter l = log) {
+            drainAll();
+            aggregates();
+            status(stoppedNs);
+            l.begin(LogFormat.END);
+            l.varint(stoppedNs);
+            l.end();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Events written to the log so far. */
+    public long events() {
+        return events;
+    }
+
+    private void run() {
+        long lastScan = System.nanoTime();
+        long lastWrite = lastScan;
+        try {
+            while (!stopping) {
+                boolean busy = definitions() | fullBuffers();
+                long now = System.nanoTime();
+                if (now - lastScan >= SCAN_NS) {
+                    partialBuffers();
+                    lastScan = now;
+                }
+                if (log.pending() > (1 << 19) || now - lastWrite >= WRITE_NS) {
+                    aggregates();
+                    status(now);
+                    log.flush();
+                    lastWrite = now;
+                }
+                if (!busy) {
+                    LockSupport.parkNanos(IDLE_PARK_NS);
+                }
+            }
+        } catch (IOException e) {
+            failure = e;
+            stopping = true;
+        }
+    }
+
+    private void drainAll() {
+        definitions();
+        fullBuffers();
+        partialBuffers();
+        definitions();
+    }
+
+    private boolean definitions() {
+        boolean any = false;
+        for (Object d; (d = capture.catalog.poll()) != null; ) {
+            any = true;
+            if (d instanceof Catalog.ConnectionInfo) {
+                Catalog.ConnectionInfo c = (Catalog.ConnectionInfo) d;
+                log.begin(LogFormat.CONNECTION);
+                log.varint(c.id());
+                log.u8(c.api());
+                log.u8(c.role());
+                log.u8((c.unknownOpen() ? LogFormat.FLAG_UNKNOWN_OPEN : 0)
+                    | (c.established() ? LogFormat.FLAG_ESTABLISHED : 0));
+                log.varint(c.openedNs());
+                log.string(c.local());
+                log.string(c.remote());
+                log.string(c.remoteHost());
+                log.varint(c.stackId());
+                log.end();
+            } else if (d instanceof Catalog.ThreadInfo) {
+                Catalog.ThreadInfo t = (Catalog.ThreadInfo) d;
+                log.begin(LogFormat.THREAD);
+                log.varint(t.javaId());
+                log.varint(t.osTid());
+                log.string(t.name());
+                log.end();
+            } else if (d instanceof Catalog.StackInfo) {
+                Catalog.StackInfo s = (Catalog.StackInfo) d;
+                log.begin(LogFormat.STACK);
+                log.varint(s.id());
+                log.varint(s.frames().length);
+                for (String f : s.frames()) {
+                    log.string(f);
+                }
+                log.end();
+            } else if (d instanceof Catalog.Note) {
+                Catalog.Note n = (Catalog.Note) d;
+                log.begin(LogFormat.NOTE);
+                log.string(n.kind());
+                log.string(n.text());
+                log.end();
+            } else if (d instanceof Catalog.StringInfo) {
+                Catalog.StringInfo s = (Catalog.StringInfo) d;
+                log.begin(LogFormat.STRING);
+                log.varint(s.id());
+                log.string(s.value());
+                log.end();
+            }
+        }
+        return any;
+    }
+
+    private boolean fullBuffers() {
+        Buffers buffers = capture.buffers;
+        boolean any = false;
+        for (EventBuffer b; (b = buffers.pollFull()) != null; ) {
+            any = true;
+            events(b, b.published());
+            buffers.recycle(b);
+        }
+        return any;
+    }
+
+    private void partialBuffers() {
+        Buffers buffers = capture.buffers;
+        for (int i = 0, n = buffers.created(); i < n; i++) {
+            EventBuffer b = buffers.at(i);
+            if (b == null) {
+                continue;
+            }
+            // Read liveness before the records: a thread seen dead has published its last record already.
+            boolean gone = buffers.ownerGone(b);
+            events(b, b.published());
+            if (gone) {
+                buffers.recycle(b);
+            }
+        }
+    }
+
+    private void events(EventBuffer b, int upTo) {
+        int from = b.consumed();
+        if (upTo <= from) {
+            return;
+        }
+        long[] d = b.data;
+        log.begin(LogFormat.EVENTS);
+        log.varint(b.ownerTid());
+        int countAt = log.reserveCount();
+        int written = 0;
+        long prevStart = 0;
+        for (int r = from; r < upTo; r++) {
+            int i = r * EventBuffer.RECORD;
+            long h = d[i + EventBuffer.H];
+            int op = (int) (h & 0xFF);
+            int outcome = (int) ((h >>> 8) & 0xFF);
+            long duration = d[i + EventBuffer.DURATION];
+            if (duration < thresholdNs && outcome == Outcome.OK && Op.isTransfer(op)) {
+                long[] sum = aggregates.computeIfAbsent(d[i + EventBuffer.CONNECTION] << 8 | op, k -> new long[3]);
+                sum[0]++;
+                sum[1] += d[i + EventBuffer.BYTES];
+                sum[2] += duration;
+                continue;
+            }
+            log.u8(op);
+            log.u8(outcome);
+            log.varint(d[i + EventBuffer.THREAD]);
+            long start = d[i + EventBuffer.START];
+            log.zigzag(start - prevStart);
+            prevStart = start;
+            log.varint(duration);
+            log.varint(d[i + EventBuffer.CONNECTION]);
+            log.varint(d[i + EventBuffer.BYTES]);
+            log.varint(h >>> 32);
+            log.varint(d[i + EventBuffer.STACK]);
+            written++;
+        }
+        log.fillCount(countAt, written);
+        log.end();
+        b.consumedUpTo(upTo);
+        events += upTo - from;
+    }
+
+    private void aggregates() {
+        if (aggregates.isEmpty()) {
+            return;
+        }
+        log.begin(LogFormat.AGGREGATE);
+        log.varint(aggregates.size());
+        for (Map.Entry<Long, long[]> e : aggregates.entrySet()) {
+            long[] sum = e.getValue();
+            log.varint(e.getKey() >>> 8);
+            log.u8((int) (e.getKey() & 0xFF));
+            log.varint(sum[0]);
+            log.varint(sum[1]);
+            log.varint(sum[2]);
+        }
+        log.end();
+        aggregates.clear();
+    }
+
+    private void status(long atNs) {
+        log.begin(LogFormat.STATUS);
+        log.varint(atNs);
+        log.varint(capture.buffers.dropped());
+        log.varint(capture.catalog.dropped());
+        log.end();
+    }
+}

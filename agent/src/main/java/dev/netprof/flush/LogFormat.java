@@ -1,0 +1,47 @@
+package dev.netprof.flush;
+
+/**
+ * The layout of {@code events.nprof}; docs/event-log.md describes it for other readers.
+ *
+ * <p>A file is {@link #MAGIC}, a big-endian u16 major version, then blocks: {@code u8 type, u32 length, payload}.
+ * Numbers inside payloads are unsigned LEB128 varints (signed ones zigzag-encoded); strings are a varint of
+ * (UTF-8 length + 1), 0 meaning null, then the bytes. A reader skips block types it does not know, and stops at a
+ * block that runs past the end of the file (the last, torn block of a killed process).
+ */
+public final class LogFormat {
+    public static final byte[] MAGIC = {'N', 'P', 'R', 'O', 'F', 0, '\r', '\n'};
+    public static final int VERSION = 1;
+
+    /** pid, startedNs, startedEpochMs, netprof version, options, JVM. */
+    public static final int HEADER = 1;
+    /** javaId, osTid, name. */
+    public static final int THREAD = 2;
+    /** id, api, role, flags, openedNs, local, remote, remoteHost, stackId. */
+    public static final int CONNECTION = 3;
+    /** id, frame count, frames. */
+    public static final int STACK = 4;
+    /** id, value. */
+    public static final int STRING = 5;
+    /**
+     * osTid, count (fixed big-endian u32), then per event: op (u8), outcome (u8), thread, start (zigzag delta from
+     * the previous event's start in this block, the first from 0), duration, connection, bytes, ref, stack.
+     */
+    public static final int EVENTS = 6;
+    /** atNs, dropped events, dropped definitions: written with every flush, the last one wins. */
+    public static final int STATUS = 7;
+    /** stoppedNs: present only when the recording stopped cleanly. */
+    public static final int END = 8;
+    /**
+     * count, then per entry: connection, op, operations, bytes, durationNs. Successful operations faster than
+     * {@code threshold=} are summed here instead of written one by one; totals per connection stay exact.
+     */
+    public static final int AGGREGATE = 9;
+    /** kind, text: facts about the recording itself, e.g. "instrumented" with a JDK type name. */
+    public static final int NOTE = 10;
+
+    public static final int FLAG_UNKNOWN_OPEN = 1;
+    public static final int FLAG_ESTABLISHED = 2;
+
+    private LogFormat() {
+    }
+}

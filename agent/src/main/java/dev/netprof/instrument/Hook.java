@@ -1,0 +1,22 @@
+package dev.netprof.instrument;
+
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * One instrumented method: how to find it, which advice runs around it, and the constants that advice gets.
+ * {@code shape} names the method in reports, so a JDK where it is missing says exactly what is not recorded.
+ */
+record Hook(String shape, ElementMatcher<? super MethodDescription> method, Class<?> enter, Class<?> exit, int op,
+            int api) {
+
+    /** Advice whose enter and exit live in one class (they share {@code @Advice.Local} variables). */
+    static Hook of(String shape, ElementMatcher<? super MethodDescription> method, Class<?> advice, int op, int api) {
+        return new Hook(shape, method, advice, advice, op, api);
+    }
+
+    /** The usual case: the shared clock on enter, a shared exit advice. */
+    static Hook timed(String shape, ElementMatcher<? super MethodDescription> method, Class<?> exit, int op, int api) {
+        return new Hook(shape, method, SharedAdvice.Clock.class, exit, op, api);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.netprof.instrument;
+
+import dev.netprof.record.Recorder;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Advice shared by every instrumented type whose methods have the same shape. Each is inlined into the JDK method,
+ * so it may only call bootstrap-visible code ({@link Recorder}); each suppresses its own throwables, so netprof can
+ * never make a socket call fail.
+ */
+final class SharedAdvice {
+    /** Enter: the start time. The only work on the way in. */
+    static final class Clock {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter() {
+            return System.nanoTime();
+        }
+    }
+
+    /** read/write returning the byte count (int or long; -1 at end of stream). */
+    static final class Transfer {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Enter long start, @Advice.Return long n,
+                         @Advice.Thrown Throwable thrown, @Bind.Op int op, @Bind.Api int api) {
+            if (thrown == null) {
+                Recorder.transfer(op, api, self, start, n);
+            } else {
+                Recorder.failed(op, api, self, start, thrown);
+            }
+        }
+    }
+
+    /** {@code void write(byte[] b, int off, int len)}: writes all {@code len} bytes or throws. */
+    static final class TransferAll {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Enter long start, @Advice.Argument(2) int len,
+                         @Advice.Thrown Throwable thrown, @Bind.Op int op, @Bind.Api int api) {
+            if (thrown == null) {
+                Recorder.transfer(op, api, self, start, len);
+            } else {
+                Recorder.failed(op, api, self, start, thrown);
+            }
+        }
+    }
+
+    /** A blocking {@code void connect(SocketAddress, ...)}: connected when it returns. */
+    static final class Connect {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Enter long start, @Advice.Argument(0) Object remote,
+                         @Advice.Thrown Throwable thrown, @Bind.Op int op, @Bind.Api int api) {
+            if (thrown == null) {
+                Recorder.connected(op, api, self, start, true);
+            } else {
+                Recorder.connectFailed(op, api, self, start, remote, thrown);
+            }
+        }
+    }
+
+    /** {@code boolean connect(SocketAddress)} / {@code boolean finishConnect()}: false while still pending. */
+    static final class ConnectMaybe {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Enter long start, @Advice.Return boolean connected,
+                         @Advice.Argument(value = 0, optional = true) Object remote,
+                         @Advice.Thrown Throwable thrown, @Bind.Op int op, @Bind.Api int api) {
+            if (thrown == null) {
+                Recorder.connected(op, api, self, start, connected);
+            } else {
+                Recorder.connectFailed(op, api, self, start, remote, thrown);
+            }
+        }
+    }
+
+    /** An accept that returns the new socket (null when non-blocking and nobody was waiting). */
+    static final class AcceptReturning {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.Enter long start, @Advice.Return Object accepted, @Advice.Thrown Throwable thrown,
+                         @Bind.Api int api) {
+            if (thrown == null) {
+                Recorder.accepted(api, accepted, start);
+            } else {
+                Recorder.acceptFailed(thrown, start);
+            }
+        }
+    }
+
+    /** An accept that fills in the socket passed as its first argument. */
+    static final class AcceptInto {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.Enter long start, @Advice.Argument(0) Object accepted,
+                         @Advice.Thrown Throwable thrown, @Bind.Api int api) {
+            if (thrown == null) {
+                Recorder.accepted(api, accepted, start);
+            } else {
+                Recorder.acceptFailed(thrown, start);
+            }
+        }
+    }
+
+    static final class Shutdown {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Enter long start, @Advice.Thrown Throwable thrown,
+                         @Bind.Op int op, @Bind.Api int api) {
+            Recorder.shutdown(op, api, self, start, thrown);
+        }
+    }
+
+    static final class Close {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Enter long start, @Advice.Thrown Throwable thrown,
+                         @Bind.Api int api) {
+            Recorder.closed(api, self, start, thrown);
+        }
+    }
+
+    private SharedAdvice() {
+    }
+}

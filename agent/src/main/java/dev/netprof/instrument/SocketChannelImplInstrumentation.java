@@ -1,0 +1,51 @@
+package dev.netprof.instrument;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.netprof.event.Api;
+import dev.netprof.event.Op;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * {@code sun.nio.ch.SocketChannelImpl}: {@code SocketChannel}, in blocking and non-blocking mode, and through its
+ * socket adaptor ({@code channel.socket()}), whose streams and connect call {@code blockingRead},
+ * {@code blockingWriteFully} and {@code blockingConnect} rather than the public methods, so nothing is counted
+ * twice. On JDK 22+ the public read/write wrap private {@code implRead}/{@code implWrite}, which stay unhooked.
+ */
+final class SocketChannelImplInstrumentation {
+    static InstrumentedType type() {
+        int api = Api.NIO;
+        return new InstrumentedType("sun.nio.ch.SocketChannelImpl", Family.SOCKET, List.of(
+            Hook.timed("read(ByteBuffer)", named("read").and(takesArguments(ByteBuffer.class)),
+                SharedAdvice.Transfer.class, Op.READ, api),
+            Hook.timed("read(ByteBuffer[],int,int)", named("read").and(takesArguments(ByteBuffer[].class, int.class,
+                int.class)), SharedAdvice.Transfer.class, Op.READ, api),
+            Hook.timed("write(ByteBuffer)", named("write").and(takesArguments(ByteBuffer.class)),
+                SharedAdvice.Transfer.class, Op.WRITE, api),
+            Hook.timed("write(ByteBuffer[],int,int)", named("write").and(takesArguments(ByteBuffer[].class, int.class,
+                int.class)), SharedAdvice.Transfer.class, Op.WRITE, api),
+            Hook.timed("blockingRead(byte[],int,int,long)", named("blockingRead").and(takesArguments(byte[].class,
+                int.class, int.class, long.class)), SharedAdvice.Transfer.class, Op.READ, api),
+            Hook.timed("blockingWriteFully(byte[],int,int)", named("blockingWriteFully").and(takesArguments(
+                byte[].class, int.class, int.class)), SharedAdvice.TransferAll.class, Op.WRITE, api),
+            Hook.timed("connect(SocketAddress)", named("connect").and(takesArguments(SocketAddress.class)),
+                SharedAdvice.ConnectMaybe.class, Op.CONNECT, api),
+            Hook.timed("finishConnect()", named("finishConnect").and(takesArguments(0)),
+                SharedAdvice.ConnectMaybe.class, Op.FINISH_CONNECT, api),
+            Hook.timed("blockingConnect(SocketAddress,long)", named("blockingConnect").and(takesArguments(2))
+                .and(takesArgument(0, SocketAddress.class)), SharedAdvice.Connect.class, Op.CONNECT, api),
+            Hook.timed("shutdownInput()", named("shutdownInput").and(takesArguments(0)), SharedAdvice.Shutdown.class,
+                Op.SHUTDOWN_INPUT, api),
+            Hook.timed("shutdownOutput()", named("shutdownOutput").and(takesArguments(0)),
+                SharedAdvice.Shutdown.class, Op.SHUTDOWN_OUTPUT, api),
+            Hook.timed("implCloseSelectableChannel()", named("implCloseSelectableChannel").and(takesArguments(0)),
+                SharedAdvice.Close.class, Op.CLOSE, api)));
+    }
+
+    private SocketChannelImplInstrumentation() {
+    }
+}

@@ -1,0 +1,30 @@
+package dev.netprof.record;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The state of one recording as application threads see it: where events go, which sockets are known, and what the
+ * events' ids refer to. A new attach gets a new Capture, so nothing from an earlier recording leaks into the next.
+ */
+public final class Capture {
+    public final long startedNs;
+    public final Buffers buffers;
+    public final Connections connections = new Connections();
+    public final Catalog catalog = new Catalog();
+    final Stacks stacks = new Stacks(catalog);
+    private final AtomicLong nextId = new AtomicLong();
+
+    public Capture(long startedNs, long bufferBytes, int recordsPerBuffer) {
+        this.startedNs = startedNs;
+        this.buffers = new Buffers(bufferBytes, recordsPerBuffer);
+    }
+
+    long newId() {
+        return nextId.incrementAndGet();
+    }
+
+    /** Events lost because no buffer was free, plus definitions lost because the catalog queue was full. */
+    public long dropped() {
+        return buffers.dropped() + catalog.dropped();
+    }
+}

@@ -1,0 +1,187 @@
+package dev.netprof.record;
+
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Side table from a socket object (NioSocketImpl, SocketChannelImpl, DatagramChannelImpl) to its connection.
+ *
+ * <p>Retransformation cannot add a field to a JDK class, so a connection's identity lives here, keyed by the socket
+ * object's identity and holding it weakly: the table never keeps a socket alive, and a socket that is collected
+ * without having been closed shows up on {@link #collected()} (a leak).
+ *
+ * <p>Concurrency: {@link #find} runs on every read and write, lock-free: it reads the volatile table reference and
+ * probes it linearly. Inserts, expunges and resizes run under this object's lock; a resize builds a new array and
+ * publishes it through the volatile field, and the old array stays valid for readers still probing it. The table is
+ * kept at most half full (tombstones included), so a probe always ends at an empty slot.
+ */
+public final class Connections {
+    /** A socket known to this recording. For UDP, {@link #id} names the socket and each peer gets a {@link Flow}. */
+    public static final class Entry extends WeakReference<Object> {
+        public final long id;
+        public final int api;
+        final int hash;
+        /** True once the application closed it, so a later close or a collection is not counted again. */
+        volatile boolean closed;
+        /** True once netprof has defined the connection as established, so a repeated finishConnect is no news. */
+        volatile boolean established;
+        /** Start of a connect still in progress (non-blocking), so the connection opens when connect began. */
+        volatile long pendingSince;
+        /** UDP only: the peers this socket exchanged datagrams with; copy-on-write under the table's lock. */
+        volatile Flow[] flows = NO_FLOWS;
+
+        Entry(Object socket, long id, int api, int hash, ReferenceQueue<Object> queue) {
+            super(socket, queue);
+            this.id = id;
+            this.api = api;
+            this.hash = hash;
+        }
+
+        public boolean isClosed() {
+            return closed;
+        }
+    }
+
+    /** One (local socket, remote peer) pair of a datagram socket. */
+    static final class Flow {
+        final Object peer;
+        final long id;
+
+        Flow(Object peer, long id) {
+            this.peer = peer;
+            this.id = id;
+        }
+    }
+
+    static final Flow[] NO_FLOWS = new Flow[0];
+    /** Marks the socket as one netprof does not record (a Unix-domain channel), so it is looked up only once. */
+    public static final long IGNORED = -1;
+    private static final Entry TOMBSTONE = new Entry(null, 0, 0, 0, null);
+
+    private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
+    private volatile Entry[] table = new Entry[1024];
+    /** Live entries plus tombstones; guarded by this. */
+    private int used;
+
+    /** The entry for {@code socket}, or null. Lock-free and allocation-free. */
+    public Entry find(Object socket) {
+        Entry[] t = table;
+        int mask = t.length - 1;
+        for (int i = System.identityHashCode(socket) & mask; ; i = (i + 1) & mask) {
+            Entry e = t[i];
+            if (e == null) {
+                return null;
+            }
+            if (e.refersTo(socket)) {
+                return e;
+            }
+        }
+    }
+
+    /** Adds {@code socket} with a new id unless it is already there; returns the entry that is in the table. */
+    synchronized Entry add(Object socket, long id, int api) {
+        Entry existing = find(socket);
+        if (existing != null) {
+            return existing;
+        }
+        if ((used + 1) * 2 > table.length) {
+            rehash();
+        }
+        int hash = System.identityHashCode(socket);
+        Entry e = new Entry(socket, id, api, hash, queue);
+        Entry[] t = table;
+        int mask = t.length - 1;
+        int i = hash & mask;
+        while (t[i] != null && t[i] != TOMBSTONE) {
+            i = (i + 1) & mask;
+        }
+        if (t[i] == null) {
+            used++;
+        }
+        t[i] = e;
+        return e;
+    }
+
+    /** The flow id for datagrams between {@code e}'s socket and {@code peer}; 0 if this is a new peer. */
+    static long flowOf(Entry e, Object peer) {
+        for (Flow f : e.flows) {
+            if (f.peer.equals(peer)) {
+                return f.id;
+            }
+        }
+        return 0;
+    }
+
+    synchronized long addFlow(Entry e, Object peer, long newId) {
+        long id = flowOf(e, peer);
+        if (id != 0) {
+            return id;
+        }
+        Flow[] old = e.flows;
+        Flow[] grown = java.util.Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = new Flow(peer, newId);
+        e.flows = grown;
+        return newId;
+    }
+
+    /** Entries whose socket was garbage collected since the last call; removes them from the table. */
+    public synchronized List<Entry> collected() {
+        List<Entry> gone = null;
+        for (Object r; (r = queue.poll()) != null; ) {
+            Entry e = (Entry) r;
+            Entry[] t = table;
+            int mask = t.length - 1;
+            for (int i = e.hash & mask; t[i] != null; i = (i + 1) & mask) {
+                if (t[i] == e) {
+                    t[i] = TOMBSTONE;
+                    break;
+                }
+            }
+            if (gone == null) {
+                gone = new ArrayList<>();
+            }
+            gone.add(e);
+        }
+        return gone == null ? List.of() : gone;
+    }
+
+    /** Every entry still in the table whose socket is alive. */
+    public synchronized List<Entry> live() {
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : table) {
+            if (e != null && e != TOMBSTONE && !e.refersTo(null)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private void rehash() {
+        Entry[] old = table;
+        int live = 0;
+        for (Entry e : old) {
+            if (e != null && e != TOMBSTONE) {
+                live++;
+            }
+        }
+        int size = old.length;
+        while ((live + 1) * 4 > size) {
+            size *= 2;
+        }
+        Entry[] t = new Entry[size];
+        int mask = size - 1;
+        for (Entry e : old) {
+            if (e != null && e != TOMBSTONE) {
+                int i = e.hash & mask;
+                while (t[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                t[i] = e;
+            }
+        }
+        used = live;
+        table = t;
+    }
+}

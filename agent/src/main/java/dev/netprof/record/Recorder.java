@@ -1,0 +1,336 @@
+package dev.netprof.record;
+
+import dev.netprof.event.Api;
+import dev.netprof.event.Op;
+import dev.netprof.event.Outcome;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The one seam between instrumentation and recording: every Advice calls a static method here, and nothing else.
+ *
+ * <p>This class is loaded by the bootstrap class loader, because Advice is inlined into JDK classes. The read/write
+ * path ({@link #transfer}) allocates nothing: one clock read, a lock-free table probe, a thread-local lookup and
+ * seven stores into the thread's buffer. Everything that allocates (addresses, stacks, strings) happens at connect,
+ * accept, close, failure or the first sighting of a socket.
+ */
+public final class Recorder {
+    private static volatile Capture capture;
+
+    /** Per carrier thread on JDK 21+ (a virtual thread writes into its carrier's buffer), per thread before. */
+    private static final ThreadLocal<ThreadState> STATE = ThreadStates.newThreadLocal();
+
+    static final class ThreadState {
+        final Thread owner;
+        final int osTid;
+        Buffers buffers;
+        EventBuffer buffer;
+
+        ThreadState(Thread owner, int osTid) {
+            this.owner = owner;
+            this.osTid = osTid;
+        }
+    }
+
+    public static void start(Capture c) {
+        capture = c;
+    }
+
+    /** Stops recording; returns the capture so the flusher can drain what was written before. */
+    public static Capture stop() {
+        Capture c = capture;
+        capture = null;
+        return c;
+    }
+
+    public static boolean isRecording() {
+        return capture != null;
+    }
+
+    // ---- TCP ----
+
+    /** A read or write that returned normally. {@code bytes} is the return value (-1 at end of stream). */
+    public static void transfer(int op, int api, Object socket, long start, long bytes) {
+        long end = System.nanoTime();
+        Capture c = capture;
+        if (c == null) {
+            return;
+        }
+        Connections.Entry e = c.connections.find(socket);
+        long id = e != null ? e.id : firstSighting(c, api, socket);
+        if (id == Connections.IGNORED) {
+            return;
+        }
+        int outcome = bytes < 0 ? Outcome.EOF : Outcome.OK;
+        emit(c, op, outcome, 0, start, end, id, bytes < 0 ? 0 : bytes, 0);
+    }
+
+    /** Any socket operation that threw. */
+    public static void failed(int op, int api, Object socket, long start, Throwable thrown) {
+        long end = System.nanoTime();
+        Capture c = capture;
+        if (c == null) {
+            return;
+        }
+        Connections.Entry e = c.connections.find(socket);
+        long id = e != null ? e.id : 0;
+        if (id == Connections.IGNORED) {
+            return;
+        }
+        fail(c, op, id, start, end, thrown);
+    }
+
+    /** connect, finishConnect or an adaptor's connect, returning {@code established} or still pending. */
+    public static void connected(int op, int api, Object socket, long start, boolean established) {
+        long end = System.nanoTime();
+        Capture c = capture;
+        if (c == null) {
+            return;
+        }
+        Connections.Entry e = c.connections.find(socket);
+        if (e == null) {
+            if (!Endpoints.isNetwork(Endpoints.remote(api, socket))) {
+                c.connections.add(socket, Connections.IGNORED, api);
+                return;
+            }
+            e = c.connections.add(socket, c.newId(), api);
+            e.pendingSince = start;
+        } else if (e.id == Connections.IGNORED) {
+            return;
+        }
+        if (established && !e.established) {
+            e.established = true;
+            define(c, e.id, api, Api.ROLE_CLIENT, false, true, e.pendingSince, socket, c.stacks.capture());
+        }
+        emit(c, op, established ? Outcome.OK : Outcome.PENDING, 0, start, end, e.id, 0, 0);
+    }
+
+    /** A connect that threw: the attempt is defined (never established) so the error names its peer. */
+    public static void connectFailed(int op, int api, Object socket, long start, Object remote, Throwable thrown) {
+        long end = System.nanoTime();
+        Capture c = capture;
+        if (c == null) {
+            return;
+        }
+        Connections.Entry e = c.connections.find(socket);
+        if (e == null) {
+            e = c.connections.add(socket, c.newId(), api);
+        }
+        if (e.id == Connections.IGNORED) {
+            return;
+        }
+        SocketAddress peer = remote instanceof SocketAddress ? (SocketAddress) remote : Endpoints.remote(api, socket);
+        int stack = c.stacks.capture();
+        long opened = e.pendingSince != 0 ? e.pendingSince : start;
+        c.catalog.add(new Catalog.ConnectionInfo(e.id, api, Api.ROLE_CLIENT, false, false, opened,
+            Endpoints.format(Endpoints.local(api, socket)), Endpoints.format(peer), Endpoints.hostName(peer), stack));
+        e.closed = true;
+        emitFailure(c, op, e.id, start, end, thrown, stack);
+    }
+
+    /** An accept that returned {@code accepted} (null when a non-blocking accept found nobody). */
+    public static void accepted(int api, Object accepted, long start) {
+        long end = System.nanoTime();
+        Capture c = capture;
+        if (c == null || accepted == null) {
+            return;
+        }
+        if (!Endpoints.isNetwork(Endpoints.remote(api, accepted))) {
+            c.connections.add(accepted, Connections.IGNORED, api);
+            return;
+        }
+        Connections.Entry e = c.connections.add(accepted, c.newId(), api);
+        e.established = true;
+        define(c, e.id, api, Api.ROLE_SERVER, false, true, start, accepted, c.stacks.capture());
+        emit(c, Op.ACCEPT, Outcome.OK, 0, start, end, e.id, 0, 0);
+    }
+
+    /** An accept that threw (timeout, closed listener): an error with no connection. */
+    public static void acceptFailed(Throwable thrown, long start) {
+        long end = System.nanoTime();
+        Capture c = capture;
+        if (c != null) {
+            fail(c, Op.ACCEPT, 0, start, end, thrown);
+        }
+    }
+
+    /** shutdownInput/shutdownOutput; {@code thrown} null when it returned normally. */
+    public static void shutdown(int op, int api, Object socket, long start, Throwable thrown) {
+        long end = System.nanoTime();
+        Capture c = capture;
+        if (c == null) {
+            return;
+        }
+        Connections.Entry e = c.connections.find(socket);
+        if (e == null || e.id == Connections.IGNORED) {
+            return;
+        }
+        if (thrown != null) {
+            fail(c, op, e.id, start, end, thrown);
+        } else {
+            emit(c, op, Outcome.OK, 0, start, end, e.id, 0, 0);
+        }
+    }
+
+    /**
+     * The application closed the socket. Only the first close of a known socket counts; a socket netprof never saw
+     * connected (a failed or never-used one) has no connection to close.
+     */
+    public static void closed(int api, Object socket, long start, Throwable thrown) {
+        long end = System.nanoTime();
+        Capture c = capture;
+        if (c == null) {
+            return;
+        }
+        Connections.Entry e = c.connections.find(socket);
+        if (e == null || e.id == Connections.IGNORED || e.closed) {
+            return;
+        }
+        e.closed = true;
+        int stack = c.stacks.capture();
+        int outcome = thrown == null ? Outcome.OK : Outcome.of(thrown);
+        int ref = thrown == null ? 0 : c.catalog.string(describe(thrown));
+        if (api == Api.DATAGRAM) {
+            for (Connections.Flow f : e.flows) {
+                emit(c, Op.CLOSE, outcome, ref, start, end, f.id, 0, stack);
+            }
+        } else {
+            emit(c, Op.CLOSE, outcome, ref, start, end, e.id, 0, stack);
+        }
+    }
+
+    // ---- UDP ----
+
+    /**
+     * A datagram sent or received (or a connected channel's read/write). {@code peer} is the remote address: the
+     * target of a send, the source returned by a receive, the connected peer otherwise; null when none moved.
+     */
+    public static void datagram(int op, Object channel, long start, long bytes, Object peer) {
+        long end = System.nanoTime();
+        Capture c = capture;
+        if (c == null || peer == null) {
+            return;
+        }
+        Connections.Entry e = c.connections.find(channel);
+        if (e == null) {
+            e = c.connections.add(channel, c.newId(), Api.DATAGRAM);
+        }
+        long flow = Connections.flowOf(e, peer);
+        if (flow == 0) {
+            flow = newFlow(c, e, channel, peer, op, start);
+        }
+        emit(c, op, Outcome.OK, 0, start, end, flow, bytes, 0);
+    }
+
+    public static void datagramFailed(int op, Object channel, long start, Object peer, Throwable thrown) {
+        long end = System.nanoTime();
+        Capture c = capture;
+        if (c == null) {
+            return;
+        }
+        Connections.Entry e = c.connections.find(channel);
+        long flow = e != null && peer != null ? Connections.flowOf(e, peer) : 0;
+        fail(c, op, flow, start, end, thrown);
+    }
+
+    // ---- internals ----
+
+    private static long newFlow(Capture c, Connections.Entry e, Object channel, Object peer, int op, long start) {
+        long id = c.connections.addFlow(e, peer, c.newId());
+        SocketAddress remote = (SocketAddress) peer;
+        int role = op == Op.RECEIVE || op == Op.READ ? Api.ROLE_SERVER : Api.ROLE_CLIENT;
+        c.catalog.add(new Catalog.ConnectionInfo(id, Api.DATAGRAM, role, false, true, start,
+            Endpoints.format(Endpoints.local(Api.DATAGRAM, channel)), Endpoints.format(remote),
+            Endpoints.hostName(remote), c.stacks.capture()));
+        return id;
+    }
+
+    /** A socket used before netprof saw it open: opened before an attach. Its open time and role are unknown. */
+    private static long firstSighting(Capture c, int api, Object socket) {
+        SocketAddress remote = Endpoints.remote(api, socket);
+        if (remote == null || !Endpoints.isNetwork(remote)) {
+            return c.connections.add(socket, Connections.IGNORED, api).id;
+        }
+        long id = c.newId();
+        Connections.Entry e = c.connections.add(socket, id, api);
+        if (e.id == id) {
+            e.established = true;
+            define(c, id, api, Api.ROLE_UNKNOWN, true, true, System.nanoTime(), socket, 0);
+        }
+        return e.id;
+    }
+
+    private static void define(Capture c, long id, int api, int role, boolean unknownOpen, boolean established,
+                               long opened, Object socket, int stack) {
+        SocketAddress remote = Endpoints.remote(api, socket);
+        c.catalog.add(new Catalog.ConnectionInfo(id, api, role, unknownOpen, established, opened,
+            Endpoints.format(Endpoints.local(api, socket)), Endpoints.format(remote), Endpoints.hostName(remote),
+            stack));
+    }
+
+    private static void fail(Capture c, int op, long id, long start, long end, Throwable thrown) {
+        emitFailure(c, op, id, start, end, thrown, c.stacks.capture());
+    }
+
+    private static void emitFailure(Capture c, int op, long id, long start, long end, Throwable thrown, int stack) {
+        emit(c, op, Outcome.of(thrown), c.catalog.string(describe(thrown)), start, end, id, 0, stack);
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null ? t.getClass().getName() : t.getClass().getName() + ": " + m;
+    }
+
+    private static void emit(Capture c, int op, int outcome, int ref, long start, long end, long id, long bytes,
+                             int stack) {
+        long header = op | (outcome << 8) | ((long) ref << 32);
+        long thread = Thread.currentThread().getId();
+        ThreadState ts = STATE.get();
+        EventBuffer b;
+        if (ts == null || ts.buffers != c.buffers || (b = ts.buffer) == null
+            || !b.put(header, start, end - start, id, bytes, thread, stack)) {
+            emitSlow(c, ts, header, start, end - start, id, bytes, thread, stack);
+        }
+    }
+
+    /** First event of a thread, a full buffer, or a new recording: get a buffer, then write. */
+    private static void emitSlow(Capture c, ThreadState ts, long header, long start, long duration, long id,
+                                 long bytes, long thread, int stack) {
+        if (ts == null) {
+            ts = ThreadStates.create();
+            STATE.set(ts);
+        }
+        if (ts.buffers != c.buffers) {
+            ts.buffers = c.buffers;
+            ts.buffer = null;
+            ThreadStates.define(c, ts);
+        }
+        EventBuffer b = ts.buffer;
+        if (b != null && b.isFull()) {
+            c.buffers.handOver(b);
+            ts.buffer = b = null;
+        }
+        if (b == null) {
+            ts.buffer = b = c.buffers.acquire(ts.owner, ts.osTid);
+            if (b == null) {
+                c.buffers.dropped.incrementAndGet();
+                return;
+            }
+        }
+        b.put(header, start, duration, id, bytes, thread, stack);
+    }
+
+    /** Reads the calling thread's Linux thread id from /proc/thread-self ({@code <pid>/task/<tid>}); 0 elsewhere. */
+    static int osTid() {
+        try {
+            String link = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
+            return Integer.parseInt(link.substring(link.lastIndexOf('/') + 1));
+        } catch (Exception | LinkageError e) {
+            return 0;
+        }
+    }
+
+    private Recorder() {
+    }
+}

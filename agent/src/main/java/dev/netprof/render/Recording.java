@@ -1,0 +1,221 @@
+package dev.netprof.render;
+
+import dev.netprof.flush.LogFormat;
+import dev.netprof.event.Api;
+import dev.netprof.event.Op;
+import dev.netprof.event.Outcome;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a recording's log says, aggregated: per connection totals, errors, threads, drops. Built in one pass
+ * over events.nprof; its size grows with connections and errors, not with events.
+ */
+public final class Recording implements LogVisitor {
+    public long pid;
+    public long startedNs;
+    public long startedEpochMs;
+    public String netprofVersion;
+    public String options;
+    public String jvm;
+    /** When the recording stopped; the last status time when the process died before it could say. */
+    public long stoppedNs;
+    public boolean cleanStop;
+    public boolean torn;
+    public long droppedEvents;
+    public long droppedDefinitions;
+    public long events;
+    /** Operations below the threshold, known only as per-connection sums. */
+    public long aggregatedEvents;
+
+    public final Map<Long, Connection> connections = new LinkedHashMap<>();
+    public final Map<Integer, String[]> stacks = new HashMap<>();
+    public final Map<Integer, String> strings = new HashMap<>();
+    public final Map<Long, String> threadNames = new HashMap<>();
+    public final Map<Long, Integer> threadTids = new HashMap<>();
+    public final List<Failure> errors = new ArrayList<>();
+    /** Notes by kind, in order: "instrumented", "unmatched", "error". */
+    public final Map<String, List<String>> notes = new LinkedHashMap<>();
+
+    /** One TCP connection or UDP flow. */
+    public static final class Connection {
+        public final long id;
+        public int api;
+        public int role;
+        public boolean defined;
+        public boolean unknownOpen;
+        public boolean established;
+        public long openedNs;
+        public Long closedNs;
+        public String local;
+        public String remote;
+        public String remoteHost;
+        public int openStack;
+        public long bytesRead, bytesWritten, reads, writes, blockedNs;
+        boolean sawEof;
+        int worstError = -1;
+
+        Connection(long id) {
+            this.id = id;
+        }
+
+        public String closeReason() {
+            if (closedNs == null) {
+                return null;
+            }
+            if (worstError >= 0) {
+                return "closed-after-" + Outcome.name(worstError);
+            }
+            return sawEof ? "closed-after-eof" : "closed";
+        }
+    }
+
+    /** An operation that failed. */
+    public record Failure(long connectionId, int op, int outcome, int exceptionRef, int stack, long atNs,
+                          long thread) {
+    }
+
+    public static Recording read(Path log) throws IOException {
+        Recording r = new Recording();
+        LogReader reader = new LogReader();
+        reader.read(log, r);
+        r.torn = reader.torn();
+        return r;
+    }
+
+    @Override
+    public void header(long pid, long startedNs, long startedEpochMs, String version, String options, String jvm) {
+        this.pid = pid;
+        this.startedNs = startedNs;
+        this.stoppedNs = startedNs;
+        this.startedEpochMs = startedEpochMs;
+        this.netprofVersion = version;
+        this.options = options;
+        this.jvm = jvm;
+    }
+
+    @Override
+    public void thread(long javaId, int osTid, String name) {
+        threadNames.put(javaId, name);
+        threadTids.put(javaId, osTid);
+    }
+
+    @Override
+    public void connection(long id, int api, int role, int flags, long openedNs, String local, String remote,
+                           String remoteHost, int stackId) {
+        Connection c = connections.computeIfAbsent(id, Connection::new);
+        c.defined = true;
+        c.api = api;
+        c.role = role;
+        c.unknownOpen = (flags & LogFormat.FLAG_UNKNOWN_OPEN) != 0;
+        c.established = (flags & LogFormat.FLAG_ESTABLISHED) != 0;
+        c.openedNs = openedNs;
+        c.local = local;
+        c.remote = remote;
+        c.remoteHost = remoteHost;
+        c.openStack = stackId;
+    }
+
+    @Override
+    public void stack(int id, String[] frames) {
+        stacks.put(id, frames);
+    }
+
+    @Override
+    public void string(int id, String value) {
+        strings.put(id, value);
+    }
+
+    @Override
+    public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
+                      long bytes, int ref, int stack) {
+        if (start < startedNs) {
+            return; // written by a thread that raced the end of an earlier recording
+        }
+        events++;
+        stoppedNs = Math.max(stoppedNs, start + duration);
+        if (Outcome.isError(outcome)) {
+            errors.add(new Failure(connection, op, outcome, ref, stack, start + duration, thread));
+        }
+        if (connection == 0) {
+            return;
+        }
+        Connection c = connections.computeIfAbsent(connection, Connection::new);
+        c.blockedNs += duration;
+        if (Op.isInbound(op)) {
+            c.reads++;
+            c.bytesRead += bytes;
+        } else if (op == Op.WRITE || op == Op.SEND) {
+            c.writes++;
+            c.bytesWritten += bytes;
+        } else if (op == Op.CLOSE) {
+            c.closedNs = start + duration;
+        }
+        if (outcome == Outcome.EOF) {
+            c.sawEof = true;
+        } else if (Outcome.isError(outcome) && outcome != Outcome.CLOSED) {
+            c.worstError = outcome;
+        }
+    }
+
+    @Override
+    public void aggregate(long connection, int op, long count, long bytes, long durationNs) {
+        Connection c = connections.computeIfAbsent(connection, Connection::new);
+        c.blockedNs += durationNs;
+        aggregatedEvents += count;
+        if (Op.isInbound(op)) {
+            c.reads += count;
+            c.bytesRead += bytes;
+        } else {
+            c.writes += count;
+            c.bytesWritten += bytes;
+        }
+    }
+
+    @Override
+    public void note(String kind, String text) {
+        notes.computeIfAbsent(kind, k -> new ArrayList<>()).add(text);
+    }
+
+    @Override
+    public void status(long atNs, long droppedEvents, long droppedDefinitions) {
+        this.droppedEvents = droppedEvents;
+        this.droppedDefinitions = droppedDefinitions;
+        this.stoppedNs = Math.max(stoppedNs, atNs);
+    }
+
+    @Override
+    public void end(long stoppedNs) {
+        this.cleanStop = true;
+        this.stoppedNs = stoppedNs;
+    }
+
+    public String string(int id) {
+        return strings.get(id);
+    }
+
+    public List<String> frames(int stackId) {
+        String[] f = stacks.get(stackId);
+        return f == null ? List.of() : List.of(f);
+    }
+
+    /** Connections that were established (failed connect attempts are errors, not connections). */
+    public List<Connection> establishedConnections() {
+        List<Connection> out = new ArrayList<>();
+        for (Connection c : connections.values()) {
+            if (!c.defined || c.established) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    static String transport(Connection c) {
+        return Api.transport(c.api);
+    }
+}

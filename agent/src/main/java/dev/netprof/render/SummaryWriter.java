@@ -1,0 +1,155 @@
+package dev.netprof.render;
+
+import dev.netprof.event.Api;
+import dev.netprof.event.Op;
+import dev.netprof.event.Outcome;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Writes summary.json, the machine-readable result. Field names are a contract (see docs/outputs.md). */
+public final class SummaryWriter {
+    private final Recording r;
+
+    public SummaryWriter(Recording r) {
+        this.r = r;
+    }
+
+    public void write(Path file) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            write(new Json(w, true));
+            w.write('\n');
+        }
+    }
+
+    void write(Json j) throws IOException {
+        j.beginObject();
+        j.field("version", r.netprofVersion);
+        j.field("pid", r.pid);
+        j.field("jvm", r.jvm);
+        j.field("options", r.options);
+        j.field("startedEpochMs", r.startedEpochMs);
+        j.field("startedNs", r.startedNs);
+        j.field("stoppedNs", r.stoppedNs);
+        j.field("cleanStop", r.cleanStop);
+        j.field("events", r.events);
+        j.field("dropped", r.droppedEvents);
+        j.field("droppedDefinitions", r.droppedDefinitions);
+        j.field("aggregatedEvents", r.aggregatedEvents);
+        j.name("instrumentation").beginObject();
+        for (String kind : new String[] {"instrumented", "unmatched", "error"}) {
+            j.name(kind).strings(r.notes.getOrDefault(kind, List.of()));
+        }
+        j.endObject();
+        connections(j);
+        endpoints(j);
+        j.name("leaks").beginArray().endArray();
+        j.name("tlsHandshakes").beginArray().endArray();
+        j.name("httpExchanges").beginArray().endArray();
+        j.name("dnsLookups").beginArray().endArray();
+        errors(j);
+        j.endObject();
+    }
+
+    private void connections(Json j) throws IOException {
+        j.name("connections").beginArray();
+        for (Recording.Connection c : r.establishedConnections()) {
+            j.beginObject();
+            j.field("id", c.id);
+            j.field("transport", Api.transport(c.api));
+            j.field("role", Api.role(c.role));
+            j.field("api", Api.name(c.api));
+            j.field("local", c.local);
+            j.field("remote", c.remote);
+            j.field("remoteHost", c.remoteHost);
+            j.field("openedNs", c.openedNs);
+            j.field("openTimeKnown", !c.unknownOpen);
+            j.field("closedNs", c.closedNs);
+            j.field("bytesRead", c.bytesRead);
+            j.field("bytesWritten", c.bytesWritten);
+            j.field("reads", c.reads);
+            j.field("writes", c.writes);
+            j.field("blockedNs", c.blockedNs);
+            j.name("openStack").strings(r.frames(c.openStack));
+            j.field("closeReason", c.closeReason());
+            j.endObject();
+        }
+        j.endArray();
+    }
+
+    /** Clients are grouped by the peer they talk to, servers by the local address they serve on. */
+    private void endpoints(Json j) throws IOException {
+        Map<String, long[]> byEndpoint = new LinkedHashMap<>();
+        Map<String, String[]> keys = new LinkedHashMap<>();
+        for (Recording.Connection c : r.establishedConnections()) {
+            String address = c.role == Api.ROLE_SERVER ? c.local : c.remote;
+            String key = Api.role(c.role) + " " + Api.transport(c.api) + " " + address;
+            keys.putIfAbsent(key, new String[] {address, Api.role(c.role), Api.transport(c.api)});
+            long[] t = byEndpoint.computeIfAbsent(key, k -> new long[6]);
+            t[0]++;
+            t[1] += c.bytesRead;
+            t[2] += c.bytesWritten;
+            t[3] += c.reads + c.writes;
+            t[4] += c.blockedNs;
+        }
+        for (Recording.Failure f : r.errors) {
+            Recording.Connection c = r.connections.get(f.connectionId());
+            if (c != null && c.established) {
+                String address = c.role == Api.ROLE_SERVER ? c.local : c.remote;
+                long[] t = byEndpoint.get(Api.role(c.role) + " " + Api.transport(c.api) + " " + address);
+                if (t != null) {
+                    t[5]++;
+                }
+            }
+        }
+        j.name("endpoints").beginArray();
+        for (Map.Entry<String, long[]> e : byEndpoint.entrySet()) {
+            String[] k = keys.get(e.getKey());
+            long[] t = e.getValue();
+            j.beginObject();
+            j.field("endpoint", k[0]);
+            j.field("role", k[1]);
+            j.field("transport", k[2]);
+            j.field("connections", t[0]);
+            j.field("bytesRead", t[1]);
+            j.field("bytesWritten", t[2]);
+            j.field("ops", t[3]);
+            j.field("blockedNs", t[4]);
+            j.field("errors", t[5]);
+            j.endObject();
+        }
+        j.endArray();
+    }
+
+    private void errors(Json j) throws IOException {
+        j.name("errors").beginArray();
+        for (Recording.Failure f : r.errors) {
+            String described = r.string(f.exceptionRef());
+            String exception = described;
+            String message = null;
+            int colon = described == null ? -1 : described.indexOf(": ");
+            if (colon > 0) {
+                exception = described.substring(0, colon);
+                message = described.substring(colon + 2);
+            }
+            Recording.Connection c = r.connections.get(f.connectionId());
+            j.beginObject();
+            j.field("connectionId", f.connectionId() == 0 ? null : f.connectionId());
+            j.field("op", Op.name(f.op()));
+            j.field("kind", Outcome.name(f.outcome()));
+            j.field("exception", exception);
+            j.field("message", message);
+            j.field("remote", c == null ? null : c.remote);
+            j.name("stack").strings(r.frames(f.stack()));
+            j.field("atNs", f.atNs());
+            j.field("thread", f.thread());
+            j.endObject();
+        }
+        j.endArray();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.netprof.cli;
+
+import dev.netprof.cli.demo.DemoWorkload;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code netprof demo}: records a built-in workload (blocking and NIO TCP, UDP, HTTP, TLS, failures, a leak) in a
+ * child JVM started with {@code -javaagent:netprof.jar}, then says where the outputs are.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run a built-in network workload in a child JVM under netprof and write every output.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--out", defaultValue = "netprof-demo", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--java", description = "The java executable for the child JVM (default: the one running netprof).")
+    Path java;
+
+    @Option(names = "--agent-options", defaultValue = "", description = "Extra agent options, e.g. threshold=1ms.")
+    String agentOptions;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Path jar = SelfJar.path();
+        String options = "out=" + out.toAbsolutePath() + (agentOptions.isEmpty() ? "" : "," + agentOptions);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java != null ? java.toString() : SelfJar.currentJava());
+        cmd.add("-javaagent:" + jar + "=" + options);
+        cmd.add("-cp");
+        cmd.add(jar.toString());
+        cmd.add(DemoWorkload.class.getName());
+        Cli.say("running the demo workload: " + String.join(" ", cmd));
+        int exit = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+        if (exit != 0) {
+            return Cli.fail(ExitCodes.FAILED, "the demo workload exited with " + exit);
+        }
+        Cli.say("demo outputs in " + out.toAbsolutePath() + " (summary.json, events.nprof)");
+        return ExitCodes.OK;
+    }
+}
