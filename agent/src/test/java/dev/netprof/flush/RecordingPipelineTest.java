@@ -1,0 +1,151 @@
+package dev.netprof.flush;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netprof.event.Api;
+import dev.netprof.event.Op;
+import dev.netprof.record.Capture;
+import dev.netprof.record.Recorder;
+import dev.netprof.render.LogReader;
+import dev.netprof.render.Recording;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The recorder, flusher and reader together, driven directly (no instrumentation) over a real loopback pair. */
+class RecordingPipelineTest {
+    private static final int OPS_PER_THREAD = 5000;
+
+    @TempDir
+    Path dir;
+    private ServerSocketChannel listener;
+    private SocketChannel client;
+    private SocketChannel server;
+
+    @BeforeEach
+    void connect() throws Exception {
+        listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        client = SocketChannel.open(listener.getLocalAddress());
+        server = listener.accept();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        client.close();
+        server.close();
+        listener.close();
+    }
+
+    @Test
+    void everyEventPublishedBeforeStopIsInTheLogWithExactTotals() throws Exception {
+        Recording r = record(0);
+        assertTrue(r.cleanStop);
+        assertFalse(r.torn);
+        assertEquals(0, r.droppedEvents);
+        assertEquals(2 + 2 * OPS_PER_THREAD + 1 + 2, r.events); // connect, accept, transfers, EOF, closes
+        Recording.Connection c = connection(r, Api.ROLE_CLIENT);
+        Recording.Connection s = connection(r, Api.ROLE_SERVER);
+        assertEquals(100L * OPS_PER_THREAD, c.bytesWritten);
+        assertEquals(OPS_PER_THREAD, c.writes);
+        assertEquals(100L * OPS_PER_THREAD, s.bytesRead);
+        assertEquals(OPS_PER_THREAD + 1, s.reads);
+        assertEquals("closed-after-eof", s.closeReason());
+        assertEquals("closed", c.closeReason());
+        assertEquals(client.getLocalAddress(), parse(c.local));
+        assertEquals(client.getRemoteAddress(), parse(c.remote));
+        assertTrue(r.frames(c.openStack).stream().anyMatch(f -> f.contains("RecordingPipelineTest.record")));
+    }
+
+    @Test
+    void fastOperationsBelowTheThresholdKeepExactTotalsAsAggregates() throws Exception {
+        Recording r = record(Long.MAX_VALUE);
+        assertEquals(2 * OPS_PER_THREAD, r.aggregatedEvents);
+        Recording.Connection c = connection(r, Api.ROLE_CLIENT);
+        Recording.Connection s = connection(r, Api.ROLE_SERVER);
+        assertEquals(100L * OPS_PER_THREAD, c.bytesWritten);
+        assertEquals(OPS_PER_THREAD, c.writes);
+        assertEquals(100L * OPS_PER_THREAD, s.bytesRead);
+        assertEquals(OPS_PER_THREAD + 1, s.reads);
+        assertEquals("closed-after-eof", s.closeReason());
+    }
+
+    @Test
+    void aTornLastBlockIsToleratedAndOtherFilesAreRefused() throws Exception {
+        record(0);
+        Path log = dir.resolve("events.nprof");
+        byte[] all = Files.readAllBytes(log);
+        Path torn = dir.resolve("torn.nprof");
+        Files.write(torn, Arrays.copyOf(all, all.length - 3));
+        Recording r = Recording.read(torn);
+        assertTrue(r.torn);
+        assertFalse(r.cleanStop);
+        assertTrue(r.events > 0);
+
+        Path notALog = dir.resolve("notes.txt");
+        Files.writeString(notALog, "hello, this is not a netprof log");
+        assertEquals(notALog + " is not a netprof event log",
+            assertThrows(LogReader.LogException.class, () -> Recording.read(notALog)).getMessage());
+
+        byte[] newer = all.clone();
+        newer[LogFormat.MAGIC.length] = 0x7F;
+        Path future = dir.resolve("future.nprof");
+        Files.write(future, newer);
+        assertTrue(assertThrows(LogReader.LogException.class, () -> Recording.read(future)).getMessage()
+            .contains("use a newer netprof"));
+    }
+
+    /** Records a connect, an accept, OPS_PER_THREAD writes and reads of 100 bytes from two threads, EOF, closes. */
+    private Recording record(long thresholdNs) throws Exception {
+        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16);
+        Path log = dir.resolve("events.nprof");
+        Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), thresholdNs);
+        Recorder.start(capture);
+        try {
+            long t = System.nanoTime();
+            Recorder.connected(Op.CONNECT, Api.NIO, client, t, true);
+            Recorder.accepted(Api.NIO, server, t);
+            Thread writer = new Thread(() -> {
+                for (int i = 0; i < OPS_PER_THREAD; i++) {
+                    Recorder.transfer(Op.WRITE, Api.NIO, client, System.nanoTime(), 100);
+                }
+            });
+            Thread reader = new Thread(() -> {
+                for (int i = 0; i < OPS_PER_THREAD; i++) {
+                    Recorder.transfer(Op.READ, Api.NIO, server, System.nanoTime(), 100);
+                }
+                Recorder.transfer(Op.READ, Api.NIO, server, System.nanoTime(), -1);
+            });
+            writer.start();
+            reader.start();
+            writer.join();
+            reader.join();
+            Recorder.closed(Api.NIO, client, System.nanoTime(), null);
+            Recorder.closed(Api.NIO, server, System.nanoTime(), null);
+        } finally {
+            Recorder.stop();
+            flusher.finish(System.nanoTime());
+        }
+        return Recording.read(log);
+    }
+
+    private static Recording.Connection connection(Recording r, int role) {
+        return r.establishedConnections().stream().filter(c -> c.role == role).findFirst().orElseThrow();
+    }
+
+    private static InetSocketAddress parse(String hostPort) throws Exception {
+        int colon = hostPort.lastIndexOf(':');
+        return new InetSocketAddress(InetAddress.getByName(hostPort.substring(0, colon)),
+            Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+}

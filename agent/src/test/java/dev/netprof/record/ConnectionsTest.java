@@ -1,0 +1,67 @@
+package dev.netprof.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netprof.event.Api;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConnectionsTest {
+    @Test
+    void everyAddedSocketIsFoundAfterTheTableGrows() {
+        Connections table = new Connections();
+        List<Object> sockets = new ArrayList<>();
+        for (int i = 1; i <= 5000; i++) {
+            Object s = new Object();
+            sockets.add(s);
+            table.add(s, i, Api.NIO);
+        }
+        for (int i = 0; i < sockets.size(); i++) {
+            assertEquals(i + 1, table.find(sockets.get(i)).id);
+        }
+        assertNull(table.find(new Object()));
+    }
+
+    @Test
+    void addingTheSameSocketTwiceKeepsTheFirstId() {
+        Connections table = new Connections();
+        Object s = new Object();
+        Connections.Entry first = table.add(s, 1, Api.SOCKET);
+        assertSame(first, table.add(s, 2, Api.SOCKET));
+    }
+
+    @Test
+    void aCollectedSocketIsReportedOnceAndLeavesTheTable() throws Exception {
+        Connections table = new Connections();
+        Object kept = new Object();
+        table.add(kept, 1, Api.SOCKET);
+        table.add(new Object(), 2, Api.SOCKET);
+        List<Connections.Entry> gone = new ArrayList<>();
+        for (int i = 0; i < 50 && gone.isEmpty(); i++) {
+            System.gc();
+            Thread.sleep(20);
+            gone.addAll(table.collected());
+        }
+        assertEquals(1, gone.size());
+        assertEquals(2, gone.get(0).id);
+        assertTrue(table.collected().isEmpty());
+        assertEquals(1, table.find(kept).id);
+        assertEquals(1, table.live().size());
+    }
+
+    @Test
+    void aDatagramSocketGetsOneFlowPerPeer() {
+        Connections table = new Connections();
+        Connections.Entry e = table.add(new Object(), 1, Api.DATAGRAM);
+        assertEquals(0, Connections.flowOf(e, "peer-a"));
+        assertEquals(10, table.addFlow(e, "peer-a", 10));
+        assertEquals(10, table.addFlow(e, "peer-a", 11));
+        assertEquals(12, table.addFlow(e, "peer-b", 12));
+        assertEquals(10, Connections.flowOf(e, new String("peer-a")));
+        assertEquals(12, Connections.flowOf(e, "peer-b"));
+    }
+}

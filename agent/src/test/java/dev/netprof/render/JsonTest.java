@@ -1,0 +1,31 @@
+package dev.netprof.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+    @Test
+    void nestedValuesAreSeparatedAndEscaped() throws Exception {
+        StringWriter w = new StringWriter();
+        new Json(w, false).beginObject()
+            .field("s", "a\"b\\c\n\u0001")
+            .field("n", 42L)
+            .field("nothing", (String) null)
+            .name("list").strings(List.of("x", "y"))
+            .name("empty").beginArray().endArray()
+            .name("objects").beginArray().beginObject().field("b", true).endObject().beginObject().endObject().endArray()
+            .endObject();
+        assertEquals("{\"s\":\"a\\\"b\\\\c\\n\\u0001\",\"n\":42,\"nothing\":null,\"list\":[\"x\",\"y\"],\"empty\":[],"
+            + "\"objects\":[{\"b\":true},{}]}", w.toString());
+    }
+
+    @Test
+    void prettyOutputIndentsByDepth() throws Exception {
+        StringWriter w = new StringWriter();
+        new Json(w, true).beginObject().name("a").beginArray().value(1L).endArray().endObject();
+        assertEquals("{\n  \"a\": [\n    1\n  ]\n}", w.toString());
+    }
+}

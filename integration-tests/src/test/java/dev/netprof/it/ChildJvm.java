@@ -1,0 +1,109 @@
+package dev.netprof.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real child JVM running a workload class from the test classpath, with or without netprof.jar as its agent.
+ * Its stdout and stderr go to files in its work directory so a test can read them after (or during) the run.
+ */
+public final class ChildJvm {
+    public static final Path NETPROF_JAR = Path.of(System.getProperty("netprof.jar", "../attach-cli/target/netprof.jar"))
+        .toAbsolutePath().normalize();
+
+    private final Jdk jdk;
+    private final Path dir;
+    private final List<String> jvmArgs = new ArrayList<>();
+    private String agentOptions;
+    private String mainClass;
+    private final List<String> args = new ArrayList<>();
+
+    public ChildJvm(Jdk jdk, Path dir) {
+        this.jdk = jdk;
+        this.dir = dir;
+    }
+
+    /** Runs with {@code -javaagent:netprof.jar=<options>}; out= defaults to {@link #out()}. */
+    public ChildJvm agent(String options) {
+        this.agentOptions = options;
+        return this;
+    }
+
+    public ChildJvm jvmArg(String arg) {
+        jvmArgs.add(arg);
+        return this;
+    }
+
+    public ChildJvm main(Class<?> main, Object... mainArgs) {
+        this.mainClass = main.getName();
+        for (Object a : mainArgs) {
+            args.add(String.valueOf(a));
+        }
+        return this;
+    }
+
+    public Path out() {
+        return dir.resolve("netprof-out");
+    }
+
+    public Path stdoutFile() {
+        return dir.resolve("stdout.txt");
+    }
+
+    public Path stderrFile() {
+        return dir.resolve("stderr.txt");
+    }
+
+    public Process start() throws IOException {
+        if (!Files.isRegularFile(NETPROF_JAR)) {
+            throw new IllegalStateException(NETPROF_JAR + " is missing: run mvn package first");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(jdk.java().toString());
+        if (agentOptions != null) {
+            String options = agentOptions.contains("out=") ? agentOptions
+                : "out=" + out() + (agentOptions.isEmpty() ? "" : "," + agentOptions);
+            cmd.add("-javaagent:" + NETPROF_JAR + "=" + options);
+        }
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(testClassPath());
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        Files.createDirectories(dir);
+        return new ProcessBuilder(cmd).directory(dir.toFile())
+            .redirectOutput(stdoutFile().toFile()).redirectError(stderrFile().toFile()).start();
+    }
+
+    /** Runs to completion; fails the test if the child takes longer than {@code timeoutSeconds}. */
+    public Result run(int timeoutSeconds) throws IOException, InterruptedException {
+        Process p = start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("child JVM did not finish in " + timeoutSeconds + " s; stderr:\n"
+                + Files.readString(stderrFile()));
+        }
+        return new Result(p.exitValue(), Files.readString(stdoutFile()), Files.readString(stderrFile()));
+    }
+
+    /** What a finished child left behind. */
+    public record Result(int exitCode, String stdout, String stderr) {
+        public Result assertSucceeded() {
+            if (exitCode != 0) {
+                throw new AssertionError("child JVM exited with " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n"
+                    + stderr);
+            }
+            return this;
+        }
+    }
+
+    /** The test classes and their dependencies (surefire forks with a manifest-only jar otherwise). */
+    static String testClassPath() {
+        String cp = System.getProperty("surefire.test.class.path");
+        return cp != null ? cp : System.getProperty("java.class.path");
+    }
+}

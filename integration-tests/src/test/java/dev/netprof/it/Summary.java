@@ -1,0 +1,64 @@
+package dev.netprof.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** A parsed summary.json, with the lookups tests need. */
+public final class Summary {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public final JsonNode root;
+
+    private Summary(JsonNode root) {
+        this.root = root;
+    }
+
+    public static Summary read(Path outDir) throws IOException {
+        return new Summary(JSON.readTree(outDir.resolve("summary.json").toFile()));
+    }
+
+    public List<JsonNode> connections() {
+        return list(root.get("connections"));
+    }
+
+    public List<JsonNode> connections(Predicate<JsonNode> filter) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode c : connections()) {
+            if (filter.test(c)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** The one connection with these addresses, or an assertion error naming what is there. */
+    public JsonNode connection(String transport, String local, String remote) {
+        List<JsonNode> found = connections(c -> c.get("transport").asText().equals(transport)
+            && c.get("local").asText().equals(local) && c.get("remote").asText().equals(remote));
+        if (found.size() != 1) {
+            throw new AssertionError(found.size() + " " + transport + " connections " + local + " -> " + remote
+                + " in summary.json; it has: " + connections());
+        }
+        return found.get(0);
+    }
+
+    public List<JsonNode> errors() {
+        return list(root.get("errors"));
+    }
+
+    public static List<JsonNode> list(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out;
+    }
+
+    public static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+}
