@@ -101,9 +101,20 @@ public final class ChildJvm {
         }
     }
 
-    /** The test classes and their dependencies (surefire forks with a manifest-only jar otherwise). */
+    /**
+     * The test classes and the libraries workloads use, without netprof's own classes and dependencies: a child must
+     * see netprof only as the real, shaded netprof.jar agent.
+     */
     static String testClassPath() {
-        String cp = System.getProperty("surefire.test.class.path");
-        return cp != null ? cp : System.getProperty("java.class.path");
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> kept = new ArrayList<>();
+        for (String entry : cp.split(java.io.File.pathSeparator)) {
+            String e = entry.replace('\\', '/');
+            if (!(e.contains("/netprof-") || e.contains("/agent/target/") || e.contains("/byte-buddy")
+                || e.contains("/jctools") || e.contains("/picocli"))) {
+                kept.add(entry);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, kept);
     }
 }

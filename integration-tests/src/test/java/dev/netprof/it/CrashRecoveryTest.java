@@ -1,0 +1,52 @@
+package dev.netprof.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.netprof.it.workload.PingPongWorkload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** A recorded JVM killed with -9 still leaves a log that renders everything up to at most a second before. */
+class CrashRecoveryTest {
+    @TempDir
+    Path work;
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void killMinus9LosesAtMostTheLastSecond(Jdk jdk) throws Exception {
+        ChildJvm child = new ChildJvm(jdk, work).agent("").main(PingPongWorkload.class, 60);
+        Process p = child.start();
+        List<String> lines = List.of();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (lines.size() < 30 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            lines = Files.readAllLines(child.stdoutFile());
+        }
+        p.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        assertEquals(137, p.waitFor(), "killed by SIGKILL");
+        assertTrue(lines.size() >= 30, "the workload made progress: " + lines);
+        assertFalse(Files.exists(child.out().resolve("summary.json")), "nothing rendered at the kill");
+        // Progress lines are at least 100 ms apart: the one ten lines before the last read was printed at least
+        // a second before the kill, so every round trip it counts must be in the log.
+        long pingsOneSecondBefore = Long.parseLong(lines.get(lines.size() - 11).substring("pings ".length()));
+
+        ChildJvm.Result report = Cli.run(jdk, work, "report", child.out().toString());
+        assertEquals(0, report.exitCode(), report.stderr());
+        assertTrue(report.stderr().contains("did not stop cleanly"), report.stderr());
+        Summary s = Summary.read(child.out());
+        assertFalse(s.root.get("cleanStop").asBoolean());
+        JsonNode client = s.connections(c -> c.get("role").asText().equals("client")).get(0);
+        assertTrue(client.get("writes").asLong() >= pingsOneSecondBefore,
+            client.get("writes") + " writes recorded, " + pingsOneSecondBefore + " completed a second before the kill");
+        assertEquals(64 * client.get("writes").asLong(), client.get("bytesWritten").asLong());
+        assertTrue(client.get("closedNs").isNull(), "still open when killed");
+    }
+}
