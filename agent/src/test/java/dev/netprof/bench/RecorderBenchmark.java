@@ -1,0 +1,95 @@
+package dev.netprof.bench;
+
+import dev.netprof.event.Api;
+import dev.netprof.event.Op;
+import dev.netprof.record.Buffers;
+import dev.netprof.record.Capture;
+import dev.netprof.record.EventBuffer;
+import dev.netprof.record.Recorder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What an application thread pays per recorded read or write: {@link Recorder#transfer} on a connected socket,
+ * plus the clock read the advice does on entry. A drain thread hands full buffers straight back to the pool, so
+ * the benchmark measures the application side only (the flusher's own throughput is measured separately).
+ * {@code clockOnly} is the floor: the two System.nanoTime() calls any timing of an operation needs.
+ *
+ * <p>Run: {@code agent/jmh.sh RecorderBenchmark -prof gc}. Expect {@code gc.alloc.rate.norm} = 0 B/op.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class RecorderBenchmark {
+    private ServerSocketChannel listener;
+    private SocketChannel client;
+    private SocketChannel server;
+    private Capture capture;
+    private Thread drain;
+    private volatile boolean running;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        client = SocketChannel.open(listener.getLocalAddress());
+        server = listener.accept();
+        capture = new Capture(System.nanoTime(), 64L << 20, 256);
+        Recorder.start(capture);
+        Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
+        running = true;
+        drain = new Thread(() -> {
+            Buffers buffers = capture.buffers;
+            while (running) {
+                EventBuffer b = buffers.pollFull();
+                if (b == null) {
+                    Thread.onSpinWait();
+                } else {
+                    buffers.recycle(b);
+                }
+            }
+        }, "drain");
+        drain.setDaemon(true);
+        drain.start();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        running = false;
+        drain.join();
+        Recorder.stop();
+        System.out.println("\ndropped events: " + capture.dropped());
+        client.close();
+        server.close();
+        listener.close();
+    }
+
+    @Benchmark
+    public void recordRead() {
+        long start = System.nanoTime();
+        Recorder.transfer(Op.READ, Api.NIO, client, start, 64);
+    }
+
+    @Benchmark
+    public long clockOnly() {
+        long start = System.nanoTime();
+        return System.nanoTime() - start;
+    }
+}
