@@ -1,6 +1,7 @@
 package dev.netprof.agent;
 
 import dev.netprof.instrument.Family;
+import dev.netprof.record.StackSampling;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -26,6 +27,8 @@ public final class Options {
     }
 
     private static final Map<String, String> ACCEPTED = new LinkedHashMap<>();
+    /** stacks= values, indexed by {@link StackSampling}'s mode numbers. */
+    static final List<String> STACK_MODES = List.of("off", "sampled", "all");
 
     static {
         ACCEPTED.put("out", "a directory");
@@ -33,6 +36,7 @@ public final class Options {
         ACCEPTED.put("events", "a list of socket, udp, e.g. events=socket,udp");
         ACCEPTED.put("threshold", "a duration such as 0, 100us, 2ms, 1s");
         ACCEPTED.put("buffer", "a size such as 512k, 32m, 1g (at least 64k)");
+        ACCEPTED.put("stacks", "off, sampled or all");
     }
 
     public Path out;
@@ -42,6 +46,8 @@ public final class Options {
     /** Operations that succeed faster than this are written as per-connection aggregates, not one by one. */
     public long thresholdNs;
     public long bufferBytes = 32L << 20;
+    /** Which reads and writes get a Java stack: {@link StackSampling#OFF}, SAMPLED or ALL. */
+    public int stacks = StackSampling.SAMPLED;
     /** The string the options were parsed from, for the log's header. */
     public String text = "";
 
@@ -102,6 +108,12 @@ public final class Options {
             case "buffer":
                 bufferBytes = size(value);
                 if (bufferBytes < 64 << 10) {
+                    throw new IllegalArgumentException();
+                }
+                break;
+            case "stacks":
+                stacks = STACK_MODES.indexOf(value);
+                if (stacks < 0) {
                     throw new IllegalArgumentException();
                 }
                 break;

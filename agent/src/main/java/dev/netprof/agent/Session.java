@@ -5,7 +5,7 @@ import dev.netprof.flush.RecordingHeader;
 import dev.netprof.instrument.Instrumenter;
 import dev.netprof.record.Capture;
 import dev.netprof.record.Recorder;
-import dev.netprof.render.Recording;
+import dev.netprof.record.StackSampling;
 import dev.netprof.render.Renderer;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -22,6 +22,10 @@ import java.time.format.DateTimeFormatter;
  */
 final class Session {
     static final int RECORDS_PER_BUFFER = 256;
+    /** stacks=sampled: reads and writes blocked this long always get a stack (unless threshold= says otherwise). */
+    static final long SLOW_NS = 1_000_000L;
+    /** stacks=sampled: besides slow operations, one stack per this interval across the JVM. */
+    static final long SAMPLE_NS = 5_000_000L;
 
     private final Options options;
     private final Path out;
@@ -45,7 +49,11 @@ final class Session {
         Path out = options.out != null ? options.out : Path.of("netprof-" + pid + "-"
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(out);
-        Capture capture = new Capture(System.nanoTime(), options.bufferBytes, RECORDS_PER_BUFFER);
+        long slowNs = options.thresholdNs > 0 ? options.thresholdNs : SLOW_NS;
+        Capture capture = new Capture(System.nanoTime(), options.bufferBytes, RECORDS_PER_BUFFER,
+            new StackSampling(options.stacks, slowNs, SAMPLE_NS));
+        capture.catalog.note("stacks", "mode=" + Options.STACK_MODES.get(options.stacks) + " slowNs=" + slowNs
+            + " intervalNs=" + SAMPLE_NS);
         RecordingHeader header = new RecordingHeader(pid, System.currentTimeMillis(), Version.get(), options.text,
             System.getProperty("java.vm.name") + " " + Runtime.version());
         Flusher flusher = Flusher.start(capture, out.resolve("events.nprof"), header, options.thresholdNs);
@@ -96,9 +104,7 @@ final class Session {
         }
         try {
             flusher.finish(System.nanoTime());
-            Recording r = Renderer.render(out);
-            Agent.say(r.events + " events on " + r.establishedConnections().size() + " connections, "
-                + r.droppedEvents + " dropped; outputs in " + out.toAbsolutePath());
+            Renderer.render(out).summary().forEach(Agent::say);
         } catch (IOException | RuntimeException e) {
             Agent.say("could not write the outputs into " + out.toAbsolutePath() + ": " + e);
         }

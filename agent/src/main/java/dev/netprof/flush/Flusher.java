@@ -217,7 +217,8 @@ public final class Flusher {
             int op = (int) (h & 0xFF);
             int outcome = (int) ((h >>> 8) & 0xFF);
             long duration = d[i + EventBuffer.DURATION];
-            if (duration < thresholdNs && outcome == Outcome.OK && Op.isTransfer(op)) {
+            // Sampled stacks stay individual: they are what the flame graphs scale the aggregates by.
+            if (duration < thresholdNs && outcome == Outcome.OK && Op.isTransfer(op) && d[i + EventBuffer.STACK] == 0) {
                 long[] sum = aggregates.computeIfAbsent(d[i + EventBuffer.CONNECTION] << 8 | op, k -> new long[3]);
                 sum[0]++;
                 sum[1] += d[i + EventBuffer.BYTES];

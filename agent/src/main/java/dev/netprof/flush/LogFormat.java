@@ -33,7 +33,8 @@ public final class LogFormat {
     public static final int END = 8;
     /**
      * count, then per entry: connection, op, operations, bytes, durationNs. Successful operations faster than
-     * {@code threshold=} are summed here instead of written one by one; totals per connection stay exact.
+     * {@code threshold=} and without a sampled stack are summed here instead of written one by one; totals per
+     * connection stay exact.
      */
     public static final int AGGREGATE = 9;
     /** kind, text: facts about the recording itself, e.g. "instrumented" with a JDK type name. */

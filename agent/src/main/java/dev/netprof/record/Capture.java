@@ -12,11 +12,13 @@ public final class Capture {
     public final Connections connections = new Connections();
     public final Catalog catalog = new Catalog();
     final Stacks stacks = new Stacks(catalog);
+    final StackSampling sampling;
     private final AtomicLong nextId = new AtomicLong();
 
-    public Capture(long startedNs, long bufferBytes, int recordsPerBuffer) {
+    public Capture(long startedNs, long bufferBytes, int recordsPerBuffer, StackSampling sampling) {
         this.startedNs = startedNs;
         this.buffers = new Buffers(bufferBytes, recordsPerBuffer);
+        this.sampling = sampling;
     }
 
     long newId() {

@@ -63,7 +63,8 @@ public final class Recorder {
             return;
         }
         int outcome = bytes < 0 ? Outcome.EOF : Outcome.OK;
-        emit(c, op, outcome, 0, start, end, id, bytes < 0 ? 0 : bytes, 0);
+        int stack = c.sampling.wants(end, end - start) ? c.stacks.capture() : 0;
+        emit(c, op, outcome, 0, start, end, id, bytes < 0 ? 0 : bytes, stack);
     }
 
     /** Any socket operation that threw. */
@@ -99,11 +100,12 @@ public final class Recorder {
         } else if (e.id == Connections.IGNORED) {
             return;
         }
+        int stack = c.stacks.capture();
         if (established && !e.established) {
             e.established = true;
-            define(c, e.id, api, Api.ROLE_CLIENT, false, true, e.pendingSince, socket, c.stacks.capture());
+            define(c, e.id, api, Api.ROLE_CLIENT, false, true, e.pendingSince, socket, stack);
         }
-        emit(c, op, established ? Outcome.OK : Outcome.PENDING, 0, start, end, e.id, 0, 0);
+        emit(c, op, established ? Outcome.OK : Outcome.PENDING, 0, start, end, e.id, 0, stack);
     }
 
     /** A connect that threw: the attempt is defined (never established) so the error names its peer. */
@@ -142,8 +144,9 @@ public final class Recorder {
         }
         Connections.Entry e = c.connections.add(accepted, c.newId(), api);
         e.established = true;
-        define(c, e.id, api, Api.ROLE_SERVER, false, true, start, accepted, c.stacks.capture());
-        emit(c, Op.ACCEPT, Outcome.OK, 0, start, end, e.id, 0, 0);
+        int stack = c.stacks.capture();
+        define(c, e.id, api, Api.ROLE_SERVER, false, true, start, accepted, stack);
+        emit(c, Op.ACCEPT, Outcome.OK, 0, start, end, e.id, 0, stack);
     }
 
     /** An accept that threw (timeout, closed listener): an error with no connection. */
@@ -169,7 +172,7 @@ public final class Recorder {
         if (thrown != null) {
             fail(c, op, e.id, start, end, thrown);
         } else {
-            emit(c, op, Outcome.OK, 0, start, end, e.id, 0, 0);
+            emit(c, op, Outcome.OK, 0, start, end, e.id, 0, c.stacks.capture());
         }
     }
 
@@ -217,10 +220,14 @@ public final class Recorder {
             e = c.connections.add(channel, c.newId(), Api.DATAGRAM);
         }
         long flow = Connections.flowOf(e, peer);
+        int stack;
         if (flow == 0) {
-            flow = newFlow(c, e, channel, peer, op, start);
+            stack = c.stacks.capture();
+            flow = newFlow(c, e, channel, peer, op, start, stack);
+        } else {
+            stack = c.sampling.wants(end, end - start) ? c.stacks.capture() : 0;
         }
-        emit(c, op, Outcome.OK, 0, start, end, flow, bytes, 0);
+        emit(c, op, Outcome.OK, 0, start, end, flow, bytes, stack);
     }
 
     public static void datagramFailed(int op, Object channel, long start, Object peer, Throwable thrown) {
@@ -236,13 +243,14 @@ public final class Recorder {
 
     // ---- internals ----
 
-    private static long newFlow(Capture c, Connections.Entry e, Object channel, Object peer, int op, long start) {
+    private static long newFlow(Capture c, Connections.Entry e, Object channel, Object peer, int op, long start,
+                                int stack) {
         long id = c.connections.addFlow(e, peer, c.newId());
         SocketAddress remote = (SocketAddress) peer;
         int role = op == Op.RECEIVE || op == Op.READ ? Api.ROLE_SERVER : Api.ROLE_CLIENT;
         c.catalog.add(new Catalog.ConnectionInfo(id, Api.DATAGRAM, role, false, true, start,
             Endpoints.format(Endpoints.local(Api.DATAGRAM, channel)), Endpoints.format(remote),
-            Endpoints.hostName(remote), c.stacks.capture()));
+            Endpoints.hostName(remote), stack));
         return id;
     }
 

@@ -158,22 +158,38 @@ public final class Json {
 
     private void quote(String s) throws IOException {
         out.write('"');
+        out.write(escape(s));
+        out.write('"');
+    }
+
+    /** {@code s} escaped for the inside of a JSON string. */
+    public static String escape(String s) {
+        StringBuilder b = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            String e = null;
             switch (c) {
-                case '"': out.write("\\\""); break;
-                case '\\': out.write("\\\\"); break;
-                case '\n': out.write("\\n"); break;
-                case '\r': out.write("\\r"); break;
-                case '\t': out.write("\\t"); break;
+                case '"': e = "\\\""; break;
+                case '\\': e = "\\\\"; break;
+                case '\n': e = "\\n"; break;
+                case '\r': e = "\\r"; break;
+                case '\t': e = "\\t"; break;
                 default:
                     if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        out.write(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.write(c);
+                        e = String.format("\\u%04x", (int) c);
                     }
             }
+            if (e != null && b == null) {
+                b = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (b != null) {
+                if (e != null) {
+                    b.append(e);
+                } else {
+                    b.append(c);
+                }
+            }
         }
-        out.write('"');
+        return b == null ? s : b.toString();
     }
 }

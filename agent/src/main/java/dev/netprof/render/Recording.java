@@ -32,6 +32,8 @@ public final class Recording implements LogVisitor {
     public long events;
     /** Operations below the threshold, known only as per-connection sums. */
     public long aggregatedEvents;
+    /** Individually logged events by duration: index i counts durations in [2^(i-1), 2^i) ns. */
+    public final long[] durationsLog2 = new long[65];
 
     public final Map<Long, Connection> connections = new LinkedHashMap<>();
     public final Map<Integer, String[]> stacks = new HashMap<>();
@@ -62,6 +64,16 @@ public final class Recording implements LogVisitor {
 
         Connection(long id) {
             this.id = id;
+        }
+
+        /** What this connection is grouped under: the peer for clients, the local (serving) address for servers. */
+        public String endpoint() {
+            return role == Api.ROLE_SERVER ? local : remote;
+        }
+
+        /** {@code "client tcp 127.0.0.1:8080"}: one endpoint row in the summary and the report. */
+        public String endpointKey() {
+            return Api.role(role) + " " + Api.transport(api) + " " + endpoint();
         }
 
         public String closeReason() {
@@ -138,6 +150,7 @@ public final class Recording implements LogVisitor {
             return; // written by a thread that raced the end of an earlier recording
         }
         events++;
+        durationsLog2[64 - Long.numberOfLeadingZeros(duration)]++;
         stoppedNs = Math.max(stoppedNs, start + duration);
         if (Outcome.isError(outcome)) {
             errors.add(new Failure(connection, op, outcome, ref, stack, start + duration, thread));
@@ -215,7 +228,14 @@ public final class Recording implements LogVisitor {
         return out;
     }
 
-    static String transport(Connection c) {
-        return Api.transport(c.api);
+    /** The thread's name; a thread netprof knows only by its events (a virtual thread) is {@code thread-<id>}. */
+    public String threadName(long javaId) {
+        String name = threadNames.get(javaId);
+        return name != null ? name : "thread-" + javaId;
+    }
+
+    public String note(String kind) {
+        List<String> n = notes.get(kind);
+        return n == null || n.isEmpty() ? null : n.get(n.size() - 1);
     }
 }

@@ -2,16 +2,52 @@ package dev.netprof.render;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
-/** Renders every output of a recording directory from its events.nprof alone. */
+/**
+ * Renders every output of a recording directory from its events.nprof alone: the same code at the end of a
+ * recording and in {@code netprof report}, so a crashed recording renders exactly like a finished one.
+ *
+ * <p>Two passes over the log: the first builds the {@link Recording} (definitions and totals); the second, which
+ * can then name every connection, feeds the flame graphs, the latency histograms and the streaming trace.
+ */
 public final class Renderer {
     public static final String LOG = "events.nprof";
     public static final String SUMMARY = "summary.json";
+    /** stacks=sampled's default: reads and writes blocked this long always carry their own stack. */
+    static final long DEFAULT_SLOW_NS = 1_000_000L;
 
-    public static Recording render(Path dir) throws IOException {
-        Recording r = Recording.read(dir.resolve(LOG));
+    /** What a render produced: the recording and the lines to print. */
+    public record Result(Recording recording, List<String> summary) {
+    }
+
+    public static Result render(Path dir) throws IOException {
+        Path log = dir.resolve(LOG);
+        Recording r = Recording.read(log);
+        FlameAggregator flameSums = new FlameAggregator(r.startedNs, slowNs(r));
+        Latencies latencies = new Latencies(r);
+        TraceWriter trace = new TraceWriter(r, dir.resolve("trace.json"));
+        try (trace) {
+            new LogReader().read(log, new Fanout(flameSums, latencies, trace));
+        }
         new SummaryWriter(r).write(dir.resolve(SUMMARY));
-        return r;
+        FlameGraphs flames = new FlameGraphs(r, flameSums);
+        flames.write(dir);
+        new ReportWriter(r, latencies, trace, flames).write(dir.resolve("report.html"));
+        return new Result(r, ConsoleSummary.lines(r, dir));
+    }
+
+    /** The slow-operation cut-off the recording used for stacks, from its "stacks" note. */
+    static long slowNs(Recording r) {
+        String note = r.note("stacks");
+        if (note != null) {
+            for (String part : note.split(" ")) {
+                if (part.startsWith("slowNs=")) {
+                    return Long.parseLong(part.substring("slowNs=".length()));
+                }
+            }
+        }
+        return DEFAULT_SLOW_NS;
     }
 
     private Renderer() {

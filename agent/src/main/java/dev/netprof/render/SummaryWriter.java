@@ -87,9 +87,8 @@ public final class SummaryWriter {
         Map<String, long[]> byEndpoint = new LinkedHashMap<>();
         Map<String, String[]> keys = new LinkedHashMap<>();
         for (Recording.Connection c : r.establishedConnections()) {
-            String address = c.role == Api.ROLE_SERVER ? c.local : c.remote;
-            String key = Api.role(c.role) + " " + Api.transport(c.api) + " " + address;
-            keys.putIfAbsent(key, new String[] {address, Api.role(c.role), Api.transport(c.api)});
+            String key = c.endpointKey();
+            keys.putIfAbsent(key, new String[] {c.endpoint(), Api.role(c.role), Api.transport(c.api)});
             long[] t = byEndpoint.computeIfAbsent(key, k -> new long[6]);
             t[0]++;
             t[1] += c.bytesRead;
@@ -100,8 +99,7 @@ public final class SummaryWriter {
         for (Recording.Failure f : r.errors) {
             Recording.Connection c = r.connections.get(f.connectionId());
             if (c != null && c.established) {
-                String address = c.role == Api.ROLE_SERVER ? c.local : c.remote;
-                long[] t = byEndpoint.get(Api.role(c.role) + " " + Api.transport(c.api) + " " + address);
+                long[] t = byEndpoint.get(c.endpointKey());
                 if (t != null) {
                     t[5]++;
                 }

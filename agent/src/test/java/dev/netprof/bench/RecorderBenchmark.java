@@ -6,6 +6,7 @@ import dev.netprof.record.Buffers;
 import dev.netprof.record.Capture;
 import dev.netprof.record.EventBuffer;
 import dev.netprof.record.Recorder;
+import dev.netprof.record.StackSampling;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -51,7 +52,7 @@ public class RecorderBenchmark {
         listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         client = SocketChannel.open(listener.getLocalAddress());
         server = listener.accept();
-        capture = new Capture(System.nanoTime(), 64L << 20, 256);
+        capture = new Capture(System.nanoTime(), 64L << 20, 256, new StackSampling(StackSampling.SAMPLED, 1_000_000, 5_000_000));
         Recorder.start(capture);
         Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
         running = true;

@@ -9,6 +9,7 @@ import dev.netprof.event.Api;
 import dev.netprof.event.Op;
 import dev.netprof.record.Capture;
 import dev.netprof.record.Recorder;
+import dev.netprof.record.StackSampling;
 import dev.netprof.render.LogReader;
 import dev.netprof.render.Recording;
 import java.net.InetAddress;
@@ -107,7 +108,7 @@ class RecordingPipelineTest {
 
     /** Records a connect, an accept, OPS_PER_THREAD writes and reads of 100 bytes from two threads, EOF, closes. */
     private Recording record(long thresholdNs) throws Exception {
-        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16);
+        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16, new StackSampling(StackSampling.SAMPLED, 1_000_000, 5_000_000));
         Path log = dir.resolve("events.nprof");
         Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), thresholdNs);
         Recorder.start(capture);

@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
         if (exit != 0) {
             return Cli.fail(ExitCodes.FAILED, "the demo workload exited with " + exit);
         }
-        Cli.say("demo outputs in " + out.toAbsolutePath() + " (summary.json, events.nprof)");
+        Cli.say("open " + out.toAbsolutePath().resolve("report.html") + " to start");
         return ExitCodes.OK;
     }
 }

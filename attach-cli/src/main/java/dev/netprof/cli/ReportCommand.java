@@ -1,7 +1,6 @@
 package dev.netprof.cli;
 
 import dev.netprof.render.LogReader;
-import dev.netprof.render.Recording;
 import dev.netprof.render.Renderer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,10 +25,7 @@ final class ReportCommand implements Callable<Integer> {
             return Cli.fail(ExitCodes.NOT_FOUND, dir + " has no " + Renderer.LOG + ": not a netprof recording");
         }
         try {
-            Recording r = Renderer.render(dir);
-            Cli.say(r.events + " events on " + r.establishedConnections().size() + " connections"
-                + (r.cleanStop ? "" : " (the recorded JVM did not stop cleanly: data up to its last flush)")
-                + "; outputs in " + dir.toAbsolutePath());
+            Renderer.render(dir).summary().forEach(Cli::say);
             return ExitCodes.OK;
         } catch (LogReader.LogException e) {
             return Cli.fail(ExitCodes.UNREADABLE, e.getMessage());

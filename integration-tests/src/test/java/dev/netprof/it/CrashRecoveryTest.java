@@ -48,5 +48,10 @@ class CrashRecoveryTest {
             client.get("writes") + " writes recorded, " + pingsOneSecondBefore + " completed a second before the kill");
         assertEquals(64 * client.get("writes").asLong(), client.get("bytesWritten").asLong());
         assertTrue(client.get("closedNs").isNull(), "still open when killed");
+        String html = Files.readString(child.out().resolve("report.html"));
+        assertTrue(html.contains("<td>" + client.get("local").asText() + "</td>"), "the report lists the connection");
+        assertTrue(html.contains("not cleanly"), "the report says the JVM died");
+        assertTrue(Files.size(child.out().resolve("trace.json")) > 0);
+        assertTrue(Files.size(child.out().resolve("flame-time.html")) > 0);
     }
 }

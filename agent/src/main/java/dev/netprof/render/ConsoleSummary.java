@@ -1,0 +1,53 @@
+package dev.netprof.render;
+
+import static dev.netprof.render.Units.bytes;
+import static dev.netprof.render.Units.count;
+import static dev.netprof.render.Units.nanos;
+
+import dev.netprof.event.Api;
+import dev.netprof.event.Outcome;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The few lines printed on stderr when a recording ends: what was seen, and where the files are. */
+final class ConsoleSummary {
+    static List<String> lines(Recording r, Path dir) {
+        List<String> out = new ArrayList<>();
+        List<Recording.Connection> conns = r.establishedConnections();
+        long tcp = conns.stream().filter(c -> c.api != Api.DATAGRAM).count();
+        out.add(nanos(r.stoppedNs - r.startedNs) + " recorded: " + count(r.events + r.aggregatedEvents)
+            + " operations on " + tcp + " TCP connections and " + (conns.size() - tcp) + " UDP flows; "
+            + (r.droppedEvents + r.droppedDefinitions == 0 ? "nothing dropped"
+            : count(r.droppedEvents) + " events dropped (raise buffer=)"));
+        conns.stream().max((a, b) -> Long.compare(a.blockedNs, b.blockedNs)).ifPresent(c -> out.add(
+            "most time blocked: " + c.endpointKey() + ", " + nanos(c.blockedNs) + " on connection #" + c.id));
+        conns.stream().max((a, b) -> Long.compare(a.bytesRead + a.bytesWritten, b.bytesRead + b.bytesWritten))
+            .ifPresent(c -> out.add("most bytes: " + c.endpointKey() + ", " + bytes(c.bytesRead) + " read, "
+                + bytes(c.bytesWritten) + " written on connection #" + c.id));
+        Map<String, Integer> errors = new TreeMap<>();
+        for (Recording.Failure f : r.errors) {
+            errors.merge(Outcome.name(f.outcome()), 1, Integer::sum);
+        }
+        if (!errors.isEmpty()) {
+            StringBuilder sb = new StringBuilder("errors:");
+            errors.forEach((k, v) -> sb.append(' ').append(v).append(' ').append(k).append(','));
+            out.add(sb.substring(0, sb.length() - 1));
+        }
+        long open = conns.stream().filter(c -> c.closedNs == null).count();
+        if (open > 0) {
+            out.add(open + " connections still open at stop");
+        }
+        if (!r.cleanStop) {
+            out.add("the recorded JVM did not stop cleanly: data up to its last flush");
+        }
+        out.add("outputs in " + dir.toAbsolutePath() + ": report.html (start here), flame-time.html, "
+            + "flame-bytes.html, trace.json, summary.json, events.nprof");
+        return out;
+    }
+
+    private ConsoleSummary() {
+    }
+}

@@ -1,0 +1,243 @@
+package dev.netprof.render;
+
+import static dev.netprof.render.Units.bytes;
+import static dev.netprof.render.Units.count;
+import static dev.netprof.render.Units.html;
+import static dev.netprof.render.Units.nanos;
+
+import dev.netprof.event.Api;
+import dev.netprof.event.Op;
+import dev.netprof.event.Outcome;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * report.html: one self-contained page (no external scripts or styles) that answers "where did the network time go":
+ * the recording, top endpoints, latency percentiles, connections, errors, and links to the other outputs.
+ */
+final class ReportWriter {
+    static final int MAX_CONNECTION_ROWS = 2000;
+
+    private final Recording r;
+    private final Latencies latencies;
+    private final TraceWriter trace;
+    private final FlameGraphs flames;
+    private final StringBuilder h = new StringBuilder(1 << 16);
+
+    ReportWriter(Recording r, Latencies latencies, TraceWriter trace, FlameGraphs flames) {
+        this.r = r;
+        this.latencies = latencies;
+        this.trace = trace;
+        this.flames = flames;
+    }
+
+    void write(Path file) throws IOException {
+        head();
+        recording();
+        endpoints();
+        percentiles();
+        connections();
+        errors();
+        laterSections();
+        h.append(SCRIPT).append("</body></html>\n");
+        Files.writeString(file, h, StandardCharsets.UTF_8);
+    }
+
+    private void head() {
+        h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>netprof report, pid ")
+            .append(r.pid).append("</title><style>").append(STYLE).append("</style></head><body>\n")
+            .append("<h1>netprof report <small>pid ").append(r.pid).append(" &middot; ").append(html(r.jvm))
+            .append("</small></h1>\n<nav><a href=\"flame-time.html\">flame graph: time</a>")
+            .append("<a href=\"flame-bytes.html\">flame graph: bytes</a>")
+            .append("<a href=\"trace.json\" title=\"open in https://ui.perfetto.dev or chrome://tracing\">")
+            .append("timeline (trace.json)</a><a href=\"summary.json\">summary.json</a>")
+            .append("<a href=\"events.nprof\">events.nprof</a></nav>\n");
+    }
+
+    private void recording() {
+        long duration = r.stoppedNs - r.startedNs;
+        List<Recording.Connection> conns = r.establishedConnections();
+        long tcp = conns.stream().filter(c -> c.api != Api.DATAGRAM).count();
+        h.append("<section><h2>Recording</h2><table class=\"kv\">")
+            .append(kv("started", Instant.ofEpochMilli(r.startedEpochMs).toString()))
+            .append(kv("duration", nanos(duration)))
+            .append(kv("operations", count(r.events + r.aggregatedEvents) + (r.aggregatedEvents > 0
+                ? " (" + count(r.aggregatedEvents) + " below the threshold, kept as per-connection sums)" : "")))
+            .append(kv("connections", count(tcp) + " TCP, " + count(conns.size() - tcp) + " UDP flows"))
+            .append(kv("dropped", r.droppedEvents + r.droppedDefinitions == 0 ? "none"
+                : "<b class=\"bad\">" + count(r.droppedEvents) + " events, " + count(r.droppedDefinitions)
+                + " definitions</b> (buffers full: raise buffer=)"))
+            .append(kv("stopped", r.cleanStop ? "cleanly" : "<b class=\"bad\">not cleanly</b>: the JVM died or was "
+                + "killed; data up to its last flush" + (r.torn ? " (last block torn, ignored)" : "")))
+            .append(kv("options", html(r.options == null || r.options.isEmpty() ? "(defaults)" : r.options)))
+            .append(kv("timeline", trace.folded == 0 ? "every operation is a span in trace.json"
+                : count(trace.spans) + " operations of at least " + nanos(trace.minSpanNs) + " (and every failure) "
+                + "are spans in trace.json; the other " + count(trace.folded) + " are folded into per-thread counters "
+                + "per " + nanos(trace.windowNs)))
+            .append(kv("flame graphs", flames.scaledFromSamples == 0 ? "every operation has its own stack"
+                : "fast reads/writes without a stack are attributed to the " + count(flames.scaledFromSamples)
+                + " sampled stacks of the same connection and op (stacks=all records every stack)"))
+            .append("</table></section>\n");
+    }
+
+    private void endpoints() {
+        Map<String, long[]> byKey = new LinkedHashMap<>();
+        for (Recording.Connection c : r.establishedConnections()) {
+            long[] t = byKey.computeIfAbsent(c.endpointKey(), k -> new long[4]);
+            t[0]++;
+            t[1] += c.blockedNs;
+            t[2] += c.bytesRead;
+            t[3] += c.bytesWritten;
+        }
+        h.append("<section><h2>Top endpoints</h2><p class=\"note\">Clients are grouped by the peer they talk to, "
+            + "servers by the address they serve on.</p><div class=\"cols\">");
+        topEndpoints("by time blocked", byKey, t -> t[1], true);
+        topEndpoints("by bytes", byKey, t -> t[2] + t[3], false);
+        h.append("</div></section>\n");
+    }
+
+    private void topEndpoints(String title, Map<String, long[]> byKey, java.util.function.ToLongFunction<long[]> by,
+                              boolean time) {
+        List<Map.Entry<String, long[]>> rows = new ArrayList<>(byKey.entrySet());
+        rows.sort(Comparator.comparingLong((Map.Entry<String, long[]> e) -> by.applyAsLong(e.getValue())).reversed());
+        long max = rows.isEmpty() ? 1 : Math.max(1, by.applyAsLong(rows.get(0).getValue()));
+        h.append("<div><h3>").append(title).append("</h3><table><tr><th>endpoint</th><th>conns</th><th>")
+            .append(time ? "blocked" : "bytes in / out").append("</th><th></th></tr>");
+        for (Map.Entry<String, long[]> e : rows.subList(0, Math.min(10, rows.size()))) {
+            long[] t = e.getValue();
+            long v = by.applyAsLong(t);
+            h.append("<tr><td>").append(html(e.getKey())).append("</td><td class=\"n\">").append(t[0])
+                .append("</td><td class=\"n\">").append(time ? nanos(v) : bytes(t[2]) + " / " + bytes(t[3]))
+                .append("</td><td><div class=\"bar\" style=\"width:").append(Math.max(1, 100 * v / max))
+                .append("px\"></div></td></tr>");
+        }
+        h.append("</table></div>");
+    }
+
+    private void percentiles() {
+        h.append("<section><h2>Latency by endpoint and operation</h2>");
+        if (latencies.byEndpointAndOp.isEmpty()) {
+            h.append("<p>No individually recorded operations.</p></section>\n");
+            return;
+        }
+        h.append("<table class=\"sortable\"><tr><th>endpoint</th><th>op</th><th>count</th><th>p50</th><th>p90</th>"
+            + "<th>p99</th><th>p99.9</th><th>max</th></tr>");
+        for (Map.Entry<String, Histogram> e : latencies.byEndpointAndOp.entrySet()) {
+            String[] k = e.getKey().split("\t");
+            Histogram hist = e.getValue();
+            h.append("<tr><td>").append(html(k[0])).append("</td><td>").append(k[1]).append("</td>")
+                .append(num(hist.getTotalCount(), count(hist.getTotalCount())));
+            for (double p : new double[] {50, 90, 99, 99.9}) {
+                long v = hist.getValueAtPercentile(p);
+                h.append(num(v, nanos(v)));
+            }
+            h.append(num(hist.getMaxValue(), nanos(hist.getMaxValue()))).append("</tr>");
+        }
+        h.append("</table>");
+        if (r.aggregatedEvents > 0) {
+            h.append("<p class=\"note\">Operations folded by threshold= are not in these distributions.</p>");
+        }
+        h.append("</section>\n");
+    }
+
+    private void connections() {
+        List<Recording.Connection> conns = new ArrayList<>(r.establishedConnections());
+        conns.sort(Comparator.comparingLong((Recording.Connection c) -> c.blockedNs).reversed());
+        h.append("<section><h2>Connections</h2>");
+        if (conns.size() > MAX_CONNECTION_ROWS) {
+            h.append("<p class=\"note\">The ").append(MAX_CONNECTION_ROWS).append(" most blocked of ")
+                .append(count(conns.size())).append(" connections; summary.json has them all.</p>");
+        }
+        h.append("<table class=\"sortable\"><tr><th>id</th><th>transport</th><th>role</th><th>api</th><th>local</th>"
+            + "<th>remote</th><th>opened</th><th>lifetime</th><th>read</th><th>written</th><th>reads</th>"
+            + "<th>writes</th><th>blocked</th><th>closed</th></tr>");
+        for (Recording.Connection c : conns.subList(0, Math.min(MAX_CONNECTION_ROWS, conns.size()))) {
+            long opened = c.openedNs - r.startedNs;
+            long life = (c.closedNs != null ? c.closedNs : r.stoppedNs) - c.openedNs;
+            h.append("<tr><td class=\"n\">").append(c.id).append("</td><td>").append(Api.transport(c.api))
+                .append("</td><td>").append(Api.role(c.role)).append("</td><td>").append(Api.name(c.api))
+                .append("</td><td>").append(html(c.local)).append("</td><td title=\"").append(html(c.remoteHost))
+                .append("\">").append(html(c.remote)).append("</td>")
+                .append(c.unknownOpen ? "<td data-v=\"-1\">before start</td>" : num(opened, nanos(opened)))
+                .append(num(life, nanos(life))).append(num(c.bytesRead, bytes(c.bytesRead)))
+                .append(num(c.bytesWritten, bytes(c.bytesWritten))).append(num(c.reads, count(c.reads)))
+                .append(num(c.writes, count(c.writes))).append(num(c.blockedNs, nanos(c.blockedNs)))
+                .append("<td>").append(c.closeReason() == null ? "open at stop" : c.closeReason()).append("</td></tr>");
+        }
+        h.append("</table></section>\n");
+    }
+
+    private void errors() {
+        h.append("<section><h2>Errors</h2>");
+        if (r.errors.isEmpty()) {
+            h.append("<p>None.</p></section>\n");
+            return;
+        }
+        Map<String, List<Recording.Failure>> groups = new LinkedHashMap<>();
+        for (Recording.Failure f : r.errors) {
+            Recording.Connection c = r.connections.get(f.connectionId());
+            String peer = c == null || c.remote == null ? "" : c.remote;
+            String exception = r.string(f.exceptionRef());
+            String type = exception == null ? "" : exception.split(":")[0];
+            groups.computeIfAbsent(Outcome.name(f.outcome()) + "\t" + Op.name(f.op()) + "\t" + type + "\t" + peer,
+                k -> new ArrayList<>()).add(f);
+        }
+        h.append("<table><tr><th>kind</th><th>op</th><th>exception</th><th>peer</th><th>count</th>"
+            + "<th>first message and stack</th></tr>");
+        for (Map.Entry<String, List<Recording.Failure>> g : groups.entrySet()) {
+            String[] k = g.getKey().split("\t", -1);
+            Recording.Failure first = g.getValue().get(0);
+            h.append("<tr><td class=\"bad\">").append(k[0]).append("</td><td>").append(k[1]).append("</td><td>")
+                .append(html(k[2])).append("</td><td>").append(html(k[3])).append("</td><td class=\"n\">")
+                .append(g.getValue().size()).append("</td><td><details><summary>")
+                .append(html(r.string(first.exceptionRef()))).append("</summary><pre>")
+                .append(html(String.join("\n", r.frames(first.stack())))).append("</pre></details></td></tr>");
+        }
+        h.append("</table></section>\n");
+    }
+
+    /** Sections other recorders fill: an empty one says so rather than disappearing. */
+    private void laterSections() {
+        for (String[] s : new String[][] {
+            {"Leaks", "No leaked connections recorded."},
+            {"TLS handshakes", "No TLS handshakes recorded."},
+            {"HTTP exchanges", "No HTTP exchanges recorded."},
+            {"DNS lookups", "No DNS lookups recorded."},
+            {"Kernel and native samples", "No syscall samples (syscalls= sampling was not on)."}}) {
+            h.append("<section><h2>").append(s[0]).append("</h2><p>").append(s[1]).append("</p></section>\n");
+        }
+    }
+
+    private static String kv(String k, String v) {
+        return "<tr><th>" + k + "</th><td>" + v + "</td></tr>";
+    }
+
+    private static String num(long sortValue, String text) {
+        return "<td class=\"n\" data-v=\"" + sortValue + "\">" + text + "</td>";
+    }
+
+    private static final String STYLE = "body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}"
+        + "h1 small{font-weight:normal;color:#666;font-size:60%}nav a{margin-right:16px}"
+        + "section{margin-top:28px}table{border-collapse:collapse}th,td{padding:3px 10px;text-align:left;"
+        + "border-bottom:1px solid #e3e3e3;vertical-align:top}th{background:#f5f5f5}td.n{text-align:right;"
+        + "font-variant-numeric:tabular-nums}table.kv th{width:140px}.bad{color:#b00}.note{color:#666}"
+        + ".bar{height:10px;background:#e8743b}.cols{display:flex;gap:40px;flex-wrap:wrap}"
+        + "table.sortable th{cursor:pointer}pre{margin:4px 0;font-size:12px}";
+
+    /** Click a column header of a sortable table to sort by it (numbers by their data-v value). */
+    private static final String SCRIPT = "<script>document.querySelectorAll('table.sortable').forEach(t=>{"
+        + "t.querySelectorAll('th').forEach((th,i)=>th.onclick=()=>{const rows=[...t.rows].slice(1);"
+        + "const key=r=>{const c=r.cells[i];return c.dataset.v!==undefined?+c.dataset.v:c.textContent};"
+        + "const dir=th.dataset.dir=th.dataset.dir==='d'?'a':'d';rows.sort((a,b)=>{const x=key(a),y=key(b);"
+        + "const o=typeof x==='number'?x-y:String(x).localeCompare(y);return dir==='d'?-o:o});"
+        + "rows.forEach(r=>t.tBodies[0].appendChild(r))})});</script>\n";
+}

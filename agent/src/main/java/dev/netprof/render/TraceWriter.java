@@ -1,0 +1,134 @@
+package dev.netprof.render;
+
+import dev.netprof.event.Api;
+import dev.netprof.event.Op;
+import dev.netprof.event.Outcome;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * trace.json: Chrome trace-event JSON that Perfetto UI and chrome://tracing open. Process 1 has one track per Java
+ * thread with a span per operation; process 2 has one track per connection spanning its life.
+ *
+ * <p>It streams: spans are written as the log is read. So that a large recording stays usable, at most
+ * {@link #MAX_SPANS} operations become spans: when there are more, only those at least {@link #minSpanNs} long (and
+ * every failure) are, and the others are summed per thread per window into counters ("folded").
+ */
+final class TraceWriter implements LogVisitor, AutoCloseable {
+    static final long MAX_SPANS = 1_000_000;
+
+    private final Recording r;
+    private final Writer out;
+    final long minSpanNs;
+    final long windowNs;
+    long spans;
+    long folded;
+    private final Set<Long> threads = new TreeSet<>();
+    /** (thread, window) to {operations, bytes} of folded operations. */
+    private final Map<Long, Map<Long, long[]>> foldedByThread = new HashMap<>();
+
+    TraceWriter(Recording r, Path file) throws IOException {
+        this.r = r;
+        this.out = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16);
+        this.minSpanNs = minSpanNs(r.durationsLog2);
+        this.windowNs = Math.max(100_000_000L, (r.stoppedNs - r.startedNs) / 2000);
+        out.write("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"producer\":\"netprof ");
+        out.write(Json.escape(r.netprofVersion == null ? "" : r.netprofVersion));
+        out.write("\",\"pid\":" + r.pid + "},\"traceEvents\":[\n");
+        meta(1, 0, "process_name", "JVM " + r.pid + " network operations (netprof)");
+        meta(2, 0, "process_name", "connections");
+    }
+
+    /** The shortest span duration that keeps the trace within {@link #MAX_SPANS}, from pass one's histogram. */
+    static long minSpanNs(long[] durationsLog2) {
+        long kept = 0;
+        for (int i = durationsLog2.length - 1; i >= 0; i--) {
+            if (kept + durationsLog2[i] > MAX_SPANS) {
+                return i == 0 ? 1 : 1L << i;
+            }
+            kept += durationsLog2[i];
+        }
+        return 0;
+    }
+
+    @Override
+    public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
+                      long bytes, int ref, int stack) {
+        if (start < r.startedNs) {
+            return;
+        }
+        threads.add(thread);
+        if (duration < minSpanNs && !Outcome.isError(outcome)) {
+            long window = (start - r.startedNs) / windowNs;
+            long[] sum = foldedByThread.computeIfAbsent(thread, t -> new HashMap<>()).computeIfAbsent(window,
+                w -> new long[2]);
+            sum[0]++;
+            sum[1] += bytes;
+            folded++;
+            return;
+        }
+        Recording.Connection c = r.connections.get(connection);
+        String peer = c == null || c.remote == null ? "" : " " + c.remote;
+        try {
+            out.write("{\"ph\":\"X\",\"cat\":\"net\",\"pid\":1,\"tid\":" + thread + ",\"ts\":" + micros(start - r.startedNs)
+                + ",\"dur\":" + micros(duration) + ",\"name\":\"" + Op.name(op) + Json.escape(peer) + "\",\"args\":{"
+                + "\"bytes\":" + bytes + ",\"connection\":" + connection + ",\"outcome\":\"" + Outcome.name(outcome)
+                + "\"" + (ref != 0 && r.string(ref) != null ? ",\"error\":\"" + Json.escape(r.string(ref)) + "\"" : "")
+                + "}},\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        spans++;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            for (long t : threads) {
+                meta(1, t, "thread_name", r.threadName(t));
+            }
+            for (Map.Entry<Long, Map<Long, long[]>> e : foldedByThread.entrySet()) {
+                for (Map.Entry<Long, long[]> w : new TreeMap<>(e.getValue()).entrySet()) {
+                    out.write("{\"ph\":\"C\",\"pid\":1,\"tid\":" + e.getKey() + ",\"name\":\"folded ops, thread "
+                        + e.getKey() + "\",\"ts\":" + micros(w.getKey() * windowNs) + ",\"args\":{\"ops\":"
+                        + w.getValue()[0] + ",\"bytes\":" + w.getValue()[1] + "}},\n");
+                }
+            }
+            for (Recording.Connection c : r.establishedConnections()) {
+                long from = Math.max(c.openedNs, r.startedNs);
+                long to = c.closedNs != null ? c.closedNs : r.stoppedNs;
+                meta(2, c.id, "thread_name", "#" + c.id + " " + Api.transport(c.api) + " " + Api.role(c.role) + " "
+                    + c.local + " > " + c.remote);
+                out.write("{\"ph\":\"X\",\"cat\":\"connection\",\"pid\":2,\"tid\":" + c.id + ",\"ts\":"
+                    + micros(from - r.startedNs) + ",\"dur\":" + micros(Math.max(0, to - from)) + ",\"name\":\""
+                    + Json.escape(Api.transport(c.api) + " " + c.remote) + "\",\"args\":{\"bytesRead\":" + c.bytesRead
+                    + ",\"bytesWritten\":" + c.bytesWritten + ",\"closeReason\":\""
+                    + (c.closeReason() == null ? "open at stop" : c.closeReason()) + "\"}},\n");
+            }
+            out.write("{\"ph\":\"M\",\"pid\":1,\"name\":\"process_sort_index\",\"args\":{\"sort_index\":1}}\n]}\n");
+        } finally {
+            out.close();
+        }
+    }
+
+    private void meta(long pid, long tid, String name, String value) throws IOException {
+        out.write("{\"ph\":\"M\",\"pid\":" + pid + ",\"tid\":" + tid + ",\"name\":\"" + name + "\",\"args\":{\"name\":\""
+            + Json.escape(value) + "\"}},\n");
+    }
+
+    /** Nanoseconds as microseconds with three decimals, without String.format's cost per event. */
+    static String micros(long ns) {
+        long frac = Math.abs(ns % 1000);
+        return (ns < 0 && ns > -1000 ? "-" : "") + ns / 1000 + "." + (frac < 10 ? "00" : frac < 100 ? "0" : "") + frac;
+    }
+}
