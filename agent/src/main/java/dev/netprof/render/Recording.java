@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 
 /**
  * Everything a recording's log says, aggregated: per connection totals, errors, threads, drops. Built in one pass
@@ -32,8 +33,8 @@ public final class Recording implements LogVisitor {
     public long events;
     /** Operations below the threshold, known only as per-connection sums. */
     public long aggregatedEvents;
-    /** Individually logged events by duration: index i counts durations in [2^(i-1), 2^i) ns. */
-    public final long[] durationsLog2 = new long[65];
+    /** Durations of the individually logged events, for choosing what the timeline can show. */
+    public final Histogram durations = new Histogram(3_600_000_000_000L, 2);
 
     public final Map<Long, Connection> connections = new LinkedHashMap<>();
     public final Map<Integer, String[]> stacks = new HashMap<>();
@@ -150,7 +151,7 @@ public final class Recording implements LogVisitor {
             return; // written by a thread that raced the end of an earlier recording
         }
         events++;
-        durationsLog2[64 - Long.numberOfLeadingZeros(duration)]++;
+        durations.recordValue(Math.min(Math.max(duration, 0), durations.getHighestTrackableValue()));
         stoppedNs = Math.max(stoppedNs, start + duration);
         if (Outcome.isError(outcome)) {
             errors.add(new Failure(connection, op, outcome, ref, stack, start + duration, thread));

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.HdrHistogram.Histogram;
 
 /**
  * trace.json: Chrome trace-event JSON that Perfetto UI and chrome://tracing open. Process 1 has one track per Java
@@ -40,7 +41,7 @@ final class TraceWriter implements LogVisitor, AutoCloseable {
     TraceWriter(Recording r, Path file) throws IOException {
         this.r = r;
         this.out = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16);
-        this.minSpanNs = minSpanNs(r.durationsLog2);
+        this.minSpanNs = minSpanNs(r.durations);
         this.windowNs = Math.max(100_000_000L, (r.stoppedNs - r.startedNs) / 2000);
         out.write("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"producer\":\"netprof ");
         out.write(Json.escape(r.netprofVersion == null ? "" : r.netprofVersion));
@@ -49,16 +50,13 @@ final class TraceWriter implements LogVisitor, AutoCloseable {
         meta(2, 0, "process_name", "connections");
     }
 
-    /** The shortest span duration that keeps the trace within {@link #MAX_SPANS}, from pass one's histogram. */
-    static long minSpanNs(long[] durationsLog2) {
-        long kept = 0;
-        for (int i = durationsLog2.length - 1; i >= 0; i--) {
-            if (kept + durationsLog2[i] > MAX_SPANS) {
-                return i == 0 ? 1 : 1L << i;
-            }
-            kept += durationsLog2[i];
+    /** The shortest span duration that keeps the trace within about {@link #MAX_SPANS}, from pass one's durations. */
+    static long minSpanNs(Histogram durations) {
+        long total = durations.getTotalCount();
+        if (total <= MAX_SPANS) {
+            return 0;
         }
-        return 0;
+        return durations.getValueAtPercentile(100.0 * (total - MAX_SPANS) / total) + 1;
     }
 
     @Override

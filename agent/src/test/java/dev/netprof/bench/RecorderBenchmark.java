@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the benchmark measures the application side only (the flusher's own throughput is measured separately).
  * {@code clockOnly} is the floor: the two System.nanoTime() calls any timing of an operation needs.
  *
- * <p>Run: {@code agent/jmh.sh RecorderBenchmark -prof gc}. Expect {@code gc.alloc.rate.norm} = 0 B/op.
+ * <p>Run: {@code agent/bench.sh jmh RecorderBenchmark -prof gc}. Expect {@code gc.alloc.rate.norm} = 0 B/op.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
