@@ -1,13 +1,22 @@
 package dev.netprof.agent;
 
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The javaagent entry points ({@code Premain-Class} and {@code Agent-Class}).
  *
  * <p>This class must not mention the recording classes: they have to be loaded by the bootstrap class loader,
  * which only knows them after {@link Bootstrap#inject}. So it parses the options, injects, and only then reaches
- * {@link Agent} by name. Whatever goes wrong, it prints one line and returns: the application runs on.
+ * {@link Agent} by name. Whatever goes wrong, it says so in one line and returns: the application runs on.
+ *
+ * <p>An attach ({@code netprof attach/start/stop/dump}) passes two control keys before the recording options:
+ * {@code command=start|stop|dump} and {@code reply=FILE}, a file the CLI created; the agent writes
+ * {@code ok <out dir>} or {@code error <message>} into it, which is how the CLI learns what happened inside.
  */
 public final class AgentMain {
     public static void premain(String args, Instrumentation inst) {
@@ -19,18 +28,76 @@ public final class AgentMain {
     }
 
     private static void launch(String args, Instrumentation inst, boolean attached) {
+        Control control = Control.parse(args);
         try {
-            Options options = Options.parse(args);
-            Bootstrap.inject(inst);
-            Class.forName("dev.netprof.agent.Agent")
-                .getMethod("start", Options.class, Instrumentation.class, boolean.class)
-                .invoke(null, options, inst, attached);
+            String result = run(control, inst, attached);
+            control.reply("ok " + result);
         } catch (Options.BadOption e) {
-            Agent.say(e.getMessage() + "; netprof is not recording");
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            Agent.say("failed to start: " + e.getCause() + "; netprof is not recording");
+            fail(control, e.getMessage() + "; netprof is not recording");
+        } catch (InvocationTargetException e) {
+            fail(control, e.getCause() instanceof IllegalStateException ? e.getCause().getMessage()
+                : "failed to " + control.command + ": " + e.getCause());
         } catch (Throwable t) {
-            Agent.say("failed to start: " + t + "; netprof is not recording");
+            fail(control, "failed to " + control.command + ": " + t);
+        }
+    }
+
+    private static String run(Control control, Instrumentation inst, boolean attached) throws Exception {
+        if (control.command.equals("start")) {
+            Options options = Options.parse(control.options);
+            Bootstrap.inject(inst);
+            return (String) agent().getMethod("start", Options.class, Instrumentation.class, boolean.class)
+                .invoke(null, options, inst, attached);
+        }
+        if (control.command.equals("stop") || control.command.equals("dump")) {
+            return (String) agent().getMethod(control.command).invoke(null);
+        }
+        throw new Options.BadOption("unknown command '" + control.command + "' (accepted: start, stop, dump)");
+    }
+
+    private static Class<?> agent() throws ClassNotFoundException {
+        return Class.forName("dev.netprof.agent.Agent");
+    }
+
+    private static void fail(Control control, String message) {
+        if (control.replyFile == null) {
+            Agent.say(message);
+        }
+        control.reply("error " + message);
+    }
+
+    /** The control keys of an agent argument string, and the recording options after them. */
+    static final class Control {
+        String command = "start";
+        Path replyFile;
+        String options = "";
+
+        static Control parse(String args) {
+            Control c = new Control();
+            String rest = args == null ? "" : args.trim();
+            while (rest.startsWith("command=") || rest.startsWith("reply=")) {
+                int comma = rest.indexOf(',');
+                String pair = comma < 0 ? rest : rest.substring(0, comma);
+                rest = comma < 0 ? "" : rest.substring(comma + 1);
+                String value = pair.substring(pair.indexOf('=') + 1);
+                if (pair.startsWith("command=")) {
+                    c.command = value;
+                } else {
+                    c.replyFile = Path.of(value);
+                }
+            }
+            c.options = rest;
+            return c;
+        }
+
+        void reply(String text) {
+            if (replyFile != null) {
+                try {
+                    Files.writeString(replyFile, text, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    Agent.say("cannot reply to the netprof CLI through " + replyFile + ": " + e);
+                }
+            }
         }
     }
 

@@ -126,7 +126,7 @@ public final class Options {
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kmg])?");
 
     /** {@code 0}, {@code 250us}, {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number is seconds. */
-    static long duration(String s) {
+    public static long duration(String s) {
         Matcher m = DURATION.matcher(s.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException(s);

@@ -15,10 +15,15 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
 /**
- * One recording: from instrumenting the JDK to the rendered outputs.
+ * One recording: from instrumenting the JDK to a closed event log (and, for a -javaagent recording, the rendered
+ * outputs).
  *
- * <p>Stop runs once, from whichever comes first: {@code duration=} elapsing, or the JVM exiting. A timed stop also
- * removes the instrumentation so the JVM runs its original bytecode again; at JVM exit that work is skipped.
+ * <p>Stop runs once, from whichever comes first: {@code duration=} elapsing, {@code netprof stop}, or the JVM
+ * exiting. Every stop but the JVM's exit also removes the instrumentation, so the JVM runs its original bytecode
+ * again. An attached recording is rendered by the CLI that attached, not inside the application's JVM.
+ *
+ * <p>The recording's state is published as the system property {@value #STATUS_PROPERTY}, which
+ * {@code netprof list} and {@code netprof status} read through the attach API without loading anything.
  */
 final class Session {
     static final int RECORDS_PER_BUFFER = 256;
@@ -26,28 +31,31 @@ final class Session {
     static final long SLOW_NS = 1_000_000L;
     /** stacks=sampled: besides slow operations, one stack per this interval across the JVM. */
     static final long SAMPLE_NS = 5_000_000L;
+    static final String STATUS_PROPERTY = "netprof.status";
 
-    private final Options options;
     private final Path out;
     private final Instrumentation inst;
+    private final boolean attached;
     private final Capture capture;
     private final Flusher flusher;
+    private final long startedEpochMs = System.currentTimeMillis();
     private Instrumenter.Installed installed;
     private Thread shutdownHook;
-    private boolean stopped;
+    private Thread timer;
+    private volatile boolean stopped;
 
-    private Session(Options options, Path out, Instrumentation inst, Capture capture, Flusher flusher) {
-        this.options = options;
+    private Session(Path out, Instrumentation inst, boolean attached, Capture capture, Flusher flusher) {
         this.out = out;
         this.inst = inst;
+        this.attached = attached;
         this.capture = capture;
         this.flusher = flusher;
     }
 
     static Session start(Options options, Instrumentation inst, boolean attached) throws IOException {
         long pid = ProcessHandle.current().pid();
-        Path out = options.out != null ? options.out : Path.of("netprof-" + pid + "-"
-            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path out = (options.out != null ? options.out : Path.of("netprof-" + pid + "-"
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
         Files.createDirectories(out);
         long slowNs = options.thresholdNs > 0 ? options.thresholdNs : SLOW_NS;
         Capture capture = new Capture(System.nanoTime(), options.bufferBytes, RECORDS_PER_BUFFER,
@@ -56,25 +64,28 @@ final class Session {
             + " intervalNs=" + SAMPLE_NS);
         RecordingHeader header = new RecordingHeader(pid, System.currentTimeMillis(), Version.get(), options.text,
             System.getProperty("java.vm.name") + " " + Runtime.version());
-        Flusher flusher = Flusher.start(capture, out.resolve("events.nprof"), header, options.thresholdNs);
-        Session s = new Session(options, out, inst, capture, flusher);
+        Flusher flusher = Flusher.start(capture, out.resolve(Renderer.LOG), header, options.thresholdNs);
+        Session s = new Session(out, inst, attached, capture, flusher);
         Recorder.start(capture);
         s.installed = Instrumenter.install(inst, options.events, capture.catalog);
+        capture.catalog.note("window", "from " + System.nanoTime());
         s.shutdownHook = new Thread(() -> s.stop(false), "netprof-shutdown");
         Runtime.getRuntime().addShutdownHook(s.shutdownHook);
         if (options.durationNs > 0) {
-            Thread timer = new Thread(() -> {
+            s.timer = new Thread(() -> {
                 try {
                     Thread.sleep(options.durationNs / 1_000_000, (int) (options.durationNs % 1_000_000));
                     s.stop(true);
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    // stopped before the duration elapsed
                 }
             }, "netprof-timer");
-            timer.setDaemon(true);
-            timer.start();
+            s.timer.setDaemon(true);
+            s.timer.start();
         }
-        Agent.say("recording " + String.join("+", options.familyNames()) + " events into " + out.toAbsolutePath()
+        flusher.afterWrite(s::publishStatus);
+        s.publishStatus();
+        Agent.say("recording " + String.join("+", options.familyNames()) + " events into " + out
             + (attached ? " (attached)" : ""));
         return s;
     }
@@ -83,30 +94,57 @@ final class Session {
         return out;
     }
 
-    synchronized boolean isRecording() {
+    boolean isRecording() {
         return !stopped;
     }
 
-    /** Ends the recording and renders it; {@code detach} also restores the JDK's original bytecode. */
+    /** Writes everything recorded so far to events.nprof, for {@code netprof dump}. */
+    boolean flushNow() throws InterruptedException {
+        return flusher.flushNow(10_000);
+    }
+
+    /**
+     * Ends the recording. {@code detach} also restores the JDK's original bytecode (every stop but the JVM's exit).
+     * A -javaagent recording renders its outputs here; an attached one leaves that to the CLI.
+     */
     synchronized void stop(boolean detach) {
         if (stopped) {
             return;
         }
         stopped = true;
+        capture.catalog.note("window", "to " + System.nanoTime());
         Recorder.stop();
-        try {
-            if (detach) {
+        if (detach) {
+            try {
                 installed.reset(inst);
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (RuntimeException e) {
+                Agent.say("could not fully remove the instrumentation: " + e);
             }
-        } catch (RuntimeException e) {
-            Agent.say("could not fully remove instrumentation: " + e);
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting: the hook is running or about to
+            }
+            if (timer != null && timer != Thread.currentThread()) {
+                timer.interrupt();
+            }
         }
         try {
             flusher.finish(System.nanoTime());
-            Renderer.render(out).summary().forEach(Agent::say);
+            publishStatus();
+            if (attached) {
+                Agent.say("stopped recording into " + out + (detach ? "; instrumentation removed" : ""));
+            } else {
+                Renderer.render(out).summary().forEach(Agent::say);
+            }
         } catch (IOException | RuntimeException e) {
-            Agent.say("could not write the outputs into " + out.toAbsolutePath() + ": " + e);
+            Agent.say("could not write the outputs into " + out + ": " + e);
         }
+    }
+
+    /** {@code state=recording;out=...;since=<epoch ms>;events=N;dropped=N;version=V}. */
+    private void publishStatus() {
+        System.setProperty(STATUS_PROPERTY, "state=" + (stopped ? "stopped" : "recording") + ";out=" + out + ";since=" + startedEpochMs
+            + ";events=" + flusher.events() + ";dropped=" + capture.dropped() + ";version=" + Version.get());
     }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -33,6 +34,11 @@ public final class Flusher {
     private final Thread thread;
     private volatile boolean stopping;
     private volatile IOException failure;
+    /** Flush requests ({@link #flushNow}) asked for and served; the flusher thread serves them in its loop. */
+    private final AtomicLong flushesAsked = new AtomicLong();
+    private volatile long flushesDone;
+    /** Runs on the flusher thread after each write to the file, e.g. to publish the recording's status. */
+    private volatile Runnable afterWrite = () -> { };
     private volatile long events;
 
     private Flusher(Capture capture, LogWriter log, long thresholdNs) {
@@ -83,6 +89,27 @@ public final class Flusher {
         }
     }
 
+    public void afterWrite(Runnable r) {
+        afterWrite = r;
+    }
+
+    /**
+     * Writes everything published so far to the file, now, and returns when it is there (or after
+     * {@code timeoutMs}): what {@code netprof dump} renders from.
+     */
+    public boolean flushNow(long timeoutMs) throws InterruptedException {
+        long ticket = flushesAsked.incrementAndGet();
+        LockSupport.unpark(thread);
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        while (flushesDone < ticket) {
+            if (System.nanoTime() > deadline || !thread.isAlive()) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
+    }
+
     /** Events written to the log so far. */
     public long events() {
         return events;
@@ -95,15 +122,20 @@ public final class Flusher {
             while (!stopping) {
                 boolean busy = definitions() | fullBuffers();
                 long now = System.nanoTime();
-                if (now - lastScan >= SCAN_NS) {
+                long asked = flushesAsked.get();
+                boolean forced = asked != flushesDone;
+                if (forced || now - lastScan >= SCAN_NS) {
                     partialBuffers();
+                    definitions();
                     lastScan = now;
                 }
-                if (log.pending() > (1 << 19) || now - lastWrite >= WRITE_NS) {
+                if (forced || log.pending() > (1 << 19) || now - lastWrite >= WRITE_NS) {
                     aggregates();
                     status(now);
                     log.flush();
                     lastWrite = now;
+                    flushesDone = asked;
+                    afterWrite.run();
                 }
                 if (!busy) {
                     LockSupport.parkNanos(IDLE_PARK_NS);

@@ -235,6 +235,19 @@ public final class Recording implements LogVisitor {
         return name != null ? name : "thread-" + javaId;
     }
 
+    /**
+     * When the instrumentation was fully installed ("from") and when the recording began to stop ("to"): every
+     * operation that started and ended inside that window was recorded. Null when the log does not say.
+     */
+    public Long windowNs(String edge) {
+        for (String n : notes.getOrDefault("window", List.of())) {
+            if (n.startsWith(edge + " ")) {
+                return Long.parseLong(n.substring(edge.length() + 1));
+            }
+        }
+        return null;
+    }
+
     public String note(String kind) {
         List<String> n = notes.get(kind);
         return n == null || n.isEmpty() ? null : n.get(n.size() - 1);

@@ -37,6 +37,10 @@ public final class SummaryWriter {
         j.field("startedNs", r.startedNs);
         j.field("stoppedNs", r.stoppedNs);
         j.field("cleanStop", r.cleanStop);
+        j.name("window").beginObject();
+        j.field("fromNs", r.windowNs("from"));
+        j.field("toNs", r.windowNs("to"));
+        j.endObject();
         j.field("events", r.events);
         j.field("dropped", r.droppedEvents);
         j.field("droppedDefinitions", r.droppedDefinitions);

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code netprof}: the command line. Each subcommand is its own class. */
 @Command(name = "netprof", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "A network profiler for running JVMs.",
-    subcommands = {ReportCommand.class, DemoCommand.class})
+    subcommands = {ListCommand.class, AttachCommand.class, StartCommand.class, StatusCommand.class, DumpCommand.class,
+        StopCommand.class, ReportCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -40,8 +40,12 @@ public final class Summary {
         List<JsonNode> found = connections(c -> c.get("transport").asText().equals(transport)
             && c.get("local").asText().equals(local) && c.get("remote").asText().equals(remote));
         if (found.size() != 1) {
-            throw new AssertionError(found.size() + " " + transport + " connections " + local + " -> " + remote
-                + " in summary.json; it has: " + connections());
+            List<String> have = new ArrayList<>();
+            for (JsonNode c : connections()) {
+                have.add(c.get("transport").asText() + " " + c.get("local").asText() + " > " + c.get("remote").asText());
+            }
+            throw new AssertionError(found.size() + " " + transport + " connections " + local + " > " + remote
+                + " in summary.json; it has " + have.size() + ": " + have.subList(0, Math.min(40, have.size())));
         }
         return found.get(0);
     }

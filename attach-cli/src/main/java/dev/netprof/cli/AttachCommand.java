@@ -1,0 +1,77 @@
+package dev.netprof.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code netprof attach PID}: records a running JVM for a while, then stops, removes the instrumentation, renders
+ * and prints the summary. Ctrl-C stops early and still renders. The agent is also told the duration, so the
+ * recording ends on time even if this CLI is killed (then {@code netprof report DIR} renders it).
+ */
+@Command(name = "attach", mixinStandardHelpOptions = true,
+    description = "Record a running JVM for a while, detach, and render the outputs.")
+final class AttachCommand extends RecordingCommand {
+    static final long POLL_MS = 500;
+    /** How long past the duration to wait for the agent's own stop before asking it to stop. */
+    static final long GRACE_NS = 5_000_000_000L;
+
+    @Option(names = "--duration", defaultValue = "30s", description = "How long to record (default: ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Override
+    int run() throws CliException {
+        long durationNs = nanos(duration);
+        try (Target t = Target.attach(pid)) {
+            Path out = start(t, durationNs);
+            Cli.say("recording pid " + pid + " for " + duration + " into " + out + " (Ctrl-C stops early)");
+            AtomicBoolean done = new AtomicBoolean();
+            Thread interrupted = new Thread(() -> finish(done, out, true), "netprof-ctrl-c");
+            Runtime.getRuntime().addShutdownHook(interrupted);
+            Progress progress = new Progress(durationNs);
+            long start = System.nanoTime();
+            while (true) {
+                sleep();
+                AgentStatus s = t.status();
+                long elapsed = System.nanoTime() - start;
+                progress.show(elapsed, s == null ? 0 : s.events(), s == null ? 0 : s.dropped());
+                if (s == null || !s.recording()) {
+                    break;
+                }
+                if (elapsed > durationNs + GRACE_NS) {
+                    t.command(jar(), "stop", "");
+                    break;
+                }
+            }
+            progress.end();
+            Runtime.getRuntime().removeShutdownHook(interrupted);
+            return finish(done, out, false);
+        }
+    }
+
+    /** Stops the recording if it still runs (Ctrl-C) and renders it; only the first caller does anything. */
+    private int finish(AtomicBoolean done, Path out, boolean stop) {
+        if (!done.compareAndSet(false, true)) {
+            return ExitCodes.OK;
+        }
+        if (stop) {
+            System.err.println();
+            Cli.say("stopping early");
+            try (Target t = Target.attach(pid)) {
+                t.command(jar(), "stop", "");
+            } catch (CliException e) {
+                Cli.say(e.getMessage());
+            }
+        }
+        return render(out);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

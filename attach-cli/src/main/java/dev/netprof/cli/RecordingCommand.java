@@ -1,0 +1,51 @@
+package dev.netprof.cli;
+
+import dev.netprof.agent.Options;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** A command that starts a recording (attach, start): its options, turned into the agent's option string. */
+abstract class RecordingCommand extends TargetCommand {
+    @Option(names = "--out", description = "Output directory (default: ./netprof-<pid>-<timestamp>).")
+    Path out;
+
+    @Parameters(index = "1..*", paramLabel = "OPTION", arity = "0..*",
+        description = "More agent options as key=value, e.g. threshold=1ms stacks=all events=socket.")
+    List<String> agentOptions = new ArrayList<>();
+
+    /** Starts a recording in {@code t} unless one is running; returns its output directory. */
+    Path start(Target t, long durationNs) throws CliException {
+        AgentStatus status = t.status();
+        if (status != null && status.recording()) {
+            throw new CliException(ExitCodes.AGENT_FAILED, "pid " + t.pid + " is already recording into "
+                + status.out() + "; netprof stop " + t.pid + " first");
+        }
+        return Path.of(t.command(jar(), "start", agentOptions(durationNs)));
+    }
+
+    /** The agent option string; the output directory is made absolute, since the target's cwd is not ours. */
+    private String agentOptions(long durationNs) {
+        Path dir = out != null ? out : Path.of("netprof-" + pid + "-"
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        List<String> all = new ArrayList<>();
+        all.add("out=" + dir.toAbsolutePath());
+        if (durationNs > 0) {
+            all.add("duration=" + durationNs + "ns");
+        }
+        all.addAll(agentOptions);
+        return String.join(",", all);
+    }
+
+    static long nanos(String duration) throws CliException {
+        try {
+            return Options.duration(duration);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "bad duration '" + duration + "' (e.g. 30s, 500ms, 5m, 1h)");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.netprof.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import picocli.CommandLine.Command;
+
+/** {@code netprof status PID}: whether netprof records there, since when, how much, and where to. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Show whether a JVM is recording: since when, events, drops, output directory.")
+final class StatusCommand extends TargetCommand {
+    @Override
+    int run() throws CliException {
+        AgentStatus s;
+        try (Target t = Target.attach(pid)) {
+            s = t.status();
+        }
+        System.out.println(describe(s));
+        return ExitCodes.OK;
+    }
+
+    static String describe(AgentStatus s) {
+        if (s == null) {
+            return "not loaded";
+        }
+        if (!s.recording()) {
+            return "loaded (netprof " + s.version() + "), not recording; last recording in " + s.out();
+        }
+        long seconds = Duration.between(Instant.ofEpochMilli(s.sinceEpochMs()), Instant.now()).getSeconds();
+        return "recording since " + Instant.ofEpochMilli(s.sinceEpochMs()) + " (" + seconds + " s): "
+            + String.format("%,d", s.events()) + " events, " + String.format("%,d", s.dropped()) + " dropped, into "
+            + s.out();
+    }
+}

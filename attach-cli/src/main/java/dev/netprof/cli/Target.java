@@ -1,0 +1,177 @@
+package dev.netprof.cli;
+
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A JVM netprof talks to through the attach API: reading its system properties (netprof's status lives there),
+ * and loading netprof.jar into it with a command. Every call has a timeout, and every failure becomes a
+ * {@link CliException} saying what is wrong and, where there is one, the fix.
+ */
+final class Target implements AutoCloseable {
+    static final int TIMEOUT_SECONDS = 30;
+    private static final ExecutorService CALLS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "netprof-attach");
+        t.setDaemon(true);
+        return t;
+    });
+
+    final long pid;
+    private final VirtualMachine vm;
+
+    private Target(long pid, VirtualMachine vm) {
+        this.pid = pid;
+        this.vm = vm;
+    }
+
+    static Target attach(long pid) throws CliException {
+        if (pid == ProcessHandle.current().pid()) {
+            throw new CliException(ExitCodes.NOT_ATTACHABLE, "pid " + pid + " is this netprof CLI itself");
+        }
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() ->
+            new CliException(ExitCodes.NO_SUCH_PROCESS, "no process with pid " + pid));
+        try {
+            return new Target(pid, timed("attaching to pid " + pid, () -> VirtualMachine.attach(Long.toString(pid))));
+        } catch (CliException e) {
+            throw e;
+        } catch (Exception e) {
+            throw whyNot(process, e);
+        }
+    }
+
+    Properties properties() throws CliException {
+        try {
+            return timed("reading the properties of pid " + pid, vm::getSystemProperties);
+        } catch (CliException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CliException(ExitCodes.FAILED, "lost pid " + pid + ": " + e.getMessage());
+        }
+    }
+
+    /** netprof's status in the target, or null when netprof was never started there. */
+    AgentStatus status() throws CliException {
+        return AgentStatus.parse(properties().getProperty(AgentStatus.PROPERTY));
+    }
+
+    /**
+     * Loads netprof.jar with {@code command} and the recording options; returns what the agent replied after
+     * {@code ok}, or fails with the agent's own message.
+     */
+    String command(Path jar, String command, String options) throws CliException {
+        Path reply;
+        try {
+            reply = Files.createTempFile("netprof-reply-", ".txt");
+            // The target may run as another user than the CLI; it only needs to write this one file.
+            Files.setPosixFilePermissions(reply, PosixFilePermissions.fromString("rw-rw-rw-"));
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILED, "cannot create a reply file: " + e);
+        }
+        try {
+            String args = "command=" + command + ",reply=" + reply + (options.isEmpty() ? "" : "," + options);
+            try {
+                timed(command + " in pid " + pid, () -> {
+                    vm.loadAgent(jar.toString(), args);
+                    return null;
+                });
+            } catch (CliException e) {
+                throw e;
+            } catch (AgentLoadException e) {
+                throw new CliException(ExitCodes.AGENT_FAILED, refusalOrLoad(e));
+            } catch (AgentInitializationException e) {
+                throw new CliException(ExitCodes.AGENT_FAILED, "netprof failed to start in pid " + pid + " (code "
+                    + e.returnValue() + "); see that JVM's stderr");
+            } catch (Exception e) {
+                throw new CliException(ExitCodes.AGENT_FAILED, "loading netprof into pid " + pid + " failed: "
+                    + refusalOrLoad(e));
+            }
+            String answer = Files.readString(reply, StandardCharsets.UTF_8).trim();
+            if (answer.startsWith("ok")) {
+                return answer.substring(2).trim();
+            }
+            if (answer.startsWith("error ")) {
+                String message = answer.substring("error ".length());
+                throw new CliException(message.startsWith("netprof is not recording") ? ExitCodes.NOT_RECORDING
+                    : ExitCodes.AGENT_FAILED, "in pid " + pid + ": " + message);
+            }
+            throw new CliException(ExitCodes.AGENT_FAILED, "netprof in pid " + pid + " gave no answer; see its stderr");
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILED, "cannot read the agent's reply: " + e);
+        } finally {
+            try {
+                Files.deleteIfExists(reply);
+            } catch (IOException ignored) {
+                // a stray temp file is harmless
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            vm.detach();
+        } catch (IOException ignored) {
+            // the target went away: nothing to detach from
+        }
+    }
+
+    /** JDK 21+ may refuse agents loaded into a running JVM (JEP 451); say how to allow them. */
+    private static String refusalOrLoad(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("Dynamic") || m.contains("EnableDynamicAgentLoading")) {
+            return "the target JVM refuses agents loaded at run time: start it with -XX:+EnableDynamicAgentLoading";
+        }
+        return m;
+    }
+
+    /** Works out why attaching failed, from what the process is. */
+    private static CliException whyNot(ProcessHandle process, Exception e) {
+        long pid = process.pid();
+        String command = process.info().command().orElse("?");
+        String cmdline = process.info().commandLine().orElse(command);
+        String user = process.info().user().orElse("?");
+        String me = System.getProperty("user.name");
+        boolean java = command.endsWith("/java") || command.endsWith("java") || cmdline.contains("-classpath")
+            || Files.exists(Path.of(System.getProperty("java.io.tmpdir"), "hsperfdata_" + user, Long.toString(pid)));
+        if (!java) {
+            return new CliException(ExitCodes.NOT_ATTACHABLE, "pid " + pid + " is not a JVM (" + command + ")");
+        }
+        if (cmdline.contains("-XX:+DisableAttachMechanism")) {
+            return new CliException(ExitCodes.NOT_ATTACHABLE, "pid " + pid
+                + " was started with -XX:+DisableAttachMechanism: it cannot be attached to; restart it without that flag");
+        }
+        if (!user.equals("?") && !user.equals(me)) {
+            return new CliException(ExitCodes.NOT_ATTACHABLE, "pid " + pid + " is a JVM of user " + user
+                + ": run netprof as that user (sudo -u " + user + " ./netprof ...)");
+        }
+        return new CliException(ExitCodes.NOT_ATTACHABLE, "cannot attach to pid " + pid + ": " + e.getMessage());
+    }
+
+    /** Runs an attach call with {@link #TIMEOUT_SECONDS}; unwraps its exception. */
+    private static <T> T timed(String what, Callable<T> call) throws Exception {
+        Future<T> f = CALLS.submit(call);
+        try {
+            return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new CliException(ExitCodes.TIMEOUT, what + " timed out after " + TIMEOUT_SECONDS + " s");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+    }
+}

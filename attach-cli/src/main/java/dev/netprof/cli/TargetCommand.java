@@ -1,0 +1,46 @@
+package dev.netprof.cli;
+
+import dev.netprof.render.LogReader;
+import dev.netprof.render.Renderer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Parameters;
+
+/** What every command aimed at a running JVM shares: the pid, error reporting, and rendering afterwards. */
+abstract class TargetCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PID", description = "The process id of a running JVM (see netprof list).")
+    long pid;
+
+    @Override
+    public final Integer call() {
+        try {
+            Cli.requireAttachSupport();
+            return run();
+        } catch (CliException e) {
+            return Cli.fail(e.exitCode, e.getMessage());
+        }
+    }
+
+    abstract int run() throws CliException;
+
+    /** Renders what the target wrote into {@code out} and prints the summary. */
+    static int render(Path out) {
+        try {
+            Renderer.render(out).summary().forEach(Cli::say);
+            return ExitCodes.OK;
+        } catch (LogReader.LogException e) {
+            return Cli.fail(ExitCodes.UNREADABLE, e.getMessage());
+        } catch (IOException e) {
+            return Cli.fail(ExitCodes.FAILED, "cannot render " + out + ": " + e);
+        }
+    }
+
+    static Path jar() throws CliException {
+        try {
+            return SelfJar.path();
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILED, e.getMessage());
+        }
+    }
+}

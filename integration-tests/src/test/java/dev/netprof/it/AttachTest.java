@@ -1,0 +1,140 @@
+package dev.netprof.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.netprof.it.workload.ChurnWorkload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A JVM started without any agent, busy with traffic, is attached to twice by the real CLI (on the other JDK):
+ * each recording has exact bytes for the connections that lived inside it, counts nothing from before it, the
+ * JVM finishes its work normally, and after detaching it runs as fast as before.
+ */
+class AttachTest {
+    @TempDir
+    Path work;
+
+    record TruthLine(String role, String local, String remote, long openNs, long closeNs, long read, long written) {
+        static TruthLine parse(String line) {
+            String[] f = line.split(" ");
+            return new TruthLine(f[0], f[1], f[2], Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]),
+                Long.parseLong(f[6]));
+        }
+    }
+
+    @ParameterizedTest(name = "CLI on {0}, target on {1}")
+    @CsvSource({"JDK17,JDK25", "JDK25,JDK17"})
+    void attachRecordDetachTwiceWithExactBytesAndNoLastingCost(Jdk cli, Jdk target) throws Exception {
+        Path truthFile = work.resolve("truth.txt");
+        ChildJvm child = new ChildJvm(target, work.resolve("target")).main(ChurnWorkload.class, 20, truthFile);
+        Process p = child.start();
+        Thread.sleep(3000);
+
+        ChildJvm.Result first = Cli.run(cli, work, "attach", Long.toString(p.pid()), "--duration", "2s", "--out",
+            work.resolve("rec1").toString());
+        assertEquals(0, first.exitCode(), first.stderr());
+        Thread.sleep(1000);
+        ChildJvm.Result second = Cli.run(cli, work, "attach", Long.toString(p.pid()), "--duration", "2s", "--out",
+            work.resolve("rec2").toString());
+        assertEquals(0, second.exitCode(), second.stderr());
+        long detached = System.nanoTime();
+        ChildJvm.Result status = Cli.run(cli, work, "status", Long.toString(p.pid()));
+        assertTrue(status.stdout().startsWith("loaded (netprof"), status.stdout());
+
+        assertEquals(0, p.waitFor(), "the target finishes its own work");
+        List<String> out = Files.readAllLines(child.stdoutFile());
+        assertEquals("done", out.get(out.size() - 1));
+
+        List<TruthLine> truth = new ArrayList<>();
+        for (String line : Files.readAllLines(truthFile)) {
+            truth.add(TruthLine.parse(line));
+        }
+        checkRecording(work.resolve("rec1"), truth, out);
+        checkRecording(work.resolve("rec2"), truth, out);
+
+        // Throughput of the long-lived ping-pong: before the first attach versus after the second detach.
+        double before = medianRate(out, 0, Long.MAX_VALUE, 2);
+        double after = medianRate(out, detached + 500_000_000L, Long.MAX_VALUE, 0);
+        System.out.printf("ping-pong after detach / before attach: %.3f (%s -> %s)%n", after / before, cli, target);
+        assertTrue(after / before > 0.7, "throughput back near baseline after detach: " + after + " vs " + before);
+    }
+
+    private static void checkRecording(Path rec, List<TruthLine> truth, List<String> pings) throws Exception {
+        Summary s = Summary.read(rec);
+        long from = s.root.get("window").get("fromNs").asLong();
+        long to = s.root.get("window").get("toNs").asLong();
+        int inside = 0;
+        for (TruthLine t : truth) {
+            if (t.openNs() > from && t.closeNs() < to) {
+                inside++;
+                JsonNode c = s.connection("tcp", t.local(), t.remote());
+                assertEquals(t.read(), c.get("bytesRead").asLong(), t.toString());
+                assertEquals(t.written(), c.get("bytesWritten").asLong(), t.toString());
+                if (c.get("openTimeKnown").asBoolean()) {
+                    assertEquals(t.role(), c.get("role").asText(), t.toString());
+                }
+            }
+        }
+        assertTrue(inside >= 10, "connections that lived inside " + rec + ": " + inside);
+        for (JsonNode c : s.connections()) {
+            if (c.get("openTimeKnown").asBoolean()) {
+                assertTrue(c.get("openedNs").asLong() >= s.root.get("startedNs").asLong(), "nothing from before: " + c);
+            }
+        }
+        // The ping-pong connection predates the attach: seen from its first operation, with only this window's
+        // round trips (bounded by the workload's own counts just outside and just inside the window).
+        JsonNode ping = s.connections(c -> !c.get("openTimeKnown").asBoolean() && c.get("writes").asLong() > 1000)
+            .stream().max((a, b) -> Long.compare(a.get("writes").asLong(), b.get("writes").asLong())).orElseThrow();
+        assertEquals("unknown", ping.get("role").asText());
+        assertEquals(64 * ping.get("writes").asLong(), ping.get("bytesWritten").asLong());
+        long lastBefore = 0, firstAfterFrom = Long.MAX_VALUE, lastBeforeTo = 0, firstAfter = Long.MAX_VALUE;
+        for (String line : pings) {
+            String[] f = line.split(" ");
+            if (!f[0].equals("pings")) {
+                continue;
+            }
+            long n = Long.parseLong(f[1]);
+            long at = Long.parseLong(f[2]);
+            if (at < s.root.get("startedNs").asLong()) {
+                lastBefore = n;
+            } else if (at > from && firstAfterFrom == Long.MAX_VALUE) {
+                firstAfterFrom = n;
+            }
+            if (at < to) {
+                lastBeforeTo = n;
+            } else if (firstAfter == Long.MAX_VALUE) {
+                firstAfter = n;
+            }
+        }
+        long writes = ping.get("writes").asLong();
+        assertTrue(writes <= firstAfter - lastBefore, writes + " writes, at most " + (firstAfter - lastBefore));
+        assertTrue(writes >= lastBeforeTo - firstAfterFrom, writes + " writes, at least " + (lastBeforeTo - firstAfterFrom));
+    }
+
+    /** Median of the workload's per-second round-trip rates stamped in [from, to), skipping the first {@code skip}. */
+    private static double medianRate(List<String> lines, long from, long to, int skip) {
+        List<Long> rates = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f[0].equals("rate")) {
+                long at = Long.parseLong(f[2]);
+                if (at >= from && at < to) {
+                    rates.add(Long.parseLong(f[1]));
+                }
+            }
+        }
+        List<Long> kept = new ArrayList<>(rates.subList(Math.min(skip, rates.size()), rates.size()));
+        assertFalse(kept.isEmpty(), "rate samples in the window");
+        kept.sort(Long::compare);
+        return kept.get(kept.size() / 2);
+    }
+}
