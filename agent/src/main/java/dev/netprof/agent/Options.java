@@ -33,10 +33,11 @@ public final class Options {
     static {
         ACCEPTED.put("out", "a directory");
         ACCEPTED.put("duration", "a duration such as 30s, 500ms, 5m, 1h");
-        ACCEPTED.put("events", "a list of socket, udp, e.g. events=socket,udp");
+        ACCEPTED.put("events", "a list of socket, udp, select, e.g. events=socket,udp");
         ACCEPTED.put("threshold", "a duration such as 0, 100us, 2ms, 1s");
         ACCEPTED.put("buffer", "a size such as 512k, 32m, 1g (at least 64k)");
         ACCEPTED.put("stacks", "off, sampled or all");
+        ACCEPTED.put("closewait", "a duration such as 5s, 500ms");
     }
 
     public Path out;
@@ -48,6 +49,8 @@ public final class Options {
     public long bufferBytes = 32L << 20;
     /** Which reads and writes get a Java stack: {@link StackSampling#OFF}, SAMPLED or ALL. */
     public int stacks = StackSampling.SAMPLED;
+    /** A peer-closed connection the application keeps open this long is reported as a CLOSE_WAIT finding. */
+    public long closeWaitNs = 5_000_000_000L;
     /** The string the options were parsed from, for the log's header. */
     public String text = "";
 
@@ -110,6 +113,9 @@ public final class Options {
                 if (bufferBytes < 64 << 10) {
                     throw new IllegalArgumentException();
                 }
+                break;
+            case "closewait":
+                closeWaitNs = duration(value);
                 break;
             case "stacks":
                 stacks = STACK_MODES.indexOf(value);

@@ -60,6 +60,7 @@ final class Session {
         long slowNs = options.thresholdNs > 0 ? options.thresholdNs : SLOW_NS;
         Capture capture = new Capture(System.nanoTime(), options.bufferBytes, RECORDS_PER_BUFFER,
             new StackSampling(options.stacks, slowNs, SAMPLE_NS));
+        capture.catalog.note("closewait", Long.toString(options.closeWaitNs));
         capture.catalog.note("stacks", "mode=" + Options.STACK_MODES.get(options.stacks) + " slowNs=" + slowNs
             + " intervalNs=" + SAMPLE_NS);
         RecordingHeader header = new RecordingHeader(pid, System.currentTimeMillis(), Version.get(), options.text,
@@ -113,6 +114,7 @@ final class Session {
         }
         stopped = true;
         capture.catalog.note("window", "to " + System.nanoTime());
+        capture.catalog.note("stop", detach ? "detach" : "exit");
         Recorder.stop();
         if (detach) {
             try {

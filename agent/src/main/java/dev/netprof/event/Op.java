@@ -12,10 +12,12 @@ public final class Op {
     public static final int SHUTDOWN_INPUT = 8;
     public static final int SHUTDOWN_OUTPUT = 9;
     public static final int CLOSE = 10;
+    /** Selector.select*: bytes is the number of keys that were ready. */
+    public static final int SELECT = 11;
 
     private static final String[] NAMES = {
         "?", "connect", "finish-connect", "accept", "read", "write", "send", "receive",
-        "shutdown-input", "shutdown-output", "close"
+        "shutdown-input", "shutdown-output", "close", "select"
     };
 
     public static String name(int op) {

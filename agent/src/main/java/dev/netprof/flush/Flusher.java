@@ -1,14 +1,17 @@
 package dev.netprof.flush;
 
+import dev.netprof.event.Api;
+import dev.netprof.event.Op;
+import dev.netprof.event.Outcome;
 import dev.netprof.record.Buffers;
 import dev.netprof.record.Capture;
 import dev.netprof.record.Catalog;
+import dev.netprof.record.Connections;
 import dev.netprof.record.EventBuffer;
-import dev.netprof.event.Op;
-import dev.netprof.event.Outcome;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -25,6 +28,10 @@ public final class Flusher {
     static final long SCAN_NS = 100_000_000L;
     static final long WRITE_NS = 250_000_000L;
     static final long IDLE_PARK_NS = 1_000_000L;
+    /** How often sockets collected without close are looked for. */
+    static final long LEAK_NS = 1_000_000_000L;
+    /** How often the kernel's view of the sockets is read. */
+    static final long KERNEL_NS = 5_000_000_000L;
 
     private final Capture capture;
     private final LogWriter log;
@@ -32,6 +39,7 @@ public final class Flusher {
     /** (connection, op) to {operations, bytes, duration} of fast operations since the last write. */
     private final Map<Long, long[]> aggregates = new HashMap<>();
     private final Thread thread;
+    private final KernelView kernel = KernelView.ofThisProcess();
     private volatile boolean stopping;
     private volatile IOException failure;
     /** Flush requests ({@link #flushNow}) asked for and served; the flusher thread serves them in its loop. */
@@ -78,6 +86,8 @@ public final class Flusher {
         }
         try (LogWriter l = log) {
             drainAll();
+            leaks(stoppedNs);
+            kernel(stoppedNs);
             aggregates();
             status(stoppedNs);
             l.begin(LogFormat.END);
@@ -118,6 +128,9 @@ public final class Flusher {
     private void run() {
         long lastScan = System.nanoTime();
         long lastWrite = lastScan;
+        long lastLeaks = lastScan;
+        long lastKernel = lastScan;
+        kernel(lastScan);
         try {
             while (!stopping) {
                 boolean busy = definitions() | fullBuffers();
@@ -128,6 +141,14 @@ public final class Flusher {
                     partialBuffers();
                     definitions();
                     lastScan = now;
+                }
+                if (now - lastLeaks >= LEAK_NS) {
+                    leaks(now);
+                    lastLeaks = now;
+                }
+                if (now - lastKernel >= KERNEL_NS) {
+                    kernel(now);
+                    lastKernel = now;
                 }
                 if (forced || log.pending() > (1 << 19) || now - lastWrite >= WRITE_NS) {
                     aggregates();
@@ -292,6 +313,57 @@ public final class Flusher {
         }
         log.end();
         aggregates.clear();
+    }
+
+    /** Sockets the GC collected that the application never closed: each connection (or UDP flow) leaked. */
+    private void leaks(long atNs) {
+        for (Connections.Entry e : capture.connections.collected()) {
+            if (e.isClosed() || e.id == Connections.IGNORED) {
+                continue;
+            }
+            if (e.api == Api.DATAGRAM) {
+                for (long flow : e.flowIds()) {
+                    leak(flow, atNs);
+                }
+            } else {
+                leak(e.id, atNs);
+            }
+        }
+    }
+
+    private void leak(long connection, long atNs) {
+        log.begin(LogFormat.LEAK);
+        log.varint(connection);
+        log.varint(atNs);
+        log.end();
+    }
+
+    private void kernel(long atNs) {
+        List<KernelView.Socket> sockets = kernel.sockets();
+        Map<String, Long> counters = kernel.counters();
+        if (sockets.isEmpty() && counters.isEmpty()) {
+            return;
+        }
+        log.begin(LogFormat.KERNEL);
+        log.varint(atNs);
+        log.varint(sockets.size());
+        for (KernelView.Socket k : sockets) {
+            log.u8(k.udp() ? 1 : 0);
+            log.string(k.local());
+            log.string(k.remote());
+            log.u8(k.state());
+            log.varint(k.sendQueue());
+            log.varint(k.receiveQueue());
+            log.u8(k.timer());
+            log.varint(k.retransmits());
+            log.varint(k.drops());
+        }
+        log.varint(counters.size());
+        for (Map.Entry<String, Long> c : counters.entrySet()) {
+            log.string(c.getKey());
+            log.varint(c.getValue());
+        }
+        log.end();
     }
 
     private void status(long atNs) {

@@ -39,6 +39,14 @@ public final class LogFormat {
     public static final int AGGREGATE = 9;
     /** kind, text: facts about the recording itself, e.g. "instrumented" with a JDK type name. */
     public static final int NOTE = 10;
+    /** connection, atNs: the socket was garbage collected without the application closing it (a leak). */
+    public static final int LEAK = 11;
+    /**
+     * atNs, socket count, then per socket: u8 transport (0 tcp, 1 udp), local, remote, u8 state (the kernel's TCP
+     * state number), send queue, receive queue, u8 timer, retransmits, drops; then counter count and per counter:
+     * name, value. The kernel's view of this process's sockets and of the namespace's TCP counters.
+     */
+    public static final int KERNEL = 12;
 
     public static final int FLAG_UNKNOWN_OPEN = 1;
     public static final int FLAG_ESTABLISHED = 2;

@@ -44,7 +44,8 @@ public final class Instrumenter {
             NioSocketImplInstrumentation.type(),
             SocketChannelImplInstrumentation.type(),
             ServerSocketChannelImplInstrumentation.type(),
-            DatagramChannelImplInstrumentation.type());
+            DatagramChannelImplInstrumentation.type(),
+            SelectorImplInstrumentation.type());
         List<InstrumentedType> chosen = new ArrayList<>();
         for (InstrumentedType t : all) {
             if (families.contains(t.family())) {

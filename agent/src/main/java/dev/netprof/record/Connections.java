@@ -42,6 +42,16 @@ public final class Connections {
         public boolean isClosed() {
             return closed;
         }
+
+        /** UDP: the ids of the flows to each peer this socket exchanged datagrams with. */
+        public long[] flowIds() {
+            Flow[] f = flows;
+            long[] ids = new long[f.length];
+            for (int i = 0; i < f.length; i++) {
+                ids[i] = f[i].id;
+            }
+            return ids;
+        }
     }
 
     /** One (local socket, remote peer) pair of a datagram socket. */

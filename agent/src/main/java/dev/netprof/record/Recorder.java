@@ -63,7 +63,8 @@ public final class Recorder {
             return;
         }
         int outcome = bytes < 0 ? Outcome.EOF : Outcome.OK;
-        int stack = c.sampling.wants(end, end - start) ? c.stacks.capture() : 0;
+        // End of stream always gets a stack: it is where a half-closed connection was last read.
+        int stack = bytes < 0 || c.sampling.wants(end, end - start) ? c.stacks.capture() : 0;
         emit(c, op, outcome, 0, start, end, id, bytes < 0 ? 0 : bytes, stack);
     }
 
@@ -200,6 +201,25 @@ public final class Recorder {
             }
         } else {
             emit(c, Op.CLOSE, outcome, ref, start, end, e.id, 0, stack);
+        }
+    }
+
+    // ---- selectors ----
+
+    /** A Selector.select* that returned {@code ready} keys. No stack: event loops select all the time. */
+    public static void selected(long start, int ready) {
+        long end = System.nanoTime();
+        Capture c = capture;
+        if (c != null) {
+            emit(c, Op.SELECT, Outcome.OK, 0, start, end, 0, ready, 0);
+        }
+    }
+
+    public static void selectFailed(long start, Throwable thrown) {
+        long end = System.nanoTime();
+        Capture c = capture;
+        if (c != null) {
+            fail(c, Op.SELECT, 0, start, end, thrown);
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 
 /** The few lines printed on stderr when a recording ends: what was seen, and where the files are. */
 final class ConsoleSummary {
-    static List<String> lines(Recording r, Path dir) {
+    static List<String> lines(Recording r, List<Findings.Finding> findings, Path dir) {
         List<String> out = new ArrayList<>();
         List<Recording.Connection> conns = r.establishedConnections();
         long tcp = conns.stream().filter(c -> c.api != Api.DATAGRAM).count();
@@ -39,6 +39,10 @@ final class ConsoleSummary {
         long open = conns.stream().filter(c -> c.closedNs == null).count();
         if (open > 0) {
             out.add(open + " connections still open at stop");
+        }
+        long leaks = findings.stream().filter(f -> !f.kind().equals("errors")).count();
+        if (leaks > 0) {
+            out.add(leaks + " findings (leaks, CLOSE_WAIT, event loops, accept queues): see report.html");
         }
         if (!r.cleanStop) {
             out.add("the recorded JVM did not stop cleanly: data up to its last flush");

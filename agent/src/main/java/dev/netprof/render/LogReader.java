@@ -9,7 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Streams an events.nprof file into a {@link LogVisitor}. Memory use is one block, whatever the file's size.
@@ -125,6 +129,23 @@ public final class LogReader {
             case LogFormat.END:
                 v.end(varint());
                 break;
+            case LogFormat.LEAK:
+                v.leak(varint(), varint());
+                break;
+            case LogFormat.KERNEL: {
+                long atNs = varint();
+                List<KernelSocket> sockets = new ArrayList<>();
+                for (long n = varint(); n > 0; n--) {
+                    sockets.add(new KernelSocket(atNs, u8() == 1, string(), string(), u8(), varint(), varint(), u8(),
+                        varint(), varint()));
+                }
+                Map<String, Long> counters = new LinkedHashMap<>();
+                for (long n = varint(); n > 0; n--) {
+                    counters.put(string(), varint());
+                }
+                v.kernel(atNs, sockets, counters);
+                break;
+            }
             case LogFormat.NOTE:
                 v.note(string(), string());
                 break;

@@ -1,5 +1,8 @@
 package dev.netprof.render;
 
+import java.util.List;
+import java.util.Map;
+
 /** Receives the blocks of an events.nprof file in file order. Ids may be used before their definition. */
 public interface LogVisitor {
     default void header(long pid, long startedNs, long startedEpochMs, String version, String options, String jvm) {
@@ -27,6 +30,14 @@ public interface LogVisitor {
     }
 
     default void note(String kind, String text) {
+    }
+
+    /** The connection's socket was garbage collected without being closed. */
+    default void leak(long connection, long atNs) {
+    }
+
+    /** The kernel's view of the process's sockets and the namespace's TCP counters at {@code atNs}. */
+    default void kernel(long atNs, List<KernelSocket> sockets, Map<String, Long> counters) {
     }
 
     default void status(long atNs, long droppedEvents, long droppedDefinitions) {

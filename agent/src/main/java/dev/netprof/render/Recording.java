@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -42,6 +44,13 @@ public final class Recording implements LogVisitor {
     public final Map<Long, String> threadNames = new HashMap<>();
     public final Map<Long, Integer> threadTids = new HashMap<>();
     public final List<Failure> errors = new ArrayList<>();
+    /** Threads that called Selector.select*: the event loops. */
+    public final Set<Long> selectorThreads = new TreeSet<>();
+    /** The kernel's view: every socket line seen, by transport and addresses, the last one winning. */
+    final Map<String, KernelSocket> kernelSockets = new HashMap<>();
+    /** The namespace's TCP counters at the first and the last kernel snapshot. */
+    public Map<String, Long> firstCounters = Map.of();
+    public Map<String, Long> lastCounters = Map.of();
     /** Notes by kind, in order: "instrumented", "unmatched", "error". */
     public final Map<String, List<String>> notes = new LinkedHashMap<>();
 
@@ -60,7 +69,13 @@ public final class Recording implements LogVisitor {
         public String remoteHost;
         public int openStack;
         public long bytesRead, bytesWritten, reads, writes, blockedNs;
-        boolean sawEof;
+        /** When a read first returned end of stream (the peer closed), and the stack of that read. */
+        public Long eofAtNs;
+        public int eofStack;
+        /** When netprof found the socket garbage collected without a close. */
+        public Long collectedNs;
+        /** The kernel's last view of this connection's socket, if it was read while the socket was open. */
+        public KernelSocket kernel;
         int worstError = -1;
 
         Connection(long id) {
@@ -81,10 +96,13 @@ public final class Recording implements LogVisitor {
             if (closedNs == null) {
                 return null;
             }
+            if (collectedNs != null) {
+                return "collected-unclosed";
+            }
             if (worstError >= 0) {
                 return "closed-after-" + Outcome.name(worstError);
             }
-            return sawEof ? "closed-after-eof" : "closed";
+            return eofAtNs != null ? "closed-after-eof" : "closed";
         }
     }
 
@@ -98,6 +116,7 @@ public final class Recording implements LogVisitor {
         LogReader reader = new LogReader();
         reader.read(log, r);
         r.torn = reader.torn();
+        r.attachKernelView();
         return r;
     }
 
@@ -156,6 +175,9 @@ public final class Recording implements LogVisitor {
         if (Outcome.isError(outcome)) {
             errors.add(new Failure(connection, op, outcome, ref, stack, start + duration, thread));
         }
+        if (op == Op.SELECT) {
+            selectorThreads.add(thread);
+        }
         if (connection == 0) {
             return;
         }
@@ -171,7 +193,10 @@ public final class Recording implements LogVisitor {
             c.closedNs = start + duration;
         }
         if (outcome == Outcome.EOF) {
-            c.sawEof = true;
+            if (c.eofAtNs == null || start + duration < c.eofAtNs) {
+                c.eofAtNs = start + duration;
+                c.eofStack = stack;
+            }
         } else if (Outcome.isError(outcome) && outcome != Outcome.CLOSED) {
             c.worstError = outcome;
         }
@@ -194,6 +219,46 @@ public final class Recording implements LogVisitor {
     @Override
     public void note(String kind, String text) {
         notes.computeIfAbsent(kind, k -> new ArrayList<>()).add(text);
+    }
+
+    @Override
+    public void leak(long connection, long atNs) {
+        Connection c = connections.computeIfAbsent(connection, Connection::new);
+        if (c.closedNs == null) {
+            c.collectedNs = atNs;
+            c.closedNs = atNs;
+        }
+    }
+
+    @Override
+    public void kernel(long atNs, List<KernelSocket> sockets, Map<String, Long> counters) {
+        for (KernelSocket k : sockets) {
+            kernelSockets.put(k.key(), k);
+            if (k.udp()) {
+                kernelSockets.put("udp-local " + k.local(), k); // an unconnected socket serves every peer's flow
+            }
+        }
+        if (!counters.isEmpty()) {
+            if (firstCounters.isEmpty()) {
+                firstCounters = counters;
+            }
+            lastCounters = counters;
+        }
+    }
+
+    /** Attaches the kernel's last view of each socket to its connection; called once the whole log is read. */
+    void attachKernelView() {
+        for (Connection c : connections.values()) {
+            c.kernel = kernelSockets.get((c.api == Api.DATAGRAM ? "udp " : "tcp ") + c.local + " " + c.remote);
+            if (c.kernel == null && c.api == Api.DATAGRAM) {
+                c.kernel = kernelSockets.get("udp-local " + c.local);
+            }
+        }
+    }
+
+    /** How the recording ended: "exit" (the JVM exited), "detach", or null when it did not say (it crashed). */
+    public String stopReason() {
+        return note("stop");
     }
 
     @Override

@@ -26,15 +26,18 @@ public final class Renderer {
         Recording r = Recording.read(log);
         FlameAggregator flameSums = new FlameAggregator(r.startedNs, slowNs(r));
         Latencies latencies = new Latencies(r);
+        EventLoops eventLoops = new EventLoops(r);
         TraceWriter trace = new TraceWriter(r, dir.resolve("trace.json"));
         try (trace) {
-            new LogReader().read(log, new Fanout(flameSums, latencies, trace));
+            new LogReader().read(log, new Fanout(flameSums, latencies, eventLoops, trace));
         }
-        new SummaryWriter(r).write(dir.resolve(SUMMARY));
+        List<EventLoops.Loop> loops = eventLoops.loops();
+        List<Findings.Finding> findings = Findings.of(r, loops);
+        new SummaryWriter(r, loops, findings).write(dir.resolve(SUMMARY));
         FlameGraphs flames = new FlameGraphs(r, flameSums);
         flames.write(dir);
-        new ReportWriter(r, latencies, trace, flames).write(dir.resolve("report.html"));
-        return new Result(r, ConsoleSummary.lines(r, dir));
+        new ReportWriter(r, latencies, trace, flames, loops, findings).write(dir.resolve("report.html"));
+        return new Result(r, ConsoleSummary.lines(r, findings, dir));
     }
 
     /** The slow-operation cut-off the recording used for stacks, from its "stacks" note. */

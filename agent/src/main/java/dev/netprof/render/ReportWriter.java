@@ -31,22 +31,31 @@ final class ReportWriter {
     private final Latencies latencies;
     private final TraceWriter trace;
     private final FlameGraphs flames;
+    private final List<EventLoops.Loop> loops;
+    private final List<Findings.Finding> findings;
     private final StringBuilder h = new StringBuilder(1 << 16);
 
-    ReportWriter(Recording r, Latencies latencies, TraceWriter trace, FlameGraphs flames) {
+    ReportWriter(Recording r, Latencies latencies, TraceWriter trace, FlameGraphs flames, List<EventLoops.Loop> loops,
+                 List<Findings.Finding> findings) {
         this.r = r;
         this.latencies = latencies;
         this.trace = trace;
         this.flames = flames;
+        this.loops = loops;
+        this.findings = findings;
     }
 
     void write(Path file) throws IOException {
         head();
         recording();
+        findings();
         endpoints();
         percentiles();
         connections();
         errors();
+        leaks();
+        eventLoops();
+        kernel();
         laterSections();
         h.append(SCRIPT).append("</body></html>\n");
         Files.writeString(file, h, StandardCharsets.UTF_8);
@@ -159,7 +168,7 @@ final class ReportWriter {
         }
         h.append("<table class=\"sortable\"><tr><th>id</th><th>transport</th><th>role</th><th>api</th><th>local</th>"
             + "<th>remote</th><th>opened</th><th>lifetime</th><th>read</th><th>written</th><th>reads</th>"
-            + "<th>writes</th><th>blocked</th><th>closed</th></tr>");
+            + "<th>writes</th><th>blocked</th><th>closed</th><th>kernel state</th></tr>");
         for (Recording.Connection c : conns.subList(0, Math.min(MAX_CONNECTION_ROWS, conns.size()))) {
             long opened = c.openedNs - r.startedNs;
             long life = (c.closedNs != null ? c.closedNs : r.stoppedNs) - c.openedNs;
@@ -171,7 +180,10 @@ final class ReportWriter {
                 .append(num(life, nanos(life))).append(num(c.bytesRead, bytes(c.bytesRead)))
                 .append(num(c.bytesWritten, bytes(c.bytesWritten))).append(num(c.reads, count(c.reads)))
                 .append(num(c.writes, count(c.writes))).append(num(c.blockedNs, nanos(c.blockedNs)))
-                .append("<td>").append(c.closeReason() == null ? "open at stop" : c.closeReason()).append("</td></tr>");
+                .append("<td>").append(c.closeReason() == null ? "open at stop" : c.closeReason()).append("</td><td>")
+                .append(c.kernel == null ? "" : c.kernel.stateName() + (c.kernel.sendQueue() + c.kernel.receiveQueue() > 0
+                    ? " (queued " + c.kernel.sendQueue() + " out, " + c.kernel.receiveQueue() + " in)" : ""))
+                .append("</td></tr>");
         }
         h.append("</table></section>\n");
     }
@@ -205,10 +217,111 @@ final class ReportWriter {
         h.append("</table></section>\n");
     }
 
+    private void findings() {
+        h.append("<section><h2>Findings</h2>");
+        if (findings.isEmpty()) {
+            h.append("<p>Nothing stands out: no leaks, half-closed connections, stalled event loops or failures.</p>");
+        } else {
+            h.append("<ul class=\"findings\">");
+            for (Findings.Finding f : findings) {
+                h.append("<li><b>").append(f.kind()).append("</b> ").append(html(f.explanation()));
+                if (!f.stack().isEmpty()) {
+                    h.append("<details><summary>stack</summary><pre>").append(html(String.join("\n", f.stack())))
+                        .append("</pre></details>");
+                }
+                h.append("</li>");
+            }
+            h.append("</ul>");
+        }
+        h.append("</section>\n");
+    }
+
+    /** Leaked connections grouped by the stack that opened them: one row per place in the code that leaks. */
+    private void leaks() {
+        h.append("<section><h2>Leaks</h2>");
+        List<Findings.Leak> leaks = Findings.leaks(r);
+        if (leaks.isEmpty()) {
+            h.append("<p>No leaked connections: every connection was closed")
+                .append("detach".equals(r.stopReason()) ? " or is still in use" : "").append(".</p></section>\n");
+            return;
+        }
+        Map<List<String>, List<Findings.Leak>> byStack = new LinkedHashMap<>();
+        for (Findings.Leak l : leaks) {
+            byStack.computeIfAbsent(r.frames(l.connection().openStack), k -> new ArrayList<>()).add(l);
+        }
+        h.append("<table><tr><th>count</th><th>kind</th><th>opened at</th><th>peers</th><th>opening stack</th></tr>");
+        for (Map.Entry<List<String>, List<Findings.Leak>> e : byStack.entrySet()) {
+            List<Findings.Leak> ls = e.getValue();
+            StringBuilder peers = new StringBuilder();
+            ls.stream().map(l -> l.connection().remote).distinct().limit(5)
+                .forEach(p -> peers.append(html(p)).append("<br>"));
+            h.append("<tr><td class=\"n\">").append(ls.size()).append("</td><td>")
+                .append(ls.stream().map(Findings.Leak::kind).distinct().reduce((a, b) -> a + ", " + b).orElse(""))
+                .append("</td><td>").append(html(e.getKey().isEmpty() ? "?" : Findings.firstApplicationFrame(e.getKey())))
+                .append("</td><td>").append(peers).append("</td><td><details><summary>stack</summary><pre>")
+                .append(html(String.join("\n", e.getKey()))).append("</pre></details></td></tr>");
+        }
+        h.append("</table></section>\n");
+    }
+
+    private void eventLoops() {
+        h.append("<section><h2>Event loops</h2>");
+        if (loops.isEmpty()) {
+            h.append("<p>No thread called Selector.select.</p></section>\n");
+            return;
+        }
+        h.append("<p class=\"note\">Threads that call Selector.select. A network call of at least ")
+            .append(nanos(EventLoops.BLOCKING_NS)).append(" on such a thread blocks every channel it serves; so does ")
+            .append("non-network work between two selects (the gap).</p><table><tr><th>thread</th><th>selects</th>")
+            .append("<th>woke with ready keys</th><th>time in select</th><th>blocking calls</th><th>blocked</th>")
+            .append("<th>longest gap</th><th>gaps over ").append(nanos(EventLoops.BUSY_NS)).append("</th></tr>");
+        for (EventLoops.Loop l : loops) {
+            h.append("<tr><td>").append(html(l.name())).append(l.partial() ? " (first ops only)" : "").append("</td>")
+                .append(num(l.selects(), count(l.selects()))).append(num(l.wakeups(), count(l.wakeups())))
+                .append(num(l.selectNs(), nanos(l.selectNs())))
+                .append(l.blockingOps() > 0 ? "<td class=\"n bad\">" + l.blockingOps() + "</td>" : num(0, "0"))
+                .append(num(l.blockingNs(), nanos(l.blockingNs()))).append(num(l.maxGapNs(), nanos(l.maxGapNs())))
+                .append(l.busyGaps() > 0 ? "<td class=\"n bad\">" + l.busyGaps() + "</td>" : num(0, "0"))
+                .append("</tr>");
+        }
+        h.append("</table></section>\n");
+    }
+
+    /** The kernel's side: each connection's last TCP state and queues, and the namespace's TCP counters. */
+    private void kernel() {
+        h.append("<section><h2>The kernel's view</h2>");
+        if (r.lastCounters.isEmpty()) {
+            h.append("<p>Not available (no /proc: not Linux?).</p></section>\n");
+            return;
+        }
+        h.append("<p class=\"note\">Read from /proc every 5 s and at the end. Counters are for the whole network ")
+            .append("namespace, not only this JVM.</p><div class=\"cols\"><div><h3>Counters while recording</h3>")
+            .append("<table><tr><th>counter</th><th>change</th></tr>");
+        for (String name : r.lastCounters.keySet()) {
+            long d = Findings.counterDelta(r, name);
+            h.append("<tr><td>").append(name).append("</td><td class=\"n").append(d > 0 && name.matches(
+                "Listen.*|.*Timeout.*|.*Reset.*|.*Rst.*|.*Fail.*|.*Err.*|.*Drop.*") ? " bad" : "").append("\">")
+                .append(count(d)).append("</td></tr>");
+        }
+        h.append("</table></div><div><h3>Connections by last kernel state</h3><table><tr><th>state</th>")
+            .append("<th>connections</th><th>with data queued</th><th>retransmitting</th></tr>");
+        Map<String, long[]> states = new LinkedHashMap<>();
+        for (Recording.Connection c : r.establishedConnections()) {
+            if (c.kernel != null) {
+                long[] t = states.computeIfAbsent(Api.transport(c.api) + " " + c.kernel.stateName(), k -> new long[3]);
+                t[0]++;
+                t[1] += c.kernel.sendQueue() + c.kernel.receiveQueue() > 0 ? 1 : 0;
+                t[2] += c.kernel.retransmits() > 0 ? 1 : 0;
+            }
+        }
+        states.forEach((state, t) -> h.append("<tr><td>").append(state).append("</td>").append(num(t[0], count(t[0])))
+            .append(num(t[1], count(t[1]))).append(num(t[2], count(t[2]))).append("</tr>"));
+        h.append("</table></div></div></section>\n");
+    }
+
     /** Sections other recorders fill: an empty one says so rather than disappearing. */
     private void laterSections() {
         for (String[] s : new String[][] {
-            {"Leaks", "No leaked connections recorded."},
             {"TLS handshakes", "No TLS handshakes recorded."},
             {"HTTP exchanges", "No HTTP exchanges recorded."},
             {"DNS lookups", "No DNS lookups recorded."},
@@ -231,7 +344,7 @@ final class ReportWriter {
         + "border-bottom:1px solid #e3e3e3;vertical-align:top}th{background:#f5f5f5}td.n{text-align:right;"
         + "font-variant-numeric:tabular-nums}table.kv th{width:140px}.bad{color:#b00}.note{color:#666}"
         + ".bar{height:10px;background:#e8743b}.cols{display:flex;gap:40px;flex-wrap:wrap}"
-        + "table.sortable th{cursor:pointer}pre{margin:4px 0;font-size:12px}";
+        + "table.sortable th{cursor:pointer}pre{margin:4px 0;font-size:12px}ul.findings li{margin:4px 0}";
 
     /** Click a column header of a sortable table to sort by it (numbers by their data-v value). */
     private static final String SCRIPT = "<script>document.querySelectorAll('table.sortable').forEach(t=>{"

@@ -15,9 +15,13 @@ import java.util.Map;
 /** Writes summary.json, the machine-readable result. Field names are a contract (see docs/outputs.md). */
 public final class SummaryWriter {
     private final Recording r;
+    private final List<EventLoops.Loop> loops;
+    private final List<Findings.Finding> findings;
 
-    public SummaryWriter(Recording r) {
+    SummaryWriter(Recording r, List<EventLoops.Loop> loops, List<Findings.Finding> findings) {
         this.r = r;
+        this.loops = loops;
+        this.findings = findings;
     }
 
     public void write(Path file) throws IOException {
@@ -52,12 +56,87 @@ public final class SummaryWriter {
         j.endObject();
         connections(j);
         endpoints(j);
-        j.name("leaks").beginArray().endArray();
+        leaks(j);
         j.name("tlsHandshakes").beginArray().endArray();
         j.name("httpExchanges").beginArray().endArray();
         j.name("dnsLookups").beginArray().endArray();
         errors(j);
+        selectors(j);
+        kernel(j);
+        findings(j);
         j.endObject();
+    }
+
+    private void leaks(Json j) throws IOException {
+        j.name("leaks").beginArray();
+        for (Findings.Leak l : Findings.leaks(r)) {
+            Recording.Connection c = l.connection();
+            j.beginObject();
+            j.field("kind", l.kind());
+            j.field("connectionId", c.id);
+            j.field("transport", Api.transport(c.api));
+            j.field("local", c.local);
+            j.field("remote", c.remote);
+            j.field("openedNs", c.openedNs);
+            j.field("openTimeKnown", !c.unknownOpen);
+            if (l.kind().equals("collected-unclosed")) {
+                j.field("collectedNs", l.atNs());
+            } else {
+                j.field("ageNs", l.atNs() - c.openedNs);
+            }
+            j.name("openStack").strings(r.frames(c.openStack));
+            j.endObject();
+        }
+        j.endArray();
+    }
+
+    private void selectors(Json j) throws IOException {
+        j.name("selectors").beginArray();
+        for (EventLoops.Loop l : loops) {
+            j.beginObject();
+            j.field("thread", l.thread());
+            j.field("threadName", l.name());
+            j.field("selects", l.selects());
+            j.field("selectNs", l.selectNs());
+            j.field("wakeups", l.wakeups());
+            j.field("blockingOps", l.blockingOps());
+            j.field("blockingNs", l.blockingNs());
+            j.field("maxGapNs", l.maxGapNs());
+            j.field("busyGaps", l.busyGaps());
+            j.field("partial", l.partial());
+            j.endObject();
+        }
+        j.endArray();
+    }
+
+    /** The namespace's TCP counters: first and last reading, and how much they moved while recording. */
+    private void kernel(Json j) throws IOException {
+        j.name("kernel").beginObject();
+        j.field("scope", "network namespace");
+        j.name("counters").beginObject();
+        for (Map.Entry<String, Long> e : r.lastCounters.entrySet()) {
+            j.name(e.getKey()).beginObject();
+            j.field("first", r.firstCounters.getOrDefault(e.getKey(), e.getValue()));
+            j.field("last", e.getValue());
+            j.field("delta", Findings.counterDelta(r, e.getKey()));
+            j.endObject();
+        }
+        j.endObject();
+        j.endObject();
+    }
+
+    private void findings(Json j) throws IOException {
+        j.name("findings").beginArray();
+        for (Findings.Finding f : findings) {
+            j.beginObject();
+            j.field("kind", f.kind());
+            j.field("explanation", f.explanation());
+            j.field("connectionId", f.connectionId());
+            j.field("thread", f.thread());
+            j.name("stack").strings(f.stack());
+            j.endObject();
+        }
+        j.endArray();
     }
 
     private void connections(Json j) throws IOException {
@@ -81,9 +160,28 @@ public final class SummaryWriter {
             j.field("blockedNs", c.blockedNs);
             j.name("openStack").strings(r.frames(c.openStack));
             j.field("closeReason", c.closeReason());
+            kernelView(j, c.kernel);
             j.endObject();
         }
         j.endArray();
+    }
+
+    /** The kernel's last view of a connection's socket (state, queues, timer, retransmits), or null. */
+    private static void kernelView(Json j, KernelSocket k) throws IOException {
+        j.name("kernel");
+        if (k == null) {
+            j.nullValue();
+            return;
+        }
+        j.beginObject();
+        j.field("state", k.stateName());
+        j.field("sendQueue", k.sendQueue());
+        j.field("receiveQueue", k.receiveQueue());
+        j.field("timer", k.timerName());
+        j.field("retransmits", k.retransmits());
+        j.field("drops", k.drops());
+        j.field("atNs", k.atNs());
+        j.endObject();
     }
 
     /** Clients are grouped by the peer they talk to, servers by the local address they serve on. */

@@ -1,0 +1,116 @@
+package dev.netprof.render;
+
+import dev.netprof.event.Op;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What each event-loop thread (one that calls Selector.select*) did between its selects: how often it selected,
+ * how often a select woke with ready keys, whether it did blocking socket I/O, and how long it went without
+ * selecting while not in a network call (time spent on other work, during which its channels wait).
+ */
+final class EventLoops implements LogVisitor {
+    /** A network call on an event-loop thread that took this long blocked the loop. */
+    static final long BLOCKING_NS = 1_000_000L;
+    /** Time between two selects, outside network calls, past which the loop was busy elsewhere. */
+    static final long BUSY_NS = 100_000_000L;
+    /** Operations kept per thread for the analysis; a busier loop is analysed on its first ones. */
+    static final int MAX_OPS_PER_THREAD = 4_000_000;
+
+    /** One event loop's behaviour over the recording. */
+    record Loop(long thread, String name, long selects, long selectNs, long wakeups, long blockingOps,
+                long blockingNs, long maxGapNs, long busyGaps, boolean partial) {
+    }
+
+    private final Recording r;
+    /** Per selector thread: start, duration, op of each operation, three longs each. */
+    private final Map<Long, long[]> ops = new HashMap<>();
+    private final Map<Long, Integer> counts = new HashMap<>();
+
+    EventLoops(Recording r) {
+        this.r = r;
+    }
+
+    @Override
+    public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
+                      long bytes, int ref, int stack) {
+        if (start < r.startedNs || !r.selectorThreads.contains(thread)) {
+            return;
+        }
+        int n = counts.getOrDefault(thread, 0);
+        if (n >= MAX_OPS_PER_THREAD) {
+            return;
+        }
+        long[] a = ops.computeIfAbsent(thread, t -> new long[3 * 1024]);
+        if (3 * n + 3 > a.length) {
+            a = Arrays.copyOf(a, a.length * 2);
+            ops.put(thread, a);
+        }
+        a[3 * n] = start;
+        a[3 * n + 1] = duration;
+        a[3 * n + 2] = op | (bytes > 0 && op == Op.SELECT ? 1L << 32 : 0);
+        counts.put(thread, n + 1);
+    }
+
+    List<Loop> loops() {
+        List<Loop> out = new ArrayList<>();
+        for (Map.Entry<Long, long[]> e : ops.entrySet()) {
+            int n = counts.get(e.getKey());
+            long[] a = e.getValue();
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (x, y) -> Long.compare(a[3 * x], a[3 * y]));
+            // A pooled thread may run a selector loop for a while and other work before or after: only what it
+            // did between its first and its last select belongs to the loop.
+            long loopStart = Long.MAX_VALUE;
+            long loopEnd = Long.MIN_VALUE;
+            for (int i = 0; i < n; i++) {
+                if ((int) a[3 * i + 2] == Op.SELECT) {
+                    loopStart = Math.min(loopStart, a[3 * i]);
+                    loopEnd = Math.max(loopEnd, a[3 * i] + a[3 * i + 1]);
+                }
+            }
+            long selects = 0, selectNs = 0, wakeups = 0, blocking = 0, blockingNs = 0, maxGap = 0, busy = 0;
+            long lastSelectEnd = -1;
+            long networkSinceSelect = 0;
+            for (int i : order) {
+                long start = a[3 * i], duration = a[3 * i + 1];
+                int op = (int) a[3 * i + 2];
+                if (start < loopStart || start + duration > loopEnd) {
+                    continue;
+                }
+                if (op == Op.SELECT) {
+                    selects++;
+                    selectNs += duration;
+                    if ((a[3 * i + 2] >>> 32) != 0) {
+                        wakeups++;
+                    }
+                    if (lastSelectEnd >= 0) {
+                        long gap = start - lastSelectEnd - networkSinceSelect;
+                        maxGap = Math.max(maxGap, gap);
+                        if (gap >= BUSY_NS) {
+                            busy++;
+                        }
+                    }
+                    lastSelectEnd = start + duration;
+                    networkSinceSelect = 0;
+                } else {
+                    networkSinceSelect += duration;
+                    if (duration >= BLOCKING_NS) {
+                        blocking++;
+                        blockingNs += duration;
+                    }
+                }
+            }
+            out.add(new Loop(e.getKey(), r.threadName(e.getKey()), selects, selectNs, wakeups, blocking, blockingNs,
+                maxGap, busy, n >= MAX_OPS_PER_THREAD));
+        }
+        out.sort((x, y) -> Long.compare(x.thread(), y.thread()));
+        return out;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.netprof.render;
+
+import static dev.netprof.render.Units.nanos;
+
+import dev.netprof.event.Op;
+import dev.netprof.event.Outcome;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What is worth a look, each with a one-line explanation: leaked connections, connections left half-closed,
+ * event loops that block or stall, accept-queue overflows, and bursts of failures by kind and peer.
+ */
+final class Findings {
+    /** closewait='s default: a peer closed (EOF) while the application kept the socket this long. */
+    static final long CLOSE_WAIT_NS = 5_000_000_000L;
+
+    /** One finding; the optional fields say what it is about. */
+    record Finding(String kind, String explanation, Long connectionId, Long thread, List<String> stack) {
+    }
+
+    /** A leaked connection: collected without close, or still open when the JVM exited. */
+    record Leak(String kind, Recording.Connection connection, long atNs) {
+    }
+
+    static List<Leak> leaks(Recording r) {
+        List<Leak> out = new ArrayList<>();
+        boolean exited = r.stopReason() == null || r.stopReason().equals("exit");
+        for (Recording.Connection c : r.establishedConnections()) {
+            if (c.collectedNs != null) {
+                out.add(new Leak("collected-unclosed", c, c.collectedNs));
+            } else if (c.closedNs == null && exited) {
+                out.add(new Leak("open-at-exit", c, r.stoppedNs));
+            }
+        }
+        return out;
+    }
+
+    static List<Finding> of(Recording r, List<EventLoops.Loop> loops) {
+        List<Finding> out = new ArrayList<>();
+        String note = r.note("closewait");
+        long closeWaitNs = note == null ? CLOSE_WAIT_NS : Long.parseLong(note);
+        leakFindings(r, out);
+        for (Recording.Connection c : r.establishedConnections()) {
+            if (c.eofAtNs == null || c.collectedNs != null) {
+                continue;
+            }
+            long held = (c.closedNs != null ? c.closedNs : r.stoppedNs) - c.eofAtNs;
+            if (held >= closeWaitNs) {
+                out.add(new Finding("close-wait", "connection #" + c.id + " to " + c.remote + ": the peer closed it but "
+                    + "the application " + (c.closedNs == null ? "had not closed it " + nanos(held) + " later"
+                    : "closed it only " + nanos(held) + " later") + " (the socket sits in CLOSE_WAIT); last read at the "
+                    + "stack shown", c.id, null, r.frames(c.eofStack)));
+            }
+        }
+        for (EventLoops.Loop l : loops) {
+            if (l.blockingOps() > 0) {
+                out.add(new Finding("event-loop-blocking-io", "event loop \"" + l.name() + "\" made " + l.blockingOps()
+                    + " network calls that blocked it for " + nanos(l.blockingNs()) + " in all (each at least "
+                    + nanos(EventLoops.BLOCKING_NS) + "); its other channels wait meanwhile", null, l.thread(),
+                    List.of()));
+            }
+            if (l.busyGaps() > 0) {
+                out.add(new Finding("event-loop-busy", "event loop \"" + l.name() + "\" went " + l.busyGaps()
+                    + " times more than " + nanos(EventLoops.BUSY_NS) + " between selects doing non-network work "
+                    + "(longest " + nanos(l.maxGapNs()) + ")", null, l.thread(), List.of()));
+            }
+        }
+        long overflows = counterDelta(r, "ListenOverflows");
+        long drops = counterDelta(r, "ListenDrops");
+        if (overflows > 0 || drops > 0) {
+            out.add(new Finding("listen-overflow", "accept queues overflowed " + overflows + " times (" + drops
+                + " connection attempts dropped) while recording: a server accepts too slowly or its backlog is too "
+                + "small (counters of the whole network namespace)", null, null, List.of()));
+        }
+        Map<String, Integer> failures = new LinkedHashMap<>();
+        for (Recording.Failure f : r.errors) {
+            if (f.outcome() == Outcome.CLOSED) {
+                continue;
+            }
+            Recording.Connection c = r.connections.get(f.connectionId());
+            String peer = c == null || c.remote == null ? "an unknown peer" : c.remote;
+            failures.merge(Outcome.name(f.outcome()) + " " + Op.name(f.op()) + "|" + peer, 1, Integer::sum);
+        }
+        failures.forEach((k, n) -> {
+            String[] kp = k.split("\\|");
+            out.add(new Finding("errors", n + " " + kp[0] + (n > 1 ? " failures" : " failure") + " with " + kp[1],
+                null, null, List.of()));
+        });
+        return out;
+    }
+
+    private static void leakFindings(Recording r, List<Finding> out) {
+        Map<List<String>, int[]> byStack = new LinkedHashMap<>();
+        Map<List<String>, String> kinds = new LinkedHashMap<>();
+        for (Leak l : leaks(r)) {
+            List<String> stack = r.frames(l.connection().openStack);
+            byStack.computeIfAbsent(stack, s -> new int[1])[0]++;
+            kinds.merge(stack, l.kind(), (a, b) -> a.equals(b) ? a : a + "/" + b);
+        }
+        byStack.forEach((stack, n) -> out.add(new Finding("leak", n[0] + " connection" + (n[0] > 1 ? "s" : "")
+            + " " + (kinds.get(stack).equals("open-at-exit") ? "still open when the JVM exited"
+            : "garbage collected without being closed") + ", opened at " + (stack.isEmpty() ? "an unknown stack"
+            : firstApplicationFrame(stack)), null, null, stack)));
+    }
+
+    /** The first frame outside the JDK: where the application asked for the connection. */
+    static String firstApplicationFrame(List<String> stack) {
+        for (String f : stack) {
+            if (!(f.startsWith("java.") || f.startsWith("javax.") || f.startsWith("sun.") || f.startsWith("jdk."))) {
+                return f;
+            }
+        }
+        return stack.get(0);
+    }
+
+    static long counterDelta(Recording r, String name) {
+        Long last = r.lastCounters.get(name);
+        Long first = r.firstCounters.get(name);
+        return last == null || first == null ? 0 : last - first;
+    }
+
+    private Findings() {
+    }
+}

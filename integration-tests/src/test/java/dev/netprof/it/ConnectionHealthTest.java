@@ -1,0 +1,123 @@
+package dev.netprof.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.netprof.it.workload.HealthWorkload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Leaks, timeouts, refusals, resets, CLOSE_WAIT, accept-queue overflow and event-loop stalls, each reported. */
+class ConnectionHealthTest {
+    private static final Map<Jdk, Summary> RUNS = new EnumMap<>(Jdk.class);
+    private static final Map<Jdk, Path> OUT = new EnumMap<>(Jdk.class);
+
+    @TempDir
+    static Path work;
+
+    static synchronized Summary run(Jdk jdk) throws Exception {
+        Summary s = RUNS.get(jdk);
+        if (s == null) {
+            ChildJvm child = new ChildJvm(jdk, work.resolve(jdk.name())).agent("closewait=1s").main(HealthWorkload.class);
+            ChildJvm.Result r = child.run(120).assertSucceeded();
+            assertEquals("health workload done\n", r.stdout());
+            s = Summary.read(child.out());
+            RUNS.put(jdk, s);
+            OUT.put(jdk, child.out());
+        }
+        return s;
+    }
+
+    private static boolean stackHas(JsonNode stack, String method) {
+        return Summary.strings(stack).stream().anyMatch(f -> f.startsWith(HealthWorkload.class.getName() + "." + method + ":"));
+    }
+
+    private static List<JsonNode> leaks(Summary s, String kind, String method) {
+        return Summary.list(s.root.get("leaks")).stream()
+            .filter(l -> l.get("kind").asText().equals(kind) && stackHas(l.get("openStack"), method)).toList();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void socketsDroppedWithoutCloseAreCollectedUnclosedLeaksWithTheirOpeningStack(Jdk jdk) throws Exception {
+        Summary s = run(jdk);
+        assertEquals(3, leaks(s, "collected-unclosed", "dropSocketsWithoutClosing").size(), "dropped Sockets");
+        assertEquals(2, leaks(s, "collected-unclosed", "dropChannelsWithoutClosing").size(), "dropped SocketChannels");
+        for (JsonNode l : leaks(s, "collected-unclosed", "dropSocketsWithoutClosing")) {
+            JsonNode c = s.connections(x -> x.get("id").asLong() == l.get("connectionId").asLong()).get(0);
+            assertEquals("collected-unclosed", c.get("closeReason").asText());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void socketsHeldUntilExitAreOpenAtExitLeaks(Jdk jdk) throws Exception {
+        List<JsonNode> held = leaks(run(jdk), "open-at-exit", "holdSocketsOpen");
+        assertEquals(2, held.size());
+        for (JsonNode l : held) {
+            assertTrue(l.get("ageNs").asLong() > 0);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void timeoutsRefusalsAndResetsAreErrorsOfTheirKindWithTheCallingStack(Jdk jdk) throws Exception {
+        List<JsonNode> errors = run(jdk).errors();
+        assertError(errors, "read", "timeout", "java.net.SocketTimeoutException", "readWithTimeout");
+        assertError(errors, "connect", "timeout", "java.net.SocketTimeoutException", "connectToFullBacklog");
+        assertError(errors, "connect", "refused", "java.net.ConnectException", "connectToClosedPort");
+        assertError(errors, "read", "reset", "java.net.SocketException", "readFromResettingPeer");
+    }
+
+    private static void assertError(List<JsonNode> errors, String op, String kind, String exception, String method) {
+        assertTrue(errors.stream().anyMatch(e -> e.get("op").asText().equals(op) && e.get("kind").asText().equals(kind)
+                && e.get("exception").asText().equals(exception) && stackHas(e.get("stack"), method)
+                && !e.get("remote").isNull()),
+            op + " " + kind + " " + exception + " from " + method + " in " + errors);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void aPeerClosedConnectionLeftOpenIsACloseWaitFindingAndTheKernelSaysCloseWait(Jdk jdk) throws Exception {
+        Summary s = run(jdk);
+        JsonNode finding = Summary.list(s.root.get("findings")).stream()
+            .filter(f -> f.get("kind").asText().equals("close-wait")).findFirst().orElseThrow();
+        assertTrue(stackHas(finding.get("stack"), "readUntilPeerCloses"), finding.toString());
+        JsonNode c = s.connections(x -> x.get("id").asLong() == finding.get("connectionId").asLong()).get(0);
+        assertEquals("CLOSE_WAIT", c.get("kernel").get("state").asText(), c.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void aFullAcceptQueueShowsAsListenOverflows(Jdk jdk) throws Exception {
+        Summary s = run(jdk);
+        assertTrue(s.root.get("kernel").get("counters").get("ListenOverflows").get("delta").asLong() >= 1,
+            s.root.get("kernel").toString());
+        assertTrue(Summary.list(s.root.get("findings")).stream().anyMatch(f -> f.get("kind").asText()
+            .equals("listen-overflow")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void anEventLoopThatBlocksAndStallsIsFlagged(Jdk jdk) throws Exception {
+        Summary s = run(jdk);
+        JsonNode loop = Summary.list(s.root.get("selectors")).stream()
+            .filter(l -> l.get("threadName").asText().equals("test-event-loop")).findFirst().orElseThrow();
+        assertEquals(3, loop.get("selects").asLong());
+        assertEquals(1, loop.get("blockingOps").asLong(), loop.toString());
+        assertEquals(1, loop.get("busyGaps").asLong(), loop.toString());
+        assertTrue(loop.get("maxGapNs").asLong() >= 300_000_000L, loop.toString());
+        List<String> kinds = Summary.list(s.root.get("findings")).stream()
+            .filter(f -> f.get("thread").asLong() == loop.get("thread").asLong()).map(f -> f.get("kind").asText()).toList();
+        assertEquals(List.of("event-loop-blocking-io", "event-loop-busy"), kinds);
+        String html = Files.readString(OUT.get(jdk).resolve("report.html"));
+        assertTrue(html.contains("event loop &quot;test-event-loop&quot; made 1 network calls"), "in the report");
+    }
+}
