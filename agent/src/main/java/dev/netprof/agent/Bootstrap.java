@@ -51,12 +51,22 @@ final class Bootstrap {
         }
     }
 
-    /** The nested jar's classes by binary name. */
-    private static Map<String, byte[]> nestedClasses() throws IOException, URISyntaxException {
-        Path self = Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (!Files.isRegularFile(self)) {
-            throw new IOException("netprof must run from netprof.jar, not from " + self);
+    /** netprof.jar, which the agent was loaded from. */
+    static Path selfJar() throws IOException {
+        try {
+            Path self = Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(self)) {
+                throw new IOException("netprof must run from netprof.jar, not from " + self);
+            }
+            return self;
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
         }
+    }
+
+    /** The nested jar's classes by binary name. */
+    private static Map<String, byte[]> nestedClasses() throws IOException {
+        Path self = selfJar();
         Map<String, byte[]> classes = new LinkedHashMap<>();
         try (JarFile jar = new JarFile(self.toFile())) {
             ZipEntry nested = jar.getEntry(NESTED_JAR);

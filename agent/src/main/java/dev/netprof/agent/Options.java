@@ -38,6 +38,7 @@ public final class Options {
         ACCEPTED.put("buffer", "a size such as 512k, 32m, 1g (at least 64k)");
         ACCEPTED.put("stacks", "off, sampled or all");
         ACCEPTED.put("closewait", "a duration such as 5s, 500ms");
+        ACCEPTED.put("syscalls", "off, on, kernel or tracepoint:<category:name>, e.g. tracepoint:syscalls:sys_enter_write");
     }
 
     public Path out;
@@ -51,6 +52,8 @@ public final class Options {
     public int stacks = StackSampling.SAMPLED;
     /** A peer-closed connection the application keeps open this long is reported as a CLOSE_WAIT finding. */
     public long closeWaitNs = 5_000_000_000L;
+    /** async-profiler sampling beside the recording: off, on, kernel, tracepoint:<name>. */
+    public String syscalls = "off";
     /** The string the options were parsed from, for the log's header. */
     public String text = "";
 
@@ -116,6 +119,13 @@ public final class Options {
                 break;
             case "closewait":
                 closeWaitNs = duration(value);
+                break;
+            case "syscalls":
+                if (!(value.equals("off") || value.equals("on") || value.equals("kernel")
+                    || value.matches("tracepoint:[A-Za-z0-9_]+:[A-Za-z0-9_]+|tracepoint:trace:[0-9]+"))) {
+                    throw new IllegalArgumentException(value);
+                }
+                syscalls = value;
                 break;
             case "stacks":
                 stacks = STACK_MODES.indexOf(value);

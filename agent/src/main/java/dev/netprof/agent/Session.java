@@ -3,6 +3,7 @@ package dev.netprof.agent;
 import dev.netprof.flush.Flusher;
 import dev.netprof.flush.RecordingHeader;
 import dev.netprof.instrument.Instrumenter;
+import dev.netprof.nativeprof.SyscallSampler;
 import dev.netprof.record.Capture;
 import dev.netprof.record.Recorder;
 import dev.netprof.record.StackSampling;
@@ -42,6 +43,7 @@ final class Session {
     private Instrumenter.Installed installed;
     private Thread shutdownHook;
     private Thread timer;
+    private SyscallSampler sampler;
     private volatile boolean stopped;
 
     private Session(Path out, Instrumentation inst, boolean attached, Capture capture, Flusher flusher) {
@@ -69,6 +71,11 @@ final class Session {
         Session s = new Session(out, inst, attached, capture, flusher);
         Recorder.start(capture);
         s.installed = Instrumenter.install(inst, options.events, capture.catalog);
+        if (!options.syscalls.equals("off")) {
+            s.sampler = SyscallSampler.start(options.syscalls, out, inst, Bootstrap.selfJar(), Agent::say,
+                flusher::events);
+            capture.catalog.note("syscalls", s.sampler == null ? "off" : s.sampler.mode());
+        }
         capture.catalog.note("window", "from " + System.nanoTime());
         s.shutdownHook = new Thread(() -> s.stop(false), "netprof-shutdown");
         Runtime.getRuntime().addShutdownHook(s.shutdownHook);
@@ -115,6 +122,9 @@ final class Session {
         stopped = true;
         capture.catalog.note("window", "to " + System.nanoTime());
         capture.catalog.note("stop", detach ? "detach" : "exit");
+        if (sampler != null) {
+            sampler.stop();
+        }
         Recorder.stop();
         if (detach) {
             try {

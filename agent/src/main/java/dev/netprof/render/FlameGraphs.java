@@ -142,7 +142,7 @@ final class FlameGraphs {
         write(dir, "flame-bytes", bytes, "netprof: bytes moved by network calls" + scaled);
     }
 
-    private static void write(Path dir, String name, Map<String, Long> folded, String title) throws IOException {
+    static void write(Path dir, String name, Map<String, Long> folded, String title) throws IOException {
         StringBuilder collapsed = new StringBuilder();
         for (Map.Entry<String, Long> e : folded.entrySet()) {
             collapsed.append(e.getKey()).append(' ').append(e.getValue()).append('\n');

@@ -27,16 +27,22 @@ public final class Renderer {
         FlameAggregator flameSums = new FlameAggregator(r.startedNs, slowNs(r));
         Latencies latencies = new Latencies(r);
         EventLoops eventLoops = new EventLoops(r);
-        TraceWriter trace = new TraceWriter(r, dir.resolve("trace.json"));
+        SamplePairing pairing = SamplePairing.of(dir, r.startedNs);
+        TraceWriter trace = new TraceWriter(r, dir.resolve("trace.json"), pairing);
         try (trace) {
-            new LogReader().read(log, new Fanout(flameSums, latencies, eventLoops, trace));
+            new LogReader().read(log, pairing == null ? new Fanout(flameSums, latencies, eventLoops, trace)
+                : new Fanout(flameSums, latencies, eventLoops, pairing, trace));
+        }
+        SyscallProfile syscalls = pairing == null ? null : new SyscallProfile(r, pairing);
+        if (syscalls != null) {
+            syscalls.write(dir);
         }
         List<EventLoops.Loop> loops = eventLoops.loops();
         List<Findings.Finding> findings = Findings.of(r, loops);
-        new SummaryWriter(r, loops, findings).write(dir.resolve(SUMMARY));
+        new SummaryWriter(r, loops, findings, syscalls).write(dir.resolve(SUMMARY));
         FlameGraphs flames = new FlameGraphs(r, flameSums);
         flames.write(dir);
-        new ReportWriter(r, latencies, trace, flames, loops, findings).write(dir.resolve("report.html"));
+        new ReportWriter(r, latencies, trace, flames, loops, findings, syscalls).write(dir.resolve("report.html"));
         return new Result(r, ConsoleSummary.lines(r, findings, dir));
     }
 

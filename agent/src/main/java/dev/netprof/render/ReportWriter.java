@@ -33,16 +33,18 @@ final class ReportWriter {
     private final FlameGraphs flames;
     private final List<EventLoops.Loop> loops;
     private final List<Findings.Finding> findings;
+    private final SyscallProfile syscalls;
     private final StringBuilder h = new StringBuilder(1 << 16);
 
     ReportWriter(Recording r, Latencies latencies, TraceWriter trace, FlameGraphs flames, List<EventLoops.Loop> loops,
-                 List<Findings.Finding> findings) {
+                 List<Findings.Finding> findings, SyscallProfile syscalls) {
         this.r = r;
         this.latencies = latencies;
         this.trace = trace;
         this.flames = flames;
         this.loops = loops;
         this.findings = findings;
+        this.syscalls = syscalls;
     }
 
     void write(Path file) throws IOException {
@@ -56,6 +58,7 @@ final class ReportWriter {
         leaks();
         eventLoops();
         kernel();
+        samples();
         laterSections();
         h.append(SCRIPT).append("</body></html>\n");
         Files.writeString(file, h, StandardCharsets.UTF_8);
@@ -67,6 +70,7 @@ final class ReportWriter {
             .append("<h1>netprof report <small>pid ").append(r.pid).append(" &middot; ").append(html(r.jvm))
             .append("</small></h1>\n<nav><a href=\"flame-time.html\">flame graph: time</a>")
             .append("<a href=\"flame-bytes.html\">flame graph: bytes</a>")
+            .append(syscalls == null ? "" : "<a href=\"flame-syscalls.html\">flame graph: samples</a>")
             .append("<a href=\"trace.json\" title=\"open in https://ui.perfetto.dev or chrome://tracing\">")
             .append("timeline (trace.json)</a><a href=\"summary.json\">summary.json</a>")
             .append("<a href=\"events.nprof\">events.nprof</a></nav>\n");
@@ -319,13 +323,40 @@ final class ReportWriter {
         h.append("</table></div></div></section>\n");
     }
 
+    /** async-profiler's samples in network calls: where, per peer, CPU and blocked time went. */
+    private void samples() {
+        h.append("<section><h2>Kernel and native samples</h2>");
+        if (syscalls == null) {
+            h.append("<p>No samples: syscalls= sampling was off (syscalls=on or kernel turns it on).</p></section>\n");
+            return;
+        }
+        h.append("<p><a href=\"flame-syscalls.html\">flame graph of sampled network time</a> (")
+            .append(html(String.join(", ", syscalls.pairing.modes))).append("): ")
+            .append(count(syscalls.pairing.samples.size())).append(" samples, ").append(count(syscalls.attributed))
+            .append(" inside a recorded network operation, ").append(count(syscalls.unattributedInSocketCode))
+            .append(" in socket native code outside one.")
+            .append(syscalls.pairing.pairable ? "" : " <b class=\"bad\">The samples' clock is not System.nanoTime: "
+                + "they could not be paired.</b>").append("</p>");
+        h.append("<table><tr><th>peer</th><th>CPU: JVM</th><th>CPU: native</th><th>CPU: kernel</th>")
+            .append("<th>blocked: JVM</th><th>blocked: native</th><th>blocked: kernel</th></tr>");
+        for (Map.Entry<String, long[]> e : syscalls.byPeer.entrySet()) {
+            h.append("<tr><td>").append(html(e.getKey())).append("</td>");
+            for (long v : e.getValue()) {
+                h.append(num(v, nanos(v)));
+            }
+            h.append("</tr>");
+        }
+        h.append("</table><p class=\"note\">Estimated from samples: CPU samples stand for their interval, wall ")
+            .append("samples of a waiting thread for the wall interval. Kernel frames appear with syscalls=kernel only.")
+            .append("</p></section>\n");
+    }
+
     /** Sections other recorders fill: an empty one says so rather than disappearing. */
     private void laterSections() {
         for (String[] s : new String[][] {
             {"TLS handshakes", "No TLS handshakes recorded."},
             {"HTTP exchanges", "No HTTP exchanges recorded."},
-            {"DNS lookups", "No DNS lookups recorded."},
-            {"Kernel and native samples", "No syscall samples (syscalls= sampling was not on)."}}) {
+            {"DNS lookups", "No DNS lookups recorded."}}) {
             h.append("<section><h2>").append(s[0]).append("</h2><p>").append(s[1]).append("</p></section>\n");
         }
     }

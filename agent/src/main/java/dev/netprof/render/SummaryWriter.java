@@ -17,11 +17,13 @@ public final class SummaryWriter {
     private final Recording r;
     private final List<EventLoops.Loop> loops;
     private final List<Findings.Finding> findings;
+    private final SyscallProfile syscalls;
 
-    SummaryWriter(Recording r, List<EventLoops.Loop> loops, List<Findings.Finding> findings) {
+    SummaryWriter(Recording r, List<EventLoops.Loop> loops, List<Findings.Finding> findings, SyscallProfile syscalls) {
         this.r = r;
         this.loops = loops;
         this.findings = findings;
+        this.syscalls = syscalls;
     }
 
     public void write(Path file) throws IOException {
@@ -63,6 +65,7 @@ public final class SummaryWriter {
         errors(j);
         selectors(j);
         kernel(j);
+        syscalls(j);
         findings(j);
         j.endObject();
     }
@@ -122,6 +125,33 @@ public final class SummaryWriter {
             j.endObject();
         }
         j.endObject();
+        j.endObject();
+    }
+
+    /** async-profiler's samples paired with operations: how many, and per peer where the time went. */
+    private void syscalls(Json j) throws IOException {
+        j.name("syscalls");
+        if (syscalls == null) {
+            j.nullValue();
+            return;
+        }
+        j.beginObject();
+        j.name("modes").strings(syscalls.pairing.modes);
+        j.field("pairable", syscalls.pairing.pairable);
+        j.field("samples", syscalls.pairing.samples.size());
+        j.field("attributed", syscalls.attributed);
+        j.field("unattributedInSocketCode", syscalls.unattributedInSocketCode);
+        j.field("kernelFrames", syscalls.hasKernelFrames());
+        j.name("byPeer").beginArray();
+        for (Map.Entry<String, long[]> e : syscalls.byPeer.entrySet()) {
+            long[] t = e.getValue();
+            j.beginObject();
+            j.field("peer", e.getKey());
+            j.name("cpuNs").beginObject().field("jvm", t[0]).field("native", t[1]).field("kernel", t[2]).endObject();
+            j.name("blockedNs").beginObject().field("jvm", t[3]).field("native", t[4]).field("kernel", t[5]).endObject();
+            j.endObject();
+        }
+        j.endArray();
         j.endObject();
     }
 

@@ -3,6 +3,7 @@ package dev.netprof.render;
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
+import dev.netprof.nativeprof.Samples;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,8 +39,11 @@ final class TraceWriter implements LogVisitor, AutoCloseable {
     /** (thread, window) to {operations, bytes} of folded operations. */
     private final Map<Long, Map<Long, long[]>> foldedByThread = new HashMap<>();
 
-    TraceWriter(Recording r, Path file) throws IOException {
+    private final SamplePairing samples;
+
+    TraceWriter(Recording r, Path file, SamplePairing samples) throws IOException {
         this.r = r;
+        this.samples = samples;
         this.out = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16);
         this.minSpanNs = minSpanNs(r.durations);
         this.windowNs = Math.max(100_000_000L, (r.stoppedNs - r.startedNs) / 2000);
@@ -102,6 +106,7 @@ final class TraceWriter implements LogVisitor, AutoCloseable {
                         + w.getValue()[0] + ",\"bytes\":" + w.getValue()[1] + "}},\n");
                 }
             }
+            sampleInstants();
             for (Recording.Connection c : r.establishedConnections()) {
                 long from = Math.max(c.openedNs, r.startedNs);
                 long to = c.closedNs != null ? c.closedNs : r.stoppedNs;
@@ -116,6 +121,26 @@ final class TraceWriter implements LogVisitor, AutoCloseable {
             out.write("{\"ph\":\"M\",\"pid\":1,\"name\":\"process_sort_index\",\"args\":{\"sort_index\":1}}\n]}\n");
         } finally {
             out.close();
+        }
+    }
+
+    /** async-profiler's samples in network operations or socket code, as instants on their Java threads. */
+    private void sampleInstants() throws IOException {
+        if (samples == null) {
+            return;
+        }
+        for (int i = 0; i < samples.samples.size(); i++) {
+            Samples.Sample s = samples.samples.get(i);
+            boolean paired = samples.op[i] != 0;
+            if (s.javaThread() == 0 || s.timeNs() < r.startedNs || !(paired || SamplePairing.inSocketCode(s))) {
+                continue;
+            }
+            String leaf = s.frames().length == 0 ? "?" : s.frames()[0];
+            out.write("{\"ph\":\"i\",\"s\":\"t\",\"cat\":\"sample\",\"pid\":1,\"tid\":" + s.javaThread()
+                + ",\"ts\":" + micros(s.timeNs() - r.startedNs) + ",\"name\":\"sample " + Json.escape(leaf)
+                + "\",\"args\":{\"kind\":\"" + (s.kind() == Samples.CPU ? "cpu" : s.kind() == Samples.WALL_SLEEPING
+                ? "blocked" : "running") + "\",\"op\":\"" + (paired ? Op.name(samples.op[i]) : "none")
+                + "\",\"connection\":" + samples.connection[i] + "}},\n");
         }
     }
 

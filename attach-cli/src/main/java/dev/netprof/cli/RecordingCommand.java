@@ -14,6 +14,11 @@ abstract class RecordingCommand extends TargetCommand {
     @Option(names = "--out", description = "Output directory (default: ./netprof-<pid>-<timestamp>).")
     Path out;
 
+    @Option(names = "--syscalls", arity = "0..1", fallbackValue = "on", paramLabel = "MODE",
+        description = "Sample with async-profiler beside the recording: on (default when given), kernel, "
+            + "tracepoint:<name>.")
+    String syscalls;
+
     @Parameters(index = "1..*", paramLabel = "OPTION", arity = "0..*",
         description = "More agent options as key=value, e.g. threshold=1ms stacks=all events=socket.")
     List<String> agentOptions = new ArrayList<>();
@@ -36,6 +41,9 @@ abstract class RecordingCommand extends TargetCommand {
         all.add("out=" + dir.toAbsolutePath());
         if (durationNs > 0) {
             all.add("duration=" + durationNs + "ns");
+        }
+        if (syscalls != null) {
+            all.add("syscalls=" + syscalls);
         }
         all.addAll(agentOptions);
         return String.join(",", all);

@@ -1,0 +1,117 @@
+package dev.netprof.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.netprof.it.workload.HotPeersWorkload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * async-profiler runs beside netprof in the recorded JVM; its samples are paired with netprof's operations by OS
+ * thread and time. Each of three threads talks to one known peer, so every sample in socket native code has a
+ * right answer.
+ */
+class SyscallSamplingTest {
+    @TempDir
+    Path work;
+
+    record Run(Summary summary, Map<String, Long> flame, Map<String, String> peers, String stderr) {
+    }
+
+    private Run record(Jdk jdk, String mode) throws Exception {
+        ChildJvm child = new ChildJvm(jdk, work.resolve(jdk + "-" + mode.replace(':', '_')))
+            .agent("syscalls=" + mode).main(HotPeersWorkload.class, 3);
+        ChildJvm.Result r = child.run(120).assertSucceeded();
+        Map<String, String> peers = new HashMap<>();
+        for (String line : r.stdout().split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length == 2) {
+                peers.put(f[0], f[1]);
+            }
+        }
+        for (String line : r.stderr().split("\n")) {
+            assertTrue(line.startsWith("netprof: "), "only netprof's own lines on stderr: " + line);
+        }
+        return new Run(Summary.read(child.out()), OutputsTest.collapsed(child.out().resolve("flame-syscalls.collapsed")),
+            peers, r.stderr());
+    }
+
+    /** Weight of samples in socket native code below {@code method}: {right peer, unattributed, wrong peer}. */
+    private static long[] attribution(Run run, String method, String peer) {
+        long[] w = new long[3];
+        String frame = "dev/netprof/it/workload/HotPeersWorkload." + method + "_[j]";
+        run.flame().forEach((stack, weight) -> {
+            String[] frames = stack.split(";");
+            String leaf = frames[frames.length - 1];
+            if (!stack.contains(frame) || leaf.endsWith("_[j]")) {
+                return;
+            }
+            if (stack.startsWith("[peer " + peer + "];")) {
+                w[0] += weight;
+            } else if (stack.startsWith("[unattributed]")) {
+                w[1] += weight;
+            } else {
+                w[2] += weight;
+            }
+        });
+        return w;
+    }
+
+    @ParameterizedTest(name = "{0} syscalls={1}")
+    @CsvSource({"JDK17,on", "JDK25,on", "JDK17,kernel", "JDK25,kernel"})
+    void samplesInSocketCodeAreAttributedToTheRightPeer(Jdk jdk, String mode) throws Exception {
+        Run run = record(jdk, mode);
+        JsonNode sys = run.summary().root.get("syscalls");
+        assertEquals(List.of(mode), Summary.strings(sys.get("modes")));
+        assertTrue(sys.get("pairable").asBoolean());
+        for (String[] thread : new String[][] {{"sendToA", "A"}, {"pingB", "B"}, {"slowRead", "C"}}) {
+            long[] w = attribution(run, thread[0], run.peers().get(thread[1]));
+            long all = w[0] + w[1] + w[2];
+            assertTrue(all > 0, "samples in socket code from " + thread[0]);
+            assertEquals(0, w[2], thread[0] + ": no sample given to another peer");
+            assertTrue(w[0] >= 0.8 * all, thread[0] + ": " + w[0] + " of " + all + " attributed to its peer");
+        }
+        assertEquals(mode.equals("kernel"), sys.get("kernelFrames").asBoolean(), "kernel frames only in kernel mode");
+        if (mode.equals("kernel")) {
+            assertTrue(run.flame().keySet().stream().anyMatch(s -> s.endsWith("_[k]") && s.contains("sendToA")),
+                "kernel frames under the bulk writes");
+        }
+    }
+
+    /**
+     * The clock check: a thread blocked 300 ms in read is sampled by wall-clock samples all through the read. Every
+     * such sample must land inside the recorded read's [start, end] on that thread, so under [peer C];[read].
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"JDK17", "JDK25"})
+    void wallSamplesOfABlockedReadLieInsideThatReadsWindow(Jdk jdk) throws Exception {
+        Run run = record(jdk, "on");
+        long[] w = attribution(run, "slowRead", run.peers().get("C"));
+        assertTrue(w[0] >= 100_000_000L, "at least 100 ms of samples blocked in slowRead's reads: " + w[0]);
+        assertEquals(0, w[1] + w[2], "every slowRead sample in socket code is inside its read");
+        assertTrue(run.flame().keySet().stream().anyMatch(s -> s.startsWith("[peer " + run.peers().get("C") + "];[read];")
+            && s.contains("slowRead")));
+        String html = Files.readString(work.resolve(jdk + "-on").resolve("netprof-out").resolve("report.html"));
+        assertTrue(html.contains("flame-syscalls.html") && html.contains(run.peers().get("C")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"JDK17"})
+    void aTracepointThatFiresOncePerThreadFallsBackToCpuTimers(Jdk jdk) throws Exception {
+        Run run = record(jdk, "tracepoint:syscalls:sys_enter_write");
+        assertTrue(run.stderr().contains("sampling with syscalls=on instead"), run.stderr());
+        assertEquals(1, run.stderr().lines().filter(l -> l.contains("syscalls=on instead")).count(), run.stderr());
+        List<String> modes = Summary.strings(run.summary().root.get("syscalls").get("modes"));
+        assertEquals("on", modes.get(modes.size() - 1), "went on with cpu timers: " + modes);
+        assertFalse(attribution(run, "sendToA", run.peers().get("A"))[0] == 0, "and samples were paired");
+    }
+}

@@ -1,0 +1,103 @@
+package dev.netprof.nativeprof;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import one.jfr.ClassRef;
+import one.jfr.JfrReader;
+import one.jfr.MethodRef;
+import one.jfr.StackTrace;
+import one.jfr.event.ExecutionSample;
+
+/**
+ * The samples of a recording's {@code samples-*.jfr} files, as netprof pairs them with its operations: OS thread,
+ * System.nanoTime() (async-profiler ran with {@code clock=monotonic}, so its ticks are nanoTime), what kind of
+ * sample, how much time it stands for, and its stack with a type per frame.
+ */
+public final class Samples {
+    /** Frame types as async-profiler writes them. */
+    public static final byte INTERPRETED = 0, JIT = 1, INLINED = 2, NATIVE = 3, CPP = 4, KERNEL = 5, C1 = 6;
+    /** Sample kinds: on CPU (ctimer, cpu, tracepoint), and wall-clock samples of a running or a waiting thread. */
+    public static final int CPU = 0, WALL_RUNNABLE = 1, WALL_SLEEPING = 2;
+
+    /**
+     * One sample (or a batch of identical wall samples: {@code weightNs} covers them all). A tracepoint sample stands
+     * for one firing, not for time: its weight is 1.
+     */
+    public record Sample(int osTid, long javaThread, long timeNs, int kind, long weightNs, String[] frames,
+                         byte[] types) {
+    }
+
+    /** The samples and what they are: which modes ran, and whether their clock can be paired with netprof's. */
+    public record Set(List<Sample> samples, List<String> modes, boolean pairable) {
+    }
+
+    public static Set read(Path dir) throws IOException {
+        List<Sample> out = new ArrayList<>();
+        List<String> modes = new ArrayList<>();
+        boolean pairable = true;
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "samples-*.jfr")) {
+            ds.forEach(files::add);
+        }
+        files.sort(null);
+        for (Path f : files) {
+            try (JfrReader r = new JfrReader(f.toString())) {
+                pairable &= r.ticksPerSec == 1_000_000_000L;
+                String name = f.getFileName().toString();
+                String mode = name.substring(name.indexOf('-', "samples-".length()) + 1, name.length() - ".jfr".length());
+                modes.add(mode);
+                long[] intervals = SyscallSampler.intervalsNs(mode);
+                long cpuNs = Math.max(1, intervals[0]);
+                long wallNs = Math.max(1, intervals[1]);
+                Map<Integer, Object[]> stacks = new HashMap<>();
+                for (ExecutionSample s; (s = r.readEvent(ExecutionSample.class)) != null; ) {
+                    Object[] stack = stacks.computeIfAbsent(s.stackTraceId, id -> decode(r, id));
+                    Long javaId = r.javaThreads.get(s.tid);
+                    int kind = s.threadState == 0 ? CPU : s.threadState == 1 ? WALL_RUNNABLE : WALL_SLEEPING;
+                    out.add(new Sample(s.tid, javaId == null ? 0 : javaId, s.time, kind,
+                        s.samples() * (kind == CPU ? cpuNs : wallNs), (String[]) stack[0], (byte[]) stack[1]));
+                }
+            } catch (IOException e) {
+                throw new IOException(f + ": " + e.getMessage(), e);
+            }
+        }
+        return new Set(out, modes, pairable);
+    }
+
+    /** {frames leaf first, types}: Java frames as {@code pkg/Class.method}, native and kernel by symbol. */
+    private static Object[] decode(JfrReader r, int stackTraceId) {
+        StackTrace st = r.stackTraces.get(stackTraceId);
+        if (st == null) {
+            return new Object[] {new String[0], new byte[0]};
+        }
+        String[] frames = new String[st.methods.length];
+        for (int i = 0; i < frames.length; i++) {
+            MethodRef m = r.methods.get(st.methods[i]);
+            String name = m == null ? "?" : new String(r.symbols.get(m.name), StandardCharsets.UTF_8);
+            byte type = st.types[i];
+            if (m != null && type != NATIVE && type != CPP && type != KERNEL) {
+                ClassRef c = r.classes.get(m.cls);
+                byte[] cls = c == null ? null : r.symbols.get(c.name);
+                if (cls != null && cls.length > 0) {
+                    name = new String(cls, StandardCharsets.UTF_8) + "." + name;
+                }
+            }
+            frames[i] = name;
+        }
+        return new Object[] {frames, st.types};
+    }
+
+    public static boolean isJava(byte type) {
+        return type == INTERPRETED || type == JIT || type == INLINED || type == C1;
+    }
+
+    private Samples() {
+    }
+}

@@ -1,0 +1,193 @@
+package dev.netprof.nativeprof;
+
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import one.jfr.JfrReader;
+import one.jfr.event.ExecutionSample;
+
+/**
+ * async-profiler sampling beside netprof's recording, into {@code samples-<n>.jfr} files in the output directory.
+ *
+ * <p>Modes, each falling back to the next one down with one line saying why:
+ * <ul>
+ *   <li>{@code kernel}: perf_events cpu-clock every 10 ms, plus wall-clock every 10 ms: Java, native and kernel frames, at a real cost when threads switch often.
+ *   <li>{@code on}: per-thread CPU timers (ctimer) every 4 ms (the kernel tick here: a finer interval fires at
+ *       the tick anyway) plus wall-clock: Java and native frames down to the syscall wrapper, near-free.
+ *   <li>{@code tracepoint:<name>}: one sample per firing of a syscall tracepoint. After {@link #CHECK_AFTER_MS} it
+ *       compares its samples with netprof's operations; on kernels that fire a tracepoint only once per thread for
+ *       async-profiler, it says so and goes on with {@code on}.
+ * </ul>
+ * Every sample has an OS thread id and, with {@code clock=monotonic}, the System.nanoTime() at which it was taken,
+ * which is what pairs it with netprof's operations later.
+ */
+public final class SyscallSampler {
+    static final long CPU_INTERVAL_NS = 4_000_000L;
+    static final long KERNEL_INTERVAL_NS = 10_000_000L;
+    static final long WALL_INTERVAL_NS = 10_000_000L;
+    static final long CHECK_AFTER_MS = 2000;
+
+    private final AsyncProfilerLayer.Profiler profiler;
+    private final Path out;
+    private final Consumer<String> say;
+    private int files;
+    private String mode;
+    private boolean running;
+
+    private SyscallSampler(AsyncProfilerLayer.Profiler profiler, Path out, Consumer<String> say) {
+        this.profiler = profiler;
+        this.out = out;
+        this.say = say;
+    }
+
+    /**
+     * Starts sampling in {@code requested} mode or the best one below it; returns null (having said why) when no
+     * sampling is possible. {@code operations} counts netprof's recorded operations, for the tracepoint check.
+     */
+    public static SyscallSampler start(String requested, Path out, Instrumentation inst, Path selfJar,
+                                       Consumer<String> say, LongSupplier operations) {
+        AsyncProfilerLayer.Profiler profiler;
+        try {
+            profiler = AsyncProfilerLayer.load(inst, selfJar);
+        } catch (ProfilerUnavailable e) {
+            say.accept("syscall sampling is off: " + e.getMessage());
+            return null;
+        }
+        SyscallSampler s = new SyscallSampler(profiler, out, say);
+        String mode = requested;
+        while (mode != null) {
+            try {
+                s.begin(mode);
+                if (mode.equals("kernel")) {
+                    say.accept("syscalls=kernel samples with perf_events cpu-clock for kernel frames; on workloads that "
+                        + "switch threads often this costs throughput (here 0.40-0.64 of a pinned loopback ping-pong); "
+                        + "syscalls=on costs about nothing");
+                }
+                if (mode.startsWith("tracepoint:")) {
+                    s.checkTracepointLater(operations);
+                }
+                return s;
+            } catch (ProfilerUnavailable e) {
+                String next = mode.equals("on") ? null : "on";
+                say.accept("syscalls=" + mode + " is not available here (" + e.getMessage() + ")" + fix(mode)
+                    + (next == null ? "; syscall sampling is off" : "; sampling with syscalls=on instead"));
+                mode = next;
+            }
+        }
+        return null;
+    }
+
+    private static String fix(String mode) {
+        if (mode.equals("kernel")) {
+            return ": perf_events needs root or kernel.perf_event_paranoid <= 1";
+        }
+        if (mode.startsWith("tracepoint:")) {
+            return ": tracepoints need root and tracefs (mount -t tracefs nodev /sys/kernel/tracing)";
+        }
+        return "";
+    }
+
+    public synchronized String mode() {
+        return mode;
+    }
+
+    private synchronized void begin(String mode) throws ProfilerUnavailable {
+        String event;
+        if (mode.equals("on")) {
+            event = "event=ctimer,interval=" + CPU_INTERVAL_NS + ",wall=" + WALL_INTERVAL_NS;
+        } else if (mode.equals("kernel")) {
+            event = "event=cpu,interval=" + KERNEL_INTERVAL_NS + ",wall=" + WALL_INTERVAL_NS;
+        } else if (mode.startsWith("tracepoint:")) {
+            event = "event=" + mode.substring("tracepoint:".length()) + ",interval=1";
+        } else {
+            throw new ProfilerUnavailable("unknown mode " + mode);
+        }
+        files++;
+        this.mode = mode;
+        profiler.execute("start," + event + ",jfr,clock=monotonic,file=" + file(files));
+        running = true;
+    }
+
+    /** Ends sampling; the JFR files are complete afterwards. */
+    public synchronized void stop() {
+        if (running) {
+            running = false;
+            try {
+                profiler.execute("stop");
+            } catch (ProfilerUnavailable e) {
+                say.accept("async-profiler did not stop cleanly: " + e.getMessage());
+            }
+        }
+    }
+
+    /** {@code samples-<n>-<on|kernel|tracepoint>.jfr}: the file name tells {@link Samples} what a sample stands for. */
+    private Path file(int n) {
+        return out.resolve("samples-" + n + "-" + (mode.startsWith("tracepoint:") ? "tracepoint" : mode) + ".jfr");
+    }
+
+    /** {CPU sample interval, wall sample interval} in ns for the mode a file was written in; 0 for a count. */
+    static long[] intervalsNs(String fileMode) {
+        switch (fileMode) {
+            case "on": return new long[] {CPU_INTERVAL_NS, WALL_INTERVAL_NS};
+            case "kernel": return new long[] {KERNEL_INTERVAL_NS, WALL_INTERVAL_NS};
+            default: return new long[] {0, 0};
+        }
+    }
+
+    /**
+     * A tracepoint that fired about once per thread while netprof recorded many operations is one this kernel
+     * does not re-arm for async-profiler: say so and continue with {@code on}; otherwise continue with the tracepoint.
+     */
+    private void checkTracepointLater(LongSupplier operations) {
+        long before = operations.getAsLong();
+        Thread check = new Thread(() -> {
+            try {
+                Thread.sleep(CHECK_AFTER_MS);
+                String tracepoint;
+                int n;
+                synchronized (this) {
+                    if (!running) {
+                        return;
+                    }
+                    tracepoint = mode;
+                    profiler.execute("stop");
+                    running = false;
+                    n = files;
+                }
+                long ops = operations.getAsLong() - before;
+                long[] samplesAndThreads = count(file(n));
+                if (samplesAndThreads[0] <= samplesAndThreads[1] && ops > 10 * Math.max(1, samplesAndThreads[0])) {
+                    say.accept(tracepoint + " fired once per thread (" + samplesAndThreads[0] + " samples on "
+                        + samplesAndThreads[1] + " threads for " + ops + " network operations): this kernel does not "
+                        + "re-arm tracepoints for async-profiler; sampling with syscalls=on instead");
+                    begin("on");
+                } else {
+                    begin(tracepoint);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ProfilerUnavailable | IOException e) {
+                say.accept("syscall sampling stopped: " + e.getMessage());
+            }
+        }, "netprof-tracepoint-check");
+        check.setDaemon(true);
+        check.start();
+    }
+
+    /** {samples, distinct threads} in a finished JFR file. */
+    static long[] count(Path jfr) throws IOException {
+        long samples = 0;
+        Set<Integer> threads = new HashSet<>();
+        try (JfrReader r = new JfrReader(jfr.toString())) {
+            for (ExecutionSample s; (s = r.readEvent(ExecutionSample.class)) != null; ) {
+                samples += s.samples();
+                threads.add(s.tid);
+            }
+        }
+        return new long[] {samples, threads.size()};
+    }
+}
