@@ -27,9 +27,11 @@ import java.util.zip.ZipEntry;
  * loader classes..." into the application's output and turns class data sharing off for the application's classes.
  * Everything else of netprof stays in the loader that loaded the agent jar.
  *
- * <p>Then java.base is made to read netprof's bootstrap module (inlined advice calls into it) and opens exactly what
- * the recorder reads reflectively to that module alone: java.net (SocketImpl's peer fields) and jdk.internal.misc
- * (carrier-thread locals for virtual threads). The application gets no new access.
+ * <p>Then java.base and java.net.http are made to read netprof's bootstrap module (inlined advice calls into it),
+ * and open exactly what the recorder reads reflectively to that module alone: java.net (SocketImpl's peer fields),
+ * jdk.internal.misc (carrier-thread locals for virtual threads), sun.security.ssl (a handshake's negotiated
+ * parameters) and jdk.internal.net.http (the channel under an HttpClient connection). The application gets no new
+ * access.
  */
 final class Bootstrap {
     static final String NESTED_JAR = "netprof-boot.jar";
@@ -47,8 +49,15 @@ final class Bootstrap {
         Module base = Object.class.getModule();
         if (!base.canRead(netprof) || !base.isOpen("java.net", netprof)) {
             inst.redefineModule(base, Set.of(netprof), Map.of("jdk.internal.misc", Set.of(netprof)),
-                Map.of("java.net", Set.of(netprof)), Set.of(), Map.of());
+                Map.of("java.net", Set.of(netprof), "sun.security.ssl", Set.of(netprof)), Set.of(), Map.of());
         }
+        // The JDK HttpClient: advice inlined there calls the recorder, which reads its connections' channels.
+        ModuleLayer.boot().findModule("java.net.http").ifPresent(http -> {
+            if (!http.canRead(netprof)) {
+                inst.redefineModule(http, Set.of(netprof), Map.of(),
+                    Map.of("jdk.internal.net.http", Set.of(netprof)), Set.of(), Map.of());
+            }
+        });
     }
 
     /** netprof.jar, which the agent was loaded from. */

@@ -33,12 +33,13 @@ public final class Options {
     static {
         ACCEPTED.put("out", "a directory");
         ACCEPTED.put("duration", "a duration such as 30s, 500ms, 5m, 1h");
-        ACCEPTED.put("events", "a list of socket, udp, select, e.g. events=socket,udp");
+        ACCEPTED.put("events", "a list of socket, udp, select, tls, http, dns, e.g. events=socket,udp");
         ACCEPTED.put("threshold", "a duration such as 0, 100us, 2ms, 1s");
         ACCEPTED.put("buffer", "a size such as 512k, 32m, 1g (at least 64k)");
         ACCEPTED.put("stacks", "off, sampled or all");
-        ACCEPTED.put("closewait", "a duration such as 5s, 500ms");
         ACCEPTED.put("syscalls", "off, on, kernel or tracepoint:<category:name>, e.g. tracepoint:syscalls:sys_enter_write");
+        ACCEPTED.put("closewait", "a duration such as 5s, 500ms");
+        ACCEPTED.put("http.query", "keep or drop");
     }
 
     public Path out;
@@ -52,6 +53,8 @@ public final class Options {
     public int stacks = StackSampling.SAMPLED;
     /** A peer-closed connection the application keeps open this long is reported as a CLOSE_WAIT finding. */
     public long closeWaitNs = 5_000_000_000L;
+    /** Whether recorded HTTP URIs keep their query string (they often carry tokens). */
+    public boolean keepQuery;
     /** async-profiler sampling beside the recording: off, on, kernel, tracepoint:<name>. */
     public String syscalls = "off";
     /** The string the options were parsed from, for the log's header. */
@@ -116,6 +119,12 @@ public final class Options {
                 if (bufferBytes < 64 << 10) {
                     throw new IllegalArgumentException();
                 }
+                break;
+            case "http.query":
+                if (!value.equals("keep") && !value.equals("drop")) {
+                    throw new IllegalArgumentException(value);
+                }
+                keepQuery = value.equals("keep");
                 break;
             case "closewait":
                 closeWaitNs = duration(value);

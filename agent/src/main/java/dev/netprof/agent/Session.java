@@ -5,6 +5,7 @@ import dev.netprof.flush.RecordingHeader;
 import dev.netprof.instrument.Instrumenter;
 import dev.netprof.nativeprof.SyscallSampler;
 import dev.netprof.record.Capture;
+import dev.netprof.record.HttpRecorder;
 import dev.netprof.record.Recorder;
 import dev.netprof.record.StackSampling;
 import dev.netprof.render.Renderer;
@@ -69,6 +70,7 @@ final class Session {
             System.getProperty("java.vm.name") + " " + Runtime.version());
         Flusher flusher = Flusher.start(capture, out.resolve(Renderer.LOG), header, options.thresholdNs);
         Session s = new Session(out, inst, attached, capture, flusher);
+        HttpRecorder.keepQuery(options.keepQuery);
         Recorder.start(capture);
         s.installed = Instrumenter.install(inst, options.events, capture.catalog);
         if (!options.syscalls.equals("off")) {

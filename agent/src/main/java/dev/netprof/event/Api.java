@@ -8,6 +8,11 @@ public final class Api {
     public static final int SOCKET = 2;
     /** {@code java.nio.channels.DatagramChannel} and {@code java.net.DatagramSocket}. */
     public static final int DATAGRAM = 3;
+    /**
+     * Not a socket: an SSLSocket or SSLEngine standing for the TCP connection under it, so its plaintext can be
+     * counted with one lookup. Never a connection or a leak of its own.
+     */
+    public static final int TLS_ALIAS = 4;
 
     /** A connection first seen mid-life (opened before an attach): who opened it is not known. */
     public static final int ROLE_UNKNOWN = 0;

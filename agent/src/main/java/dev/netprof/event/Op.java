@@ -14,10 +14,21 @@ public final class Op {
     public static final int CLOSE = 10;
     /** Selector.select*: bytes is the number of keys that were ready. */
     public static final int SELECT = 11;
+    /** A TLS handshake on a connection; its details are in the log's TLS block. */
+    public static final int TLS_HANDSHAKE = 12;
+    /** An HTTP exchange (request to response); its details are in the log's HTTP block. */
+    public static final int HTTP_EXCHANGE = 13;
+    /** A host name lookup; its details are in the log's DNS block. */
+    public static final int DNS_LOOKUP = 14;
+    /** Plaintext read from a TLS connection by the application: a byte count, not a network call. */
+    public static final int TLS_READ = 15;
+    /** Plaintext written to a TLS connection by the application: a byte count, not a network call. */
+    public static final int TLS_WRITE = 16;
 
     private static final String[] NAMES = {
         "?", "connect", "finish-connect", "accept", "read", "write", "send", "receive",
-        "shutdown-input", "shutdown-output", "close", "select"
+        "shutdown-input", "shutdown-output", "close", "select", "tls-handshake", "http", "dns", "tls-read",
+        "tls-write"
     };
 
     public static String name(int op) {
@@ -27,6 +38,19 @@ public final class Op {
     /** Ops that move payload bytes; the others carry a byte count of zero. */
     public static boolean isTransfer(int op) {
         return op == READ || op == WRITE || op == SEND || op == RECEIVE;
+    }
+
+    /**
+     * Plaintext counts of TLS connections: they ride on reads and writes that are recorded already, so they count
+     * bytes only, never time, and are not operations of their own in timelines, flame graphs or latencies.
+     */
+    public static boolean isCounter(int op) {
+        return op == TLS_READ || op == TLS_WRITE;
+    }
+
+    /** Operations of a layer above the socket: their time includes socket operations recorded on their own. */
+    public static boolean isLayer(int op) {
+        return op == TLS_HANDSHAKE || op == HTTP_EXCHANGE || op == DNS_LOOKUP;
     }
 
     public static boolean isInbound(int op) {

@@ -209,6 +209,58 @@ public final class Flusher {
                     log.string(f);
                 }
                 log.end();
+            } else if (d instanceof Catalog.TlsInfo) {
+                Catalog.TlsInfo t = (Catalog.TlsInfo) d;
+                log.begin(LogFormat.TLS);
+                log.varint(t.connectionId());
+                log.string(t.local());
+                log.string(t.remote());
+                log.u8(t.role());
+                log.string(t.protocol());
+                log.string(t.cipherSuite());
+                log.varint(t.alpnOffered().length);
+                for (String p : t.alpnOffered()) {
+                    log.string(p);
+                }
+                log.string(t.alpn());
+                log.string(t.sni());
+                log.string(t.peerSubject());
+                log.varint(t.peerNotAfterMs());
+                log.u8((t.resumed() ? 1 : 0) | (t.renegotiation() ? 2 : 0) | (t.ok() ? 4 : 0));
+                log.varint(t.startNs());
+                log.varint(t.durationNs());
+                log.string(t.error());
+                log.varint(t.thread());
+                log.end();
+            } else if (d instanceof Catalog.HttpInfo) {
+                Catalog.HttpInfo h = (Catalog.HttpInfo) d;
+                log.begin(LogFormat.HTTP);
+                log.string(h.client());
+                log.string(h.method());
+                log.string(h.uri());
+                log.varint(h.status());
+                log.string(h.version());
+                log.varint(h.startNs());
+                log.varint(h.durationNs());
+                log.varint(h.requestBytes() + 1);
+                log.varint(h.responseBytes() + 1);
+                log.varint(h.connectionId());
+                log.string(h.local());
+                log.string(h.remote());
+                log.string(h.error());
+                log.varint(h.thread());
+                log.end();
+            } else if (d instanceof Catalog.DnsInfo) {
+                Catalog.DnsInfo n = (Catalog.DnsInfo) d;
+                log.begin(LogFormat.DNS);
+                log.string(n.host());
+                log.varint(n.startNs());
+                log.varint(n.durationNs());
+                log.varint(n.addresses());
+                log.u8(n.cached() ? 1 : 0);
+                log.string(n.error());
+                log.varint(n.thread());
+                log.end();
             } else if (d instanceof Catalog.Note) {
                 Catalog.Note n = (Catalog.Note) d;
                 log.begin(LogFormat.NOTE);
@@ -271,7 +323,8 @@ public final class Flusher {
             int outcome = (int) ((h >>> 8) & 0xFF);
             long duration = d[i + EventBuffer.DURATION];
             // Sampled stacks stay individual: they are what the flame graphs scale the aggregates by.
-            if (duration < thresholdNs && outcome == Outcome.OK && Op.isTransfer(op) && d[i + EventBuffer.STACK] == 0) {
+            if (duration < thresholdNs && outcome == Outcome.OK && (Op.isTransfer(op) || Op.isCounter(op))
+                && d[i + EventBuffer.STACK] == 0) {
                 long[] sum = aggregates.computeIfAbsent(d[i + EventBuffer.CONNECTION] << 8 | op, k -> new long[3]);
                 sum[0]++;
                 sum[1] += d[i + EventBuffer.BYTES];
@@ -318,7 +371,7 @@ public final class Flusher {
     /** Sockets the GC collected that the application never closed: each connection (or UDP flow) leaked. */
     private void leaks(long atNs) {
         for (Connections.Entry e : capture.connections.collected()) {
-            if (e.isClosed() || e.id == Connections.IGNORED) {
+            if (e.isClosed() || e.id == Connections.IGNORED || e.api == Api.TLS_ALIAS) {
                 continue;
             }
             if (e.api == Api.DATAGRAM) {

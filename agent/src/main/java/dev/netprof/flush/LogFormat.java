@@ -47,6 +47,19 @@ public final class LogFormat {
      * name, value. The kernel's view of this process's sockets and of the namespace's TCP counters.
      */
     public static final int KERNEL = 12;
+    /**
+     * connection, local, remote, u8 role, protocol, cipherSuite, offered ALPN count and names, alpn, sni, peer
+     * subject, peer notAfter (epoch ms, 0 unknown), u8 flags (1 resumed, 2 renegotiation, 4 ok), startNs,
+     * durationNs, error, thread: one TLS handshake.
+     */
+    public static final int TLS = 13;
+    /**
+     * client, method, uri, status, version, startNs, durationNs, requestBytes + 1, responseBytes + 1 (0 unknown),
+     * connection, local, remote, error, thread: one HTTP exchange.
+     */
+    public static final int HTTP = 14;
+    /** host, startNs, durationNs, addresses, u8 cached, error, thread: one host name lookup. */
+    public static final int DNS = 15;
 
     public static final int FLAG_UNKNOWN_OPEN = 1;
     public static final int FLAG_ESTABLISHED = 2;

@@ -40,12 +40,18 @@ public final class Instrumenter {
     }
 
     static List<InstrumentedType> types(Set<Family> families) {
-        List<InstrumentedType> all = List.of(
+        List<InstrumentedType> all = new ArrayList<>(List.of(
             NioSocketImplInstrumentation.type(),
             SocketChannelImplInstrumentation.type(),
             ServerSocketChannelImplInstrumentation.type(),
             DatagramChannelImplInstrumentation.type(),
-            SelectorImplInstrumentation.type());
+            SelectorImplInstrumentation.type(),
+            InetAddressInstrumentation.type(),
+            OkHttpInstrumentation.type()));
+        all.addAll(ApacheHttpClientInstrumentation.types());
+        all.addAll(TlsInstrumentation.types());
+        all.addAll(JdkHttpClientInstrumentation.types());
+        all.addAll(HttpUrlConnectionInstrumentation.types());
         List<InstrumentedType> chosen = new ArrayList<>();
         for (InstrumentedType t : all) {
             if (families.contains(t.family())) {

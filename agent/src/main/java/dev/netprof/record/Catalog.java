@@ -25,6 +25,27 @@ public final class Catalog {
     public record StringInfo(int id, String value) {
     }
 
+    /**
+     * A TLS handshake, finished or failed. {@code connectionId} is 0 when the TCP connection is not known;
+     * {@code thread} is the thread that finished it (for an SSLEngine, the one whose socket read completed it).
+     */
+    public record TlsInfo(long connectionId, String local, String remote, int role, String protocol, String cipherSuite,
+                          String[] alpnOffered, String alpn, String sni, String peerSubject, long peerNotAfterMs,
+                          boolean resumed, boolean renegotiation, long startNs, long durationNs, boolean ok,
+                          String error, long thread) {
+    }
+
+    /** One HTTP exchange as a client library saw it. */
+    public record HttpInfo(String client, String method, String uri, int status, String version, long startNs,
+                           long durationNs, long requestBytes, long responseBytes, long connectionId, String local,
+                           String remote, String error, long thread) {
+    }
+
+    /** One host name lookup; {@code cached} when the JVM answered from its cache without asking a resolver. */
+    public record DnsInfo(String host, long startNs, long durationNs, int addresses, boolean cached, String error,
+                          long thread) {
+    }
+
     /** Something about the recording itself, e.g. which JDK types were instrumented and which failed. */
     public record Note(String kind, String text) {
     }

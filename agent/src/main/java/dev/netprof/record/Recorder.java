@@ -26,6 +26,8 @@ public final class Recorder {
         final int osTid;
         Buffers buffers;
         EventBuffer buffer;
+        /** The connection of this thread's last event: an SSLEngine's handshake runs on the read that fed it. */
+        long lastConnection;
 
         ThreadState(Thread owner, int osTid) {
             this.owner = owner;
@@ -46,6 +48,11 @@ public final class Recorder {
 
     public static boolean isRecording() {
         return capture != null;
+    }
+
+    /** The recording in progress, or null: for the recorders of higher layers (TLS, HTTP, DNS). */
+    static Capture current() {
+        return capture;
     }
 
     // ---- TCP ----
@@ -305,20 +312,26 @@ public final class Recorder {
         emit(c, op, Outcome.of(thrown), c.catalog.string(describe(thrown)), start, end, id, 0, stack);
     }
 
-    private static String describe(Throwable t) {
+    static String describe(Throwable t) {
         String m = t.getMessage();
         return m == null ? t.getClass().getName() : t.getClass().getName() + ": " + m;
     }
 
-    private static void emit(Capture c, int op, int outcome, int ref, long start, long end, long id, long bytes,
-                             int stack) {
+    static void emit(Capture c, int op, int outcome, int ref, long start, long end, long id, long bytes, int stack) {
+        emitFor(c, Thread.currentThread().getId(), op, outcome, ref, start, end, id, bytes, stack);
+    }
+
+    /** An event of {@code thread}'s, written by the thread that learned of it (an asynchronous completion). */
+    static void emitFor(Capture c, long thread, int op, int outcome, int ref, long start, long end, long id, long bytes,
+                        int stack) {
         long header = op | (outcome << 8) | ((long) ref << 32);
-        long thread = Thread.currentThread().getId();
         ThreadState ts = STATE.get();
         EventBuffer b;
         if (ts == null || ts.buffers != c.buffers || (b = ts.buffer) == null
             || !b.put(header, start, end - start, id, bytes, thread, stack)) {
             emitSlow(c, ts, header, start, end - start, id, bytes, thread, stack);
+        } else if (id > 0) {
+            ts.lastConnection = id;
         }
     }
 
@@ -347,6 +360,12 @@ public final class Recorder {
             }
         }
         b.put(header, start, duration, id, bytes, thread, stack);
+    }
+
+    /** The connection of the calling thread's last recorded event, or 0. */
+    static long lastConnection() {
+        ThreadState ts = STATE.get();
+        return ts == null ? 0 : ts.lastConnection;
     }
 
     /** Reads the calling thread's Linux thread id from /proc/thread-self ({@code <pid>/task/<tid>}); 0 elsewhere. */

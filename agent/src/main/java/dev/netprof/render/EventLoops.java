@@ -37,7 +37,7 @@ final class EventLoops implements LogVisitor {
     @Override
     public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
                       long bytes, int ref, int stack) {
-        if (start < r.startedNs || !r.selectorThreads.contains(thread)) {
+        if (start < r.startedNs || !r.selectorThreads.contains(thread) || Op.isCounter(op)) {
             return;
         }
         int n = counts.getOrDefault(thread, 0);

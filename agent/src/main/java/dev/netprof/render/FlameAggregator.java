@@ -1,6 +1,8 @@
 package dev.netprof.render;
 
+import dev.netprof.event.Op;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,21 +16,31 @@ final class FlameAggregator implements LogVisitor {
     private final long startedNs;
     private final long slowNs;
 
-    record Key(int stack, int op, long connection) {
+    /** {@code label}: for a layer operation, the string naming it (e.g. "GET example.com"); 0 otherwise. */
+    record Key(int stack, int op, long connection, int label) {
     }
 
-    FlameAggregator(long startedNs, long slowNs) {
-        this.startedNs = startedNs;
+    /** Per layer operation's key, the time of what ran nested inside it on its thread (not its own time). */
+    final Map<Key, Long> nested = new HashMap<>();
+    private final Recording r;
+
+    FlameAggregator(Recording r, long slowNs) {
+        this.r = r;
+        this.startedNs = r.startedNs;
         this.slowNs = slowNs;
     }
 
     @Override
     public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
                       long bytes, int ref, int stack) {
-        if (start < startedNs) {
+        if (start < startedNs || Op.isCounter(op)) {
             return;
         }
-        long[] s = sums.computeIfAbsent(new Key(stack, op, connection), k -> new long[6]);
+        subtractFromEnclosingLayer(thread, start, start + duration, duration);
+        if (!Op.isTransfer(op)) {
+            bytes = 0; // a layer's bytes are its socket operations', counted there; a select's are ready keys
+        }
+        long[] s = sums.computeIfAbsent(new Key(stack, op, connection, Op.isLayer(op) ? ref : 0), k -> new long[6]);
         s[0] += duration;
         s[1] += bytes;
         s[2]++;
@@ -39,9 +51,33 @@ final class FlameAggregator implements LogVisitor {
         }
     }
 
+    /** The innermost layer window on the thread that contains [start, end] (other than itself) gets charged. */
+    private void subtractFromEnclosingLayer(long thread, long start, long end, long duration) {
+        List<long[]> windows = r.layerWindows.get(thread);
+        if (windows == null) {
+            return;
+        }
+        long[] inner = null;
+        for (long[] w : windows) {
+            if (w[0] > start) {
+                break;
+            }
+            boolean itself = w[0] == start && w[1] == end;
+            if (!itself && w[1] >= end && (inner == null || w[1] - w[0] < inner[1] - inner[0])) {
+                inner = w;
+            }
+        }
+        if (inner != null) {
+            nested.merge(new Key((int) inner[2], (int) inner[3], inner[4], (int) inner[5]), duration, Long::sum);
+        }
+    }
+
     @Override
     public void aggregate(long connection, int op, long count, long bytes, long durationNs) {
-        long[] s = sums.computeIfAbsent(new Key(0, op, connection), k -> new long[6]);
+        if (Op.isCounter(op)) {
+            return;
+        }
+        long[] s = sums.computeIfAbsent(new Key(0, op, connection, 0), k -> new long[6]);
         s[0] += durationNs;
         s[1] += bytes;
         s[2] += count;

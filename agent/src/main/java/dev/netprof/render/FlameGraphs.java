@@ -43,6 +43,11 @@ final class FlameGraphs {
         Map<Long, List<Map.Entry<FlameAggregator.Key, long[]>>> groups = new HashMap<>();
         for (Map.Entry<FlameAggregator.Key, long[]> e : sums.sums.entrySet()) {
             FlameAggregator.Key k = e.getKey();
+            long[] s = e.getValue();
+            Long nested = sums.nested.get(k);
+            if (nested != null) {
+                s[0] = Math.max(0, s[0] - nested); // a layer's own time: what nested inside is counted there
+            }
             groups.computeIfAbsent(k.connection() * 64 + k.op(), g -> new ArrayList<>()).add(e);
         }
         for (List<Map.Entry<FlameAggregator.Key, long[]>> group : groups.values()) {
@@ -111,7 +116,9 @@ final class FlameGraphs {
         }
         Recording.Connection c = r.connections.get(k.connection());
         String peer = c == null || c.remote == null ? "unknown" : c.remote;
-        out.merge(frames + ";[" + Op.name(k.op()) + "];[peer " + peer + "]", weight, Long::sum);
+        String op = Op.isLayer(k.op()) && r.string(k.label()) != null ? Op.name(k.op()) + " " + r.string(k.label())
+            : Op.name(k.op());
+        out.merge(frames + ";[" + op + "];[peer " + peer + "]", weight, Long::sum);
     }
 
     /** A captured stack as folded frames: outermost first, {@code pkg/Class.method} (lines merged). */

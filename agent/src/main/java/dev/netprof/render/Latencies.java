@@ -24,7 +24,7 @@ final class Latencies implements LogVisitor {
     public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
                       long bytes, int ref, int stack) {
         Recording.Connection c = r.connections.get(connection);
-        if (start < r.startedNs || c == null || !c.defined) {
+        if (start < r.startedNs || c == null || !c.defined || Op.isCounter(op)) {
             return;
         }
         byEndpointAndOp.computeIfAbsent(c.endpointKey() + "\t" + Op.name(op),

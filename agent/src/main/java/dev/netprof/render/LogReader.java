@@ -146,6 +146,30 @@ public final class LogReader {
                 v.kernel(atNs, sockets, counters);
                 break;
             }
+            case LogFormat.TLS: {
+                long connection = varint();
+                String local = string(), remote = string();
+                int role = u8();
+                String protocol = string(), cipher = string();
+                List<String> offered = new ArrayList<>();
+                for (long n = varint(); n > 0; n--) {
+                    offered.add(string());
+                }
+                String alpn = string(), sni = string(), subject = string();
+                long notAfter = varint();
+                int flags = u8();
+                v.tls(new Recording.Tls(connection, local, remote, role, protocol, cipher, offered, alpn, sni, subject,
+                    notAfter, (flags & 1) != 0, (flags & 2) != 0, varint(), varint(), (flags & 4) != 0, string(),
+                    varint()));
+                break;
+            }
+            case LogFormat.HTTP:
+                v.http(new Recording.Http(string(), string(), string(), (int) varint(), string(), varint(), varint(),
+                    varint() - 1, varint() - 1, varint(), string(), string(), string(), varint()));
+                break;
+            case LogFormat.DNS:
+                v.dns(new Recording.Dns(string(), varint(), varint(), (int) varint(), u8() == 1, string(), varint()));
+                break;
             case LogFormat.NOTE:
                 v.note(string(), string());
                 break;

@@ -40,6 +40,15 @@ public interface LogVisitor {
     default void kernel(long atNs, List<KernelSocket> sockets, Map<String, Long> counters) {
     }
 
+    default void tls(Recording.Tls handshake) {
+    }
+
+    default void http(Recording.Http exchange) {
+    }
+
+    default void dns(Recording.Dns lookup) {
+    }
+
     default void status(long atNs, long droppedEvents, long droppedDefinitions) {
     }
 

@@ -44,6 +44,14 @@ public final class Recording implements LogVisitor {
     public final Map<Long, String> threadNames = new HashMap<>();
     public final Map<Long, Integer> threadTids = new HashMap<>();
     public final List<Failure> errors = new ArrayList<>();
+    public final List<Tls> tlsHandshakes = new ArrayList<>();
+    public final List<Http> httpExchanges = new ArrayList<>();
+    public final List<Dns> dnsLookups = new ArrayList<>();
+    /**
+     * Per thread, the windows of its layer operations (HTTP exchanges, TLS handshakes, DNS lookups) as
+     * {start, end, stack, op, connection, label}: what nests inside them is not their own time.
+     */
+    final Map<Long, List<long[]>> layerWindows = new HashMap<>();
     /** Threads that called Selector.select*: the event loops. */
     public final Set<Long> selectorThreads = new TreeSet<>();
     /** The kernel's view: every socket line seen, by transport and addresses, the last one winning. */
@@ -74,6 +82,8 @@ public final class Recording implements LogVisitor {
         public int eofStack;
         /** When netprof found the socket garbage collected without a close. */
         public Long collectedNs;
+        /** Plaintext the application moved through TLS on this connection; null when it carried no TLS. */
+        public Long tlsPlaintextRead, tlsPlaintextWritten;
         /** The kernel's last view of this connection's socket, if it was read while the socket was open. */
         public KernelSocket kernel;
         int worstError = -1;
@@ -106,6 +116,24 @@ public final class Recording implements LogVisitor {
         }
     }
 
+    /** One TLS handshake. */
+    public record Tls(long connectionId, String local, String remote, int role, String protocol, String cipherSuite,
+                      List<String> alpnOffered, String alpn, String sni, String peerSubject, long peerNotAfterMs,
+                      boolean resumed, boolean renegotiation, long startNs, long durationNs, boolean ok, String error,
+                      long thread) {
+    }
+
+    /** One HTTP exchange; {@code requestBytes}/{@code responseBytes} are -1 when not known. */
+    public record Http(String client, String method, String uri, int status, String version, long startNs,
+                       long durationNs, long requestBytes, long responseBytes, long connectionId, String local,
+                       String remote, String error, long thread) {
+    }
+
+    /** One host name lookup. */
+    public record Dns(String host, long startNs, long durationNs, int addresses, boolean cached, String error,
+                      long thread) {
+    }
+
     /** An operation that failed. */
     public record Failure(long connectionId, int op, int outcome, int exceptionRef, int stack, long atNs,
                           long thread) {
@@ -117,6 +145,8 @@ public final class Recording implements LogVisitor {
         reader.read(log, r);
         r.torn = reader.torn();
         r.attachKernelView();
+        r.linkByAddresses();
+        r.layerWindows.values().forEach(w -> w.sort((a, b) -> Long.compare(a[0], b[0])));
         return r;
     }
 
@@ -178,10 +208,21 @@ public final class Recording implements LogVisitor {
         if (op == Op.SELECT) {
             selectorThreads.add(thread);
         }
+        if (Op.isLayer(op)) {
+            layerWindows.computeIfAbsent(thread, t -> new ArrayList<>())
+                .add(new long[] {start, start + duration, stack, op, connection, ref});
+        }
         if (connection == 0) {
             return;
         }
         Connection c = connections.computeIfAbsent(connection, Connection::new);
+        if (Op.isCounter(op)) {
+            plaintext(c, op, bytes);
+            return;
+        }
+        if (Op.isLayer(op)) {
+            return; // its socket operations are counted on their own
+        }
         c.blockedNs += duration;
         if (Op.isInbound(op)) {
             c.reads++;
@@ -202,11 +243,47 @@ public final class Recording implements LogVisitor {
         }
     }
 
+    private static void plaintext(Connection c, int op, long bytes) {
+        if (op == Op.TLS_READ) {
+            c.tlsPlaintextRead = (c.tlsPlaintextRead == null ? 0 : c.tlsPlaintextRead) + bytes;
+        } else {
+            c.tlsPlaintextWritten = (c.tlsPlaintextWritten == null ? 0 : c.tlsPlaintextWritten) + bytes;
+        }
+        if (c.tlsPlaintextRead == null) {
+            c.tlsPlaintextRead = 0L;
+        }
+        if (c.tlsPlaintextWritten == null) {
+            c.tlsPlaintextWritten = 0L;
+        }
+    }
+
+    @Override
+    public void tls(Tls t) {
+        tlsHandshakes.add(t);
+        if (t.connectionId() != 0) {
+            plaintext(connections.computeIfAbsent(t.connectionId(), Connection::new), Op.TLS_READ, 0);
+        }
+    }
+
+    @Override
+    public void http(Http h) {
+        httpExchanges.add(h);
+    }
+
+    @Override
+    public void dns(Dns d) {
+        dnsLookups.add(d);
+    }
+
     @Override
     public void aggregate(long connection, int op, long count, long bytes, long durationNs) {
         Connection c = connections.computeIfAbsent(connection, Connection::new);
-        c.blockedNs += durationNs;
         aggregatedEvents += count;
+        if (Op.isCounter(op)) {
+            plaintext(c, op, bytes);
+            return;
+        }
+        c.blockedNs += durationNs;
         if (Op.isInbound(op)) {
             c.reads += count;
             c.bytesRead += bytes;
@@ -254,6 +331,44 @@ public final class Recording implements LogVisitor {
                 c.kernel = kernelSockets.get("udp-local " + c.local);
             }
         }
+    }
+
+    /**
+     * Exchanges and handshakes that name their TCP connection only by its addresses get its id: the connection
+     * with those local and remote addresses that was open while they ran (a first exchange opens it).
+     */
+    void linkByAddresses() {
+        Map<String, List<Connection>> byAddresses = new HashMap<>();
+        for (Connection c : connections.values()) {
+            if (c.defined && c.established && c.api != Api.DATAGRAM) {
+                byAddresses.computeIfAbsent(c.local + " " + c.remote, k -> new ArrayList<>()).add(c);
+            }
+        }
+        httpExchanges.replaceAll(h -> h.connectionId() != 0 || h.local() == null ? h : new Http(h.client(),
+            h.method(), h.uri(), h.status(), h.version(), h.startNs(), h.durationNs(), h.requestBytes(),
+            h.responseBytes(), openDuring(byAddresses, h.local(), h.remote(), h.startNs(), h.startNs() + h.durationNs()),
+            h.local(), h.remote(),
+            h.error(), h.thread()));
+        tlsHandshakes.replaceAll(t -> t.connectionId() != 0 || t.local() == null ? t : new Tls(openDuring(byAddresses,
+            t.local(), t.remote(), t.startNs(), t.startNs() + t.durationNs()), t.local(), t.remote(), t.role(), t.protocol(), t.cipherSuite(),
+            t.alpnOffered(), t.alpn(), t.sni(), t.peerSubject(), t.peerNotAfterMs(), t.resumed(), t.renegotiation(),
+            t.startNs(), t.durationNs(), t.ok(), t.error(), t.thread()));
+        for (Tls t : tlsHandshakes) {
+            if (t.connectionId() != 0) {
+                plaintext(connections.computeIfAbsent(t.connectionId(), Connection::new), Op.TLS_READ, 0);
+            }
+        }
+    }
+
+    /** The connection with these addresses that was open at some time in [from, to] (it may open inside). */
+    private static long openDuring(Map<String, List<Connection>> byAddresses, String local, String remote, long from,
+                                   long to) {
+        for (Connection c : byAddresses.getOrDefault(local + " " + remote, List.of())) {
+            if ((c.unknownOpen || c.openedNs <= to) && (c.closedNs == null || c.closedNs >= from)) {
+                return c.id;
+            }
+        }
+        return 0;
     }
 
     /** How the recording ended: "exit" (the JVM exited), "detach", or null when it did not say (it crashed). */

@@ -24,7 +24,7 @@ public final class Renderer {
     public static Result render(Path dir) throws IOException {
         Path log = dir.resolve(LOG);
         Recording r = Recording.read(log);
-        FlameAggregator flameSums = new FlameAggregator(r.startedNs, slowNs(r));
+        FlameAggregator flameSums = new FlameAggregator(r, slowNs(r));
         Latencies latencies = new Latencies(r);
         EventLoops eventLoops = new EventLoops(r);
         SamplePairing pairing = SamplePairing.of(dir, r.startedNs);

@@ -9,6 +9,7 @@ import dev.netprof.event.Api;
 import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -59,7 +61,9 @@ final class ReportWriter {
         eventLoops();
         kernel();
         samples();
-        laterSections();
+        tls();
+        http();
+        dns();
         h.append(SCRIPT).append("</body></html>\n");
         Files.writeString(file, h, StandardCharsets.UTF_8);
     }
@@ -351,13 +355,108 @@ final class ReportWriter {
             .append("</p></section>\n");
     }
 
-    /** Sections other recorders fill: an empty one says so rather than disappearing. */
-    private void laterSections() {
-        for (String[] s : new String[][] {
-            {"TLS handshakes", "No TLS handshakes recorded."},
-            {"HTTP exchanges", "No HTTP exchanges recorded."},
-            {"DNS lookups", "No DNS lookups recorded."}}) {
-            h.append("<section><h2>").append(s[0]).append("</h2><p>").append(s[1]).append("</p></section>\n");
+    private void tls() {
+        h.append("<section><h2>TLS handshakes</h2>");
+        if (r.tlsHandshakes.isEmpty()) {
+            h.append("<p>No TLS handshakes recorded.</p></section>\n");
+            return;
+        }
+        long failed = r.tlsHandshakes.stream().filter(t -> !t.ok()).count();
+        h.append("<p>").append(count(r.tlsHandshakes.size())).append(" handshakes, ")
+            .append(failed > 0 ? "<b class=\"bad\">" + failed + " failed</b>" : "none failed").append(", ")
+            .append(r.tlsHandshakes.stream().filter(Recording.Tls::resumed).count()).append(" resumed.</p>")
+            .append("<table class=\"sortable\"><tr><th>conn</th><th>role</th><th>peer</th><th>protocol</th>")
+            .append("<th>cipher suite</th><th>ALPN offered</th><th>ALPN</th><th>SNI</th><th>peer certificate</th>")
+            .append("<th>resumed</th><th>took</th><th>outcome</th></tr>");
+        for (Recording.Tls t : r.tlsHandshakes) {
+            h.append("<tr><td class=\"n\">").append(t.connectionId() == 0 ? "" : t.connectionId()).append("</td><td>")
+                .append(Api.role(t.role())).append("</td><td>").append(html(t.remote())).append("</td><td>")
+                .append(html(t.protocol())).append("</td><td>").append(html(t.cipherSuite())).append("</td><td>")
+                .append(html(String.join(", ", t.alpnOffered()))).append("</td><td>").append(html(t.alpn()))
+                .append("</td><td>").append(html(t.sni())).append("</td><td>").append(html(t.peerSubject()))
+                .append(t.peerSubject() == null ? "" : "<br><small>until " + Instant.ofEpochMilli(t.peerNotAfterMs())
+                    + "</small>").append("</td><td>").append(t.resumed() ? "yes" : "").append("</td>")
+                .append(num(t.durationNs(), nanos(t.durationNs()))).append("<td")
+                .append(t.ok() ? ">ok" : " class=\"bad\">" + html(t.error())).append("</td></tr>");
+        }
+        h.append("</table></section>\n");
+    }
+
+    /** Per host: latency percentiles and status counts; per connection: how many exchanges reused it. */
+    private void http() {
+        h.append("<section><h2>HTTP exchanges</h2>");
+        if (r.httpExchanges.isEmpty()) {
+            h.append("<p>No HTTP exchanges recorded.</p></section>\n");
+            return;
+        }
+        Map<String, Histogram> byHost = new LinkedHashMap<>();
+        Map<String, Map<String, Integer>> statuses = new LinkedHashMap<>();
+        Map<Long, int[]> perConnection = new LinkedHashMap<>();
+        Map<Long, String> versionOf = new LinkedHashMap<>();
+        for (Recording.Http x : r.httpExchanges) {
+            String host = host(x.uri());
+            byHost.computeIfAbsent(host, k -> new Histogram(3_600_000_000_000L, 2))
+                .recordValue(Math.max(1, Math.min(x.durationNs(), 3_600_000_000_000L)));
+            statuses.computeIfAbsent(host, k -> new TreeMap<>())
+                .merge(x.error() != null && x.status() == 0 ? "error" : Integer.toString(x.status()), 1, Integer::sum);
+            if (x.connectionId() != 0) {
+                perConnection.computeIfAbsent(x.connectionId(), k -> new int[1])[0]++;
+                versionOf.put(x.connectionId(), x.version());
+            }
+        }
+        h.append("<table class=\"sortable\"><tr><th>host</th><th>exchanges</th><th>p50</th><th>p90</th><th>p99</th>")
+            .append("<th>max</th><th>status counts</th></tr>");
+        for (Map.Entry<String, Histogram> e : byHost.entrySet()) {
+            Histogram hist = e.getValue();
+            h.append("<tr><td>").append(html(e.getKey())).append("</td>")
+                .append(num(hist.getTotalCount(), count(hist.getTotalCount())));
+            for (double p : new double[] {50, 90, 99}) {
+                long v = hist.getValueAtPercentile(p);
+                h.append(num(v, nanos(v)));
+            }
+            h.append(num(hist.getMaxValue(), nanos(hist.getMaxValue()))).append("<td>");
+            statuses.get(e.getKey()).forEach((st, n) -> h.append(html(st)).append(" &times; ").append(n).append(" "));
+            h.append("</td></tr>");
+        }
+        h.append("</table><h3>Connection reuse</h3><p class=\"note\">Exchanges per TCP connection: more than one ")
+            .append("means keep-alive (HTTP/1.1) or multiplexed streams (HTTP/2) worked.</p><table class=\"sortable\">")
+            .append("<tr><th>connection</th><th>peer</th><th>version</th><th>exchanges</th></tr>");
+        perConnection.forEach((id, n) -> {
+            Recording.Connection c = r.connections.get(id);
+            h.append("<tr><td class=\"n\">").append(id).append("</td><td>").append(c == null ? "" : html(c.remote))
+                .append("</td><td>").append(html(versionOf.get(id))).append("</td>").append(num(n[0], count(n[0])))
+                .append("</tr>");
+        });
+        h.append("</table></section>\n");
+    }
+
+    private void dns() {
+        h.append("<section><h2>DNS lookups</h2>");
+        if (r.dnsLookups.isEmpty()) {
+            h.append("<p>No host name lookups recorded.</p></section>\n");
+            return;
+        }
+        long cached = r.dnsLookups.stream().filter(Recording.Dns::cached).count();
+        List<Recording.Dns> slow = new ArrayList<>(r.dnsLookups);
+        slow.sort(Comparator.comparingLong(Recording.Dns::durationNs).reversed());
+        h.append("<p>").append(count(r.dnsLookups.size())).append(" lookups, ").append(count(cached))
+            .append(" answered from the JVM's cache. The slowest:</p><table><tr><th>host</th><th>took</th>")
+            .append("<th>from</th><th>addresses</th><th>error</th></tr>");
+        for (Recording.Dns d : slow.subList(0, Math.min(20, slow.size()))) {
+            h.append("<tr><td>").append(html(d.host())).append("</td>").append(num(d.durationNs(), nanos(d.durationNs())))
+                .append("<td>").append(d.cached() ? "cache" : "resolver").append("</td>")
+                .append(num(d.addresses(), Integer.toString(d.addresses()))).append("<td class=\"bad\">")
+                .append(html(d.error())).append("</td></tr>");
+        }
+        h.append("</table></section>\n");
+    }
+
+    private static String host(String uri) {
+        try {
+            URI u = URI.create(uri);
+            return u.getHost() + ":" + u.getPort();
+        } catch (RuntimeException e) {
+            return uri;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.netprof.render;
 
+import dev.netprof.event.Op;
 import dev.netprof.nativeprof.Samples;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ final class SamplePairing implements LogVisitor {
     public void event(int osTid, int opCode, int outcome, long thread, long start, long duration, long conn,
                       long bytes, int ref, int stack) {
         int[] idx = byThread.get(osTid);
-        if (idx == null || !pairable || start < startedNs) {
+        if (idx == null || !pairable || start < startedNs || Op.isCounter(opCode)) {
             return;
         }
         long end = start + duration;

@@ -8,6 +8,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,15 +60,84 @@ public final class SummaryWriter {
         connections(j);
         endpoints(j);
         leaks(j);
-        j.name("tlsHandshakes").beginArray().endArray();
-        j.name("httpExchanges").beginArray().endArray();
-        j.name("dnsLookups").beginArray().endArray();
+        tls(j);
+        http(j);
+        dns(j);
         errors(j);
         selectors(j);
         kernel(j);
         syscalls(j);
         findings(j);
         j.endObject();
+    }
+
+    private void tls(Json j) throws IOException {
+        j.name("tlsHandshakes").beginArray();
+        for (Recording.Tls t : r.tlsHandshakes) {
+            j.beginObject();
+            j.field("connectionId", t.connectionId() == 0 ? null : t.connectionId());
+            j.field("local", t.local());
+            j.field("remote", t.remote());
+            j.field("role", Api.role(t.role()));
+            j.field("protocol", t.protocol());
+            j.field("cipherSuite", t.cipherSuite());
+            j.name("alpnOffered").strings(t.alpnOffered());
+            j.field("alpn", t.alpn());
+            j.field("sni", t.sni());
+            j.name("peerCertificate");
+            if (t.peerSubject() == null) {
+                j.nullValue();
+            } else {
+                j.beginObject().field("subject", t.peerSubject())
+                    .field("notAfter", Instant.ofEpochMilli(t.peerNotAfterMs()).toString()).endObject();
+            }
+            j.field("resumed", t.resumed());
+            j.field("renegotiation", t.renegotiation());
+            j.field("startNs", t.startNs());
+            j.field("durationNs", t.durationNs());
+            j.field("outcome", t.ok() ? "ok" : "failed");
+            j.field("error", t.error());
+            j.field("thread", t.thread());
+            j.endObject();
+        }
+        j.endArray();
+    }
+
+    private void http(Json j) throws IOException {
+        j.name("httpExchanges").beginArray();
+        for (Recording.Http h : r.httpExchanges) {
+            j.beginObject();
+            j.field("client", h.client());
+            j.field("method", h.method());
+            j.field("uri", h.uri());
+            j.field("status", h.status() == 0 ? null : (long) h.status());
+            j.field("version", h.version());
+            j.field("startNs", h.startNs());
+            j.field("durationNs", h.durationNs());
+            j.field("requestBytes", h.requestBytes() < 0 ? null : h.requestBytes());
+            j.field("responseBytes", h.responseBytes() < 0 ? null : h.responseBytes());
+            j.field("connectionId", h.connectionId() == 0 ? null : h.connectionId());
+            j.field("error", h.error());
+            j.field("thread", h.thread());
+            j.endObject();
+        }
+        j.endArray();
+    }
+
+    private void dns(Json j) throws IOException {
+        j.name("dnsLookups").beginArray();
+        for (Recording.Dns d : r.dnsLookups) {
+            j.beginObject();
+            j.field("host", d.host());
+            j.field("startNs", d.startNs());
+            j.field("durationNs", d.durationNs());
+            j.field("addresses", d.addresses());
+            j.field("cached", d.cached());
+            j.field("error", d.error());
+            j.field("thread", d.thread());
+            j.endObject();
+        }
+        j.endArray();
     }
 
     private void leaks(Json j) throws IOException {
@@ -190,6 +260,10 @@ public final class SummaryWriter {
             j.field("blockedNs", c.blockedNs);
             j.name("openStack").strings(r.frames(c.openStack));
             j.field("closeReason", c.closeReason());
+            if (c.tlsPlaintextRead != null) {
+                j.field("tlsPlaintextRead", c.tlsPlaintextRead);
+                j.field("tlsPlaintextWritten", c.tlsPlaintextWritten);
+            }
             kernelView(j, c.kernel);
             j.endObject();
         }

@@ -66,7 +66,7 @@ final class TraceWriter implements LogVisitor, AutoCloseable {
     @Override
     public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
                       long bytes, int ref, int stack) {
-        if (start < r.startedNs) {
+        if (start < r.startedNs || Op.isCounter(op)) {
             return;
         }
         threads.add(thread);
@@ -80,7 +80,8 @@ final class TraceWriter implements LogVisitor, AutoCloseable {
             return;
         }
         Recording.Connection c = r.connections.get(connection);
-        String peer = c == null || c.remote == null ? "" : " " + c.remote;
+        String peer = Op.isLayer(op) && r.string(ref) != null ? " " + r.string(ref)
+            : c == null || c.remote == null ? "" : " " + c.remote;
         try {
             out.write("{\"ph\":\"X\",\"cat\":\"net\",\"pid\":1,\"tid\":" + thread + ",\"ts\":" + micros(start - r.startedNs)
                 + ",\"dur\":" + micros(duration) + ",\"name\":\"" + Op.name(op) + Json.escape(peer) + "\",\"args\":{"

@@ -51,7 +51,8 @@ class OptionsTest {
     @Test
     void anUnknownKeyIsNamedWithTheAcceptedKeys() {
         Options.BadOption e = assertThrows(Options.BadOption.class, () -> Options.parse("out=x,colour=blue"));
-        assertEquals("unknown option 'colour' (accepted: out, duration, events, threshold, buffer, stacks, closewait)", e.getMessage());
+        assertEquals("unknown option 'colour' (accepted: out, duration, events, threshold, buffer, stacks, syscalls, "
+            + "closewait, http.query)", e.getMessage());
     }
 
     @Test

@@ -17,12 +17,13 @@ class BadOptionTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "JDK17|colour=blue|netprof: unknown option 'colour' (accepted: out, duration, events, threshold, buffer, stacks, closewait); "
+        "JDK17|colour=blue|netprof: unknown option 'colour' (accepted: out, duration, events, threshold, buffer, "
+            + "stacks, syscalls, closewait, http.query); "
             + "netprof is not recording",
         "JDK25|duration=soon|netprof: bad value 'soon' for option 'duration' (accepted: a duration such as 30s, "
             + "500ms, 5m, 1h); netprof is not recording",
         "JDK17|events=socket,smoke-signals|netprof: bad value 'socket+smoke-signals' for option 'events' (accepted: "
-            + "a list of socket, udp, select, e.g. events=socket,udp); netprof is not recording"})
+            + "a list of socket, udp, select, tls, http, dns, e.g. events=socket,udp); netprof is not recording"})
     void theApplicationCompletesAndStderrNamesTheKey(Jdk jdk, String options, String line) throws Exception {
         Path out = work.resolve("out");
         ChildJvm.Result r = new ChildJvm(jdk, work).agent("out=" + out + "," + options).main(HelloWorkload.class)

@@ -1,0 +1,49 @@
+package dev.netprof.instrument;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.netprof.event.Op;
+import dev.netprof.record.HttpRecorder;
+import java.util.List;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * OkHttp 4.x and 5.x ({@code okhttp3.internal.connection.RealCall}): {@code getResponseWithInterceptorChain} runs
+ * every call, synchronous or queued, through retries and redirects to the response headers. Matched by name only,
+ * so an application without OkHttp never loads it; the advice uses OkHttp's public API, linked in the
+ * application's class loader once inlined.
+ */
+final class OkHttpInstrumentation {
+    static InstrumentedType type() {
+        return new InstrumentedType("okhttp3.internal.connection.RealCall", Family.HTTP, List.of(
+            Hook.timed("getResponseWithInterceptorChain$okhttp()", named("getResponseWithInterceptorChain$okhttp")
+                .and(takesArguments(0)), Call.class, Op.HTTP_EXCHANGE, 0)));
+    }
+
+    static final class Call {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.Enter long start, @Advice.FieldValue("originalRequest") Object originalRequest,
+                         @Advice.FieldValue("connection") Object connection, @Advice.Return Object returned,
+                         @Advice.Thrown Throwable thrown) {
+            okhttp3.Response response = (okhttp3.Response) returned;
+            okhttp3.Request request = response != null ? response.request() : (okhttp3.Request) originalRequest;
+            okhttp3.RequestBody body = request.body();
+            long requestBytes = -1;
+            try {
+                requestBytes = body == null ? 0 : body.contentLength();
+            } catch (java.io.IOException unknown) {
+                // a streaming body: size unknown
+            }
+            HttpRecorder.exchange("okhttp", request.method(), request.url().toString(),
+                response == null ? 0 : response.code(),
+                response == null ? null : response.protocol() == okhttp3.Protocol.HTTP_2 ? "HTTP/2" : "HTTP/1.1", start,
+                Thread.currentThread().getId(), requestBytes,
+                response == null || response.body() == null ? -1 : response.body().contentLength(),
+                connection == null ? null : ((okhttp3.Connection) connection).socket(), null, null, thrown);
+        }
+    }
+
+    private OkHttpInstrumentation() {
+    }
+}

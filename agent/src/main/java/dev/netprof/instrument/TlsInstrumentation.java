@@ -1,0 +1,132 @@
+package dev.netprof.instrument;
+
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.netprof.event.Op;
+import dev.netprof.record.TlsRecorder;
+import java.nio.ByteBuffer;
+import java.util.List;
+import javax.net.ssl.SSLEngineResult;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * TLS in the JDK (sun.security.ssl): one instrumented type per class, sharing the advice below. A handshake starts
+ * when a Client- or ServerHandshakeContext is built, ends in {@code TransportContext.finishHandshake} or
+ * {@code fatal} (the one place every TLS failure passes, even a swallowed one) or, for an SSLSocket timeout or
+ * interrupt, in {@code SSLSocketImpl.startHandshake(boolean)} throwing. Plaintext is counted where the application
+ * hands it over: SSLSocket's app streams and SSLEngine's 6-argument wrap/unwrap (every overload ends there).
+ */
+final class TlsInstrumentation {
+    static List<InstrumentedType> types() {
+        return List.of(
+            new InstrumentedType("sun.security.ssl.ClientHandshakeContext", Family.TLS, List.of(
+                Hook.of("<init>(SSLContextImpl,TransportContext)", isConstructor().and(takesArguments(2)),
+                    HandshakeStarted.class, Op.TLS_HANDSHAKE, 0))),
+            new InstrumentedType("sun.security.ssl.ServerHandshakeContext", Family.TLS, List.of(
+                Hook.of("<init>(SSLContextImpl,TransportContext)", isConstructor().and(takesArguments(2)),
+                    HandshakeStarted.class, Op.TLS_HANDSHAKE, 0))),
+            new InstrumentedType("sun.security.ssl.TransportContext", Family.TLS, List.of(
+                Hook.of("finishHandshake()", named("finishHandshake").and(takesArguments(0)), HandshakeFinished.class,
+                    Op.TLS_HANDSHAKE, 0),
+                Hook.of("fatal(Alert,String,boolean,Throwable)", named("fatal").and(takesArguments(4))
+                    .and(takesArgument(2, boolean.class)), Fatal.class, Op.TLS_HANDSHAKE, 0))),
+            new InstrumentedType("sun.security.ssl.SSLSocketImpl", Family.TLS, List.of(
+                Hook.of("startHandshake(boolean)", named("startHandshake").and(takesArguments(boolean.class)),
+                    SocketHandshake.class, Op.TLS_HANDSHAKE, 0))),
+            new InstrumentedType("sun.security.ssl.SSLSocketImpl$AppInputStream", Family.TLS, List.of(
+                Hook.of("read(byte[],int,int)", named("read").and(takesArguments(byte[].class, int.class, int.class)),
+                    AppRead.class, Op.TLS_READ, 0))),
+            new InstrumentedType("sun.security.ssl.SSLSocketImpl$AppOutputStream", Family.TLS, List.of(
+                Hook.of("write(byte[],int,int)", named("write").and(takesArguments(byte[].class, int.class, int.class)),
+                    AppWrite.class, Op.TLS_WRITE, 0))),
+            new InstrumentedType("sun.security.ssl.SSLEngineImpl", Family.TLS, List.of(
+                Hook.of("wrap(ByteBuffer[],int,int,ByteBuffer[],int,int)", named("wrap").and(takesArguments(
+                    ByteBuffer[].class, int.class, int.class, ByteBuffer[].class, int.class, int.class)),
+                    EngineWrap.class, Op.TLS_WRITE, 0),
+                Hook.of("unwrap(ByteBuffer[],int,int,ByteBuffer[],int,int)", named("unwrap").and(takesArguments(
+                    ByteBuffer[].class, int.class, int.class, ByteBuffer[].class, int.class, int.class)),
+                    EngineUnwrap.class, Op.TLS_READ, 0))),
+            new InstrumentedType("jdk.internal.net.http.common.SSLTube", Family.TLS, List.of(
+                Hook.of("<init>(SSLEngine,Executor,Consumer,FlowTube)", isConstructor().and(takesArguments(4)),
+                    EngineOverTube.class, Op.TLS_HANDSHAKE, 0))));
+    }
+
+    static final class HandshakeStarted {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.Argument(1) Object transportContext) {
+            TlsRecorder.started(transportContext);
+        }
+    }
+
+    static final class HandshakeFinished {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static boolean enter(@Advice.This Object transportContext) {
+            return TlsRecorder.resuming(transportContext);
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object transportContext, @Advice.Enter boolean resumed) {
+            TlsRecorder.finished(transportContext, resumed);
+        }
+    }
+
+    static final class Fatal {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object transportContext, @Advice.Argument(0) Object alert,
+                          @Advice.Argument(1) String diagnostic, @Advice.Argument(2) boolean received,
+                          @Advice.Argument(3) Throwable cause) {
+            TlsRecorder.failed(transportContext, alert, diagnostic, received, cause);
+        }
+    }
+
+    static final class SocketHandshake {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object socket, @Advice.FieldValue("conContext") Object transportContext,
+                         @Advice.Thrown Throwable thrown) {
+            if (thrown != null) {
+                TlsRecorder.socketHandshakeThrew(socket, transportContext, thrown);
+            }
+        }
+    }
+
+    static final class AppRead {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.FieldValue("this$0") Object socket, @Advice.Return int n) {
+            TlsRecorder.plaintext(Op.TLS_READ, socket, n);
+        }
+    }
+
+    static final class AppWrite {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.FieldValue("this$0") Object socket, @Advice.Argument(2) int len) {
+            TlsRecorder.plaintext(Op.TLS_WRITE, socket, len);
+        }
+    }
+
+    static final class EngineWrap {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object engine, @Advice.Return SSLEngineResult result) {
+            TlsRecorder.plaintext(Op.TLS_WRITE, engine, result.bytesConsumed());
+        }
+    }
+
+    static final class EngineUnwrap {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object engine, @Advice.Return SSLEngineResult result) {
+            TlsRecorder.plaintext(Op.TLS_READ, engine, result.bytesProduced());
+        }
+    }
+
+    static final class EngineOverTube {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.Argument(0) Object engine, @Advice.Argument(3) Object tube) {
+            TlsRecorder.engineOverTube(engine, tube);
+        }
+    }
+
+    private TlsInstrumentation() {
+    }
+}

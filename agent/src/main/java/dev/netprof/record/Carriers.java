@@ -1,0 +1,63 @@
+package dev.netprof.record;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.Socket;
+import java.net.SocketImpl;
+
+/**
+ * Finds the TCP connection under whatever a higher layer holds: a SocketChannel (netprof's key itself), a Socket
+ * (its SocketImpl, through a SOCKS delegate), an SSLSocket (layered over another Socket, or a Socket itself), or an
+ * SSLEngine the JDK HttpClient tied to a channel. java.net and sun.security.ssl are opened to netprof's bootstrap
+ * module only, for these handles.
+ */
+final class Carriers {
+    private static final VarHandle SELF = field("sun.security.ssl.BaseSSLSocketImpl", "self");
+    private static final VarHandle SOCKET_IMPL = field("java.net.Socket", "impl");
+    private static final VarHandle DELEGATE = field("java.net.DelegatingSocketImpl", "delegate");
+    private static final Class<?> DELEGATING = type("java.net.DelegatingSocketImpl");
+    private static final Class<?> SSL_SOCKET = type("sun.security.ssl.BaseSSLSocketImpl");
+
+    /** The connection id under {@code carrier}, or 0 when netprof does not know one. */
+    static long connectionOf(Capture c, Object carrier) {
+        if (carrier == null) {
+            return 0;
+        }
+        Connections.Entry known = c.connections.find(carrier);
+        if (known != null) {
+            return known.id == Connections.IGNORED ? 0 : known.id;
+        }
+        if (!(carrier instanceof Socket) || SOCKET_IMPL == null) {
+            return 0;
+        }
+        // A layered SSLSocket runs over another Socket; an unlayered one is its own (self == this).
+        Object socket = SELF != null && SSL_SOCKET.isInstance(carrier) ? SELF.get(carrier) : carrier;
+        Object impl = SOCKET_IMPL.get((Socket) socket);
+        if (impl != null && DELEGATE != null && DELEGATING.isInstance(impl)) {
+            impl = DELEGATE.get(impl); // SocksSocketImpl delegates to the platform NioSocketImpl
+        }
+        Connections.Entry e = impl instanceof SocketImpl ? c.connections.find(impl) : null;
+        return e == null || e.id == Connections.IGNORED ? 0 : e.id;
+    }
+
+    private static Class<?> type(String name) {
+        try {
+            return Class.forName(name, false, null);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private static VarHandle field(String className, String name) {
+        try {
+            Class<?> owner = type(className);
+            return MethodHandles.privateLookupIn(owner, MethodHandles.lookup())
+                .findVarHandle(owner, name, owner.getDeclaredField(name).getType());
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private Carriers() {
+    }
+}

@@ -1,0 +1,106 @@
+package dev.netprof.record;
+
+import dev.netprof.event.Op;
+import dev.netprof.event.Outcome;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * HTTP exchanges as the client libraries see them, whichever library: each instrumentation hands over what it
+ * knows (method, URI, status, version, sizes, the socket or the addresses that carried it, the failure) and this
+ * class records it once. The exchange is also an event (op http) on the thread that made it, for the timeline and
+ * the flame graphs; its connection is the TCP connection netprof knows by the socket, or, for libraries that only
+ * tell addresses, the one the renderer finds by them. Equal connection ids across exchanges mean reuse.
+ */
+public final class HttpRecorder {
+    /** Query strings often carry tokens: they are cut unless {@code http.query=keep}. */
+    static volatile boolean keepQuery;
+    /**
+     * The addresses of the connection a synchronous client last sent a request on, from this thread: Apache
+     * HttpClient's classic API learns its connection below the call the exchange is recorded at.
+     */
+    private static final ThreadLocal<SocketAddress[]> LAST_PEER = new ThreadLocal<>();
+
+    /** A synchronous client sent a request on the connection with these addresses, on this thread. */
+    public static void sentOn(SocketAddress local, SocketAddress remote) {
+        if (Recorder.current() != null) {
+            LAST_PEER.set(new SocketAddress[] {local, remote});
+        }
+    }
+
+    public static void keepQuery(boolean keep) {
+        keepQuery = keep;
+    }
+
+    /**
+     * A finished or failed exchange. {@code carrier} is a Socket, a SocketChannel or null; {@code local} and
+     * {@code remote} name the connection when there is no carrier. {@code thread} is the thread that made the
+     * request (an asynchronous client completes it on another).
+     */
+    public static void exchange(String client, String method, Object uri, int status, String version, long startNs,
+                                long thread, long requestBytes, long responseBytes, Object carrier,
+                                SocketAddress local, SocketAddress remote, Throwable thrown) {
+        long end = System.nanoTime();
+        Capture c = Recorder.current();
+        if (c == null) {
+            return;
+        }
+        if (carrier == null && local == null) {
+            SocketAddress[] last = LAST_PEER.get();
+            if (last != null && last.length == 2) {
+                local = last[0];
+                remote = last[1];
+            }
+        }
+        LAST_PEER.remove();
+        long id = Carriers.connectionOf(c, carrier);
+        if (carrier != null) {
+            if (carrier instanceof Socket) {
+                local = ((Socket) carrier).getLocalSocketAddress();
+                remote = ((Socket) carrier).getRemoteSocketAddress();
+            } else if (carrier instanceof SocketChannel) {
+                local = address((NetworkChannel) carrier, true);
+                remote = address((NetworkChannel) carrier, false);
+            }
+        }
+        String u = uri(uri);
+        String error = thrown == null ? null : Recorder.describe(thrown);
+        c.catalog.add(new Catalog.HttpInfo(client, method, u, status, version, startNs, end - startNs, requestBytes,
+            responseBytes, id, Endpoints.format(local), Endpoints.format(remote), error, thread));
+        String host;
+        try {
+            host = URI.create(u).getHost();
+        } catch (RuntimeException e) {
+            host = u;
+        }
+        Recorder.emitFor(c, thread, Op.HTTP_EXCHANGE, thrown == null ? Outcome.OK : Outcome.of(thrown),
+            c.catalog.string(method + " " + host), startNs, end, id, Math.max(0, responseBytes), c.stacks.capture());
+    }
+
+    /** {@code scheme://host:port/path}; the query is removed unless kept. */
+    static String uri(Object uri) {
+        try {
+            URI u = uri instanceof URI ? (URI) uri : URI.create(String.valueOf(uri));
+            int port = u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+            String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+            return u.getScheme() + "://" + u.getHost() + ":" + port + path
+                + (keepQuery && u.getRawQuery() != null ? "?" + u.getRawQuery() : "");
+        } catch (RuntimeException e) {
+            return String.valueOf(uri);
+        }
+    }
+
+    private static SocketAddress address(NetworkChannel channel, boolean local) {
+        try {
+            return local ? channel.getLocalAddress() : ((SocketChannel) channel).getRemoteAddress();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private HttpRecorder() {
+    }
+}

@@ -1,0 +1,249 @@
+package dev.netprof.record;
+
+import dev.netprof.event.Api;
+import dev.netprof.event.Op;
+import dev.netprof.event.Outcome;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.reflect.Field;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * TLS, seen from the JDK's sun.security.ssl: each handshake (both roles, SSLSocket and SSLEngine, initial and
+ * renegotiated) from the moment its handshake context exists to {@code TransportContext.finishHandshake} or
+ * {@code fatal}, and the plaintext the application reads and writes per connection.
+ *
+ * <p>The JDK keeps what a record needs in package-private fields of {@code TransportContext}; the agent opens
+ * sun.security.ssl to netprof's bootstrap module only, and these VarHandles read them. Public getters are avoided:
+ * SSLSocketImpl's take its socket lock while the handshake holds the handshake lock. A failure is recorded from
+ * {@code fatal} itself, so it is seen even when the application swallows the exception.
+ */
+public final class TlsRecorder {
+    private static final VarHandle TRANSPORT, CONFIG, HANDSHAKE, SESSION, ALPN, NEGOTIATED, CLOSE_REASON, RESUMPTION,
+        CLIENT_MODE, ALPN_OFFERED, SERVER_NAMES, TUBE_CHANNEL;
+
+    static {
+        TRANSPORT = field("sun.security.ssl.TransportContext", "transport");
+        CONFIG = field("sun.security.ssl.TransportContext", "sslConfig");
+        HANDSHAKE = field("sun.security.ssl.TransportContext", "handshakeContext");
+        SESSION = field("sun.security.ssl.TransportContext", "conSession");
+        ALPN = field("sun.security.ssl.TransportContext", "applicationProtocol");
+        NEGOTIATED = field("sun.security.ssl.TransportContext", "isNegotiated");
+        CLOSE_REASON = field("sun.security.ssl.TransportContext", "closeReason");
+        RESUMPTION = field("sun.security.ssl.HandshakeContext", "isResumption");
+        CLIENT_MODE = field("sun.security.ssl.SSLConfiguration", "isClientMode");
+        ALPN_OFFERED = field("sun.security.ssl.SSLConfiguration", "applicationProtocols");
+        SERVER_NAMES = field("sun.security.ssl.SSLConfiguration", "serverNames");
+        TUBE_CHANNEL = field("jdk.internal.net.http.SocketTube", "channel");
+    }
+
+    /** A handshake in progress: when and where it started. Keyed weakly by its TransportContext. */
+    private static final class Started {
+        final long startNs = System.nanoTime();
+        final boolean renegotiation;
+
+        Started(boolean renegotiation) {
+            this.renegotiation = renegotiation;
+        }
+    }
+
+    private static final Map<Object, Started> STARTED = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * A Client- or ServerHandshakeContext was created on {@code tc}: a handshake begins. An SSLEngine netprof cannot
+     * tie to a channel (a server's, say) runs its handshake on the thread that just read the peer's hello from the
+     * TCP connection: that connection is the engine's.
+     */
+    public static void started(Object tc) {
+        Capture c = Recorder.current();
+        if (c == null || tc == null) {
+            return;
+        }
+        STARTED.put(tc, new Started(NEGOTIATED != null && (boolean) NEGOTIATED.get(tc)));
+        Object transport = TRANSPORT == null ? null : TRANSPORT.get(tc);
+        if (transport instanceof SSLEngine && c.connections.find(transport) == null) {
+            long id = Recorder.lastConnection();
+            if (id > 0) {
+                c.connections.add(transport, id, Api.TLS_ALIAS);
+            }
+        }
+    }
+
+    /** At finishHandshake's entry, while the handshake context is still there: was this a resumption? */
+    public static boolean resuming(Object tc) {
+        Object hc = HANDSHAKE == null ? null : HANDSHAKE.get(tc);
+        return hc != null && RESUMPTION != null && (boolean) RESUMPTION.get(hc);
+    }
+
+    /** finishHandshake returned: the handshake succeeded. */
+    public static void finished(Object tc, boolean resumed) {
+        long end = System.nanoTime();
+        Capture c = Recorder.current();
+        Started s = STARTED.remove(tc);
+        if (c == null || s == null) {
+            return;
+        }
+        ExtendedSSLSession session = SESSION == null ? null : (ExtendedSSLSession) SESSION.get(tc);
+        record(c, tc, s, end, session, resumed, true, null);
+    }
+
+    /** TransportContext.fatal: a handshake (or an established connection) failed. Seen even if swallowed. */
+    public static void failed(Object tc, Object alert, String diagnostic, boolean received, Throwable cause) {
+        long end = System.nanoTime();
+        Capture c = Recorder.current();
+        if (c == null || CLOSE_REASON != null && CLOSE_REASON.get(tc) != null) {
+            return; // already failed: this call only rethrows
+        }
+        Started s = STARTED.remove(tc);
+        if (s == null) {
+            return; // not during a handshake: the socket layer records the failure of the read or write
+        }
+        String error = (received ? "received fatal alert: " : "fatal alert sent: ") + String.valueOf(alert)
+            .toLowerCase() + (diagnostic != null ? " (" + diagnostic + ")" : "")
+            + (cause != null && cause.getMessage() != null && !cause.getMessage().equals(diagnostic)
+            ? ": " + Recorder.describe(cause) : "");
+        record(c, tc, s, end, null, false, false, error);
+    }
+
+    /** An SSLSocket handshake threw without going through fatal (a timeout, an interrupt). */
+    public static void socketHandshakeThrew(Object socket, Object tc, Throwable thrown) {
+        long end = System.nanoTime();
+        Capture c = Recorder.current();
+        Started s = tc == null ? null : STARTED.remove(tc);
+        if (c != null && s != null) {
+            record(c, tc, s, end, null, false, false, Recorder.describe(thrown));
+        }
+    }
+
+    /** The JDK HttpClient put an SSLEngine over a SocketTube: the engine speaks for that channel's connection. */
+    public static void engineOverTube(Object engine, Object tube) {
+        Capture c = Recorder.current();
+        if (c == null || TUBE_CHANNEL == null || engine == null || tube == null) {
+            return;
+        }
+        Object channel = TUBE_CHANNEL.get(tube);
+        Connections.Entry e = channel == null ? null : c.connections.find(channel);
+        if (e != null && e.id != Connections.IGNORED) {
+            c.connections.add(engine, e.id, Api.TLS_ALIAS);
+        }
+    }
+
+    /** Plaintext the application read ({@link Op#TLS_READ}) or wrote through an SSLSocket or SSLEngine. */
+    public static void plaintext(int op, Object transport, long bytes) {
+        Capture c = Recorder.current();
+        if (c == null || bytes <= 0) {
+            return;
+        }
+        Connections.Entry e = c.connections.find(transport);
+        long id = e != null ? e.id : alias(c, transport);
+        if (id > 0) {
+            long now = System.nanoTime();
+            Recorder.emit(c, op, Outcome.OK, 0, now, now, id, bytes, 0);
+        }
+    }
+
+    /** Finds the TCP connection under an SSLSocket and remembers it under the SSLSocket too. */
+    private static long alias(Capture c, Object transport) {
+        long id = Carriers.connectionOf(c, transport);
+        if (id > 0) {
+            c.connections.add(transport, id, Api.TLS_ALIAS);
+        }
+        return id;
+    }
+
+    private static void record(Capture c, Object tc, Started s, long end, ExtendedSSLSession session, boolean resumed,
+                               boolean ok, String error) {
+        Object transport = TRANSPORT == null ? null : TRANSPORT.get(tc);
+        Object config = CONFIG == null ? null : CONFIG.get(tc);
+        boolean client = config != null && CLIENT_MODE != null && (boolean) CLIENT_MODE.get(config);
+        long id = Carriers.connectionOf(c, transport);
+        if (id == 0 && transport instanceof SSLEngine && Recorder.lastConnection() > 0) {
+            id = Recorder.lastConnection(); // the read that completed the handshake was on the engine's connection
+            c.connections.add(transport, id, Api.TLS_ALIAS);
+        }
+        String local = null, remote = null;
+        if (transport instanceof Socket) {
+            SocketAddress l = ((Socket) transport).getLocalSocketAddress();
+            SocketAddress r = ((Socket) transport).getRemoteSocketAddress();
+            local = Endpoints.format(l);
+            remote = Endpoints.format(r);
+        } else if (transport instanceof SSLEngine && ((SSLEngine) transport).getPeerHost() != null) {
+            remote = ((SSLEngine) transport).getPeerHost() + ":" + ((SSLEngine) transport).getPeerPort();
+        }
+        String[] offered = config == null || ALPN_OFFERED == null ? new String[0] : (String[]) ALPN_OFFERED.get(config);
+        String sni = null;
+        String subject = null;
+        long notAfter = 0;
+        String protocol = null, cipher = null;
+        if (session != null) {
+            protocol = session.getProtocol();
+            cipher = session.getCipherSuite();
+            sni = hostName(session.getRequestedServerNames());
+            try {
+                Certificate[] peer = session.getPeerCertificates();
+                if (peer.length > 0 && peer[0] instanceof X509Certificate) {
+                    X509Certificate x = (X509Certificate) peer[0];
+                    subject = x.getSubjectX500Principal().getName();
+                    notAfter = x.getNotAfter().getTime();
+                }
+            } catch (Exception noPeerCertificate) {
+                // a server without client authentication has none
+            }
+        }
+        if (sni == null && config != null && SERVER_NAMES != null) {
+            @SuppressWarnings("unchecked")
+            List<SNIServerName> names = (List<SNIServerName>) SERVER_NAMES.get(config);
+            sni = hostName(names);
+        }
+        String alpn = ok && ALPN != null ? (String) ALPN.get(tc) : null;
+        c.catalog.add(new Catalog.TlsInfo(id, local, remote, client ? Api.ROLE_CLIENT : Api.ROLE_SERVER, protocol,
+            cipher, offered == null ? new String[0] : offered.clone(), alpn == null || alpn.isEmpty() ? null : alpn, sni,
+            subject, notAfter, resumed, s.renegotiation, s.startNs, end - s.startNs, ok, error,
+            Thread.currentThread().getId()));
+        int ref = c.catalog.string(ok ? "tls " + (protocol == null ? "" : protocol) : error);
+        Recorder.emit(c, Op.TLS_HANDSHAKE, ok ? Outcome.OK : Outcome.ERROR, ref, s.startNs, end, id, 0, 0);
+    }
+
+    private static String hostName(List<SNIServerName> names) {
+        if (names != null) {
+            for (SNIServerName n : names) {
+                if (n instanceof SNIHostName) {
+                    return ((SNIHostName) n).getAsciiName();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A VarHandle on a JDK-internal field, or null when this JDK has no such field (then that detail is absent). */
+    private static VarHandle field(String className, String name) {
+        try {
+            Class<?> owner = Class.forName(className, false, className.startsWith("jdk.internal.net.http")
+                ? ClassLoader.getPlatformClassLoader() : null);
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(owner, MethodHandles.lookup());
+            for (Field f : owner.getDeclaredFields()) {
+                if (f.getName().equals(name)) {
+                    return lookup.unreflectVarHandle(f);
+                }
+            }
+            return null;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private TlsRecorder() {
+    }
+}

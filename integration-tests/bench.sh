@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The loopback overhead benchmark: netprof against no agent and JFR's socket events, on JDK 17 and 25.
+#   integration-tests/bench.sh [LoopbackBenchmark options]   e.g. --jdks 17 --workloads pingpong,tls --rounds 6
+#   integration-tests/bench.sh run <class> [arguments]        another main of dev.netprof.bench, e.g. run AttachLatency --jdk 25
+# Options (defaults): --jdks 17,25 --workloads pingpong,nio,bulk,http,tls
+#   --configs none,netprof,netprof-syscalls,jfr-stacks,jfr-nostacks --rounds 6 --warmup 2 --seconds 4
+#   --out target/loopback-results.md (relative to integration-tests/)
+# The full default run takes about 40 minutes; run it on an otherwise idle machine.
+# JAVA must be a JDK 17 (it is the "17" measured); JDK25_HOME defaults to /usr/lib/jvm/temurin-25-jdk-amd64.
+set -euo pipefail
+cd "$(dirname "$0")"
+root="$(cd .. && pwd)"
+jar="$root/attach-cli/target/netprof.jar"
+if [[ ! -f "$jar" || ! -d target/test-classes ]]; then
+  (cd "$root" && mvn -B -q -DskipTests install)
+fi
+(cd "$root" && mvn -B -q -pl integration-tests test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/bench.cp)
+cp="target/test-classes:$(cat target/bench.cp)"
+java_cmd=("${JAVA:-java}" -Dnetprof.jar="$jar" -Dnetprof.jdk25="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}" -cp "$cp")
+if [[ "${1:-}" == run ]]; then
+  main="${2:?usage: bench.sh run <class> [arguments]}"
+  shift 2
+  exec "${java_cmd[@]}" "dev.netprof.bench.$main" "$@"
+fi
+exec "${java_cmd[@]}" dev.netprof.bench.LoopbackBenchmark "$@"

@@ -1,0 +1,141 @@
+package dev.netprof.bench;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What netprof costs an application doing loopback network I/O, next to no agent and to JFR's socket events.
+ *
+ * <p>For each JDK and {@link LoopbackWorkload}, every round runs each config once, interleaved (A B C D E, A B C D
+ * E, ...), each in a fresh child JVM, and a config's ratio is taken against no agent in the same round; the tables
+ * show the median ratio over rounds. Interleaving and pairing matter more than run length here: throughput on a
+ * shared machine drifts by more than the overheads measured. The ping-pongs, http and tls are pinned to one CPU,
+ * because unpinned the scheduler's placement of client and server threads swings their rate several-fold from one
+ * run to the next; bulk, which streams on two CPUs, runs unpinned.
+ *
+ * <pre>
+ *   integration-tests/bench.sh                                        # everything: about 40 minutes
+ *   integration-tests/bench.sh --jdks 17 --workloads pingpong,tls --configs none,netprof --rounds 1 --warmup 1 --seconds 1
+ * </pre>
+ * The tables go to stdout, progress to stderr, and the tables with the machine, JDKs, settings and every rate to
+ * {@code --out}. Run it on an otherwise idle machine.
+ */
+public final class LoopbackBenchmark {
+    static final List<String> PINNED = List.of("pingpong", "nio", "http", "tls");
+    static final String PINNED_CPU = "1";
+    /** Beyond warm-up and measurement: JVM start, key generation, and rendering or dumping a recording at exit. */
+    private static final long SLACK_SECONDS = 120;
+
+    public static void main(String[] args) throws Exception {
+        LoopbackSettings settings;
+        try {
+            settings = LoopbackSettings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n" + LoopbackSettings.USAGE);
+            System.exit(2);
+            return;
+        }
+        Path work = Files.createTempDirectory("netprof-loopback");
+        try {
+            LoopbackReport report = new LoopbackReport(settings);
+            for (int release : settings.jdks()) {
+                TargetJdk jdk = TargetJdk.prepare(release, work);
+                progress(jdk + ": " + jdk.version());
+                for (String workload : settings.workloads()) {
+                    report.add(jdk, workload, measure(settings, jdk, workload, work));
+                }
+            }
+            System.out.print(report.tables());
+            Path out = settings.out().toAbsolutePath();
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, report.document());
+            progress("written to " + out);
+        } finally {
+            TempDirs.delete(work);
+        }
+    }
+
+    private static WorkloadResults measure(LoopbackSettings settings, TargetJdk jdk, String workload, Path work)
+        throws Exception {
+        WorkloadResults results = new WorkloadResults();
+        for (int round = 1; round <= settings.rounds(); round++) {
+            String where = String.format(Locale.ROOT, "[JDK %d %s %d/%d]", jdk.release(), workload, round,
+                settings.rounds());
+            StringBuilder ratios = new StringBuilder();
+            for (ProfilerConfig config : settings.configs()) {
+                double rate = runOnce(settings, jdk, workload, config, work);
+                results.add(config, rate);
+                progress(String.format(Locale.ROOT, "%s %s: %,.0f %s", where, config.label, rate,
+                    LoopbackWorkload.unit(workload)));
+            }
+            for (ProfilerConfig config : settings.configs()) {
+                if (config != ProfilerConfig.NONE) {
+                    List<Double> r = results.ratios(config);
+                    ratios.append(String.format(Locale.ROOT, " %s %.2f", config.label, r.get(r.size() - 1)));
+                }
+            }
+            progress(where + " ratios:" + ratios);
+        }
+        return results;
+    }
+
+    /** One child JVM with {@code config}; returns its rate, after checking the recorder recorded. */
+    private static double runOnce(LoopbackSettings settings, TargetJdk jdk, String workload, ProfilerConfig config,
+                                  Path work) throws Exception {
+        Path dir = Files.createTempDirectory(work, "run");
+        try {
+            List<String> cmd = new ArrayList<>();
+            if (PINNED.contains(workload)) {
+                cmd.addAll(List.of("taskset", "-c", PINNED_CPU));
+            }
+            cmd.add(jdk.java().toString());
+            cmd.addAll(config.jvmArgs(jdk, dir));
+            cmd.addAll(List.of("-cp", childClassPath(), LoopbackWorkload.class.getName(), workload,
+                Double.toString(settings.warmupSeconds()), Double.toString(settings.measureSeconds())));
+            Path stdout = dir.resolve("stdout.txt");
+            Path stderr = dir.resolve("stderr.txt");
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile()).start();
+            long timeout = (long) (settings.warmupSeconds() + settings.measureSeconds()) + SLACK_SECONDS;
+            if (!p.waitFor(timeout, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new IllegalStateException(String.join(" ", cmd) + " did not finish in " + timeout + " s");
+            }
+            String failure = String.join(" ", cmd) + " exited with " + p.exitValue() + "\nstdout:\n"
+                + Files.readString(stdout) + "\nstderr:\n" + Files.readString(stderr);
+            if (!config.recorded(dir)) {
+                throw new IllegalStateException(config.label + " left no recording; " + failure);
+            }
+            for (String line : Files.readAllLines(stdout)) {
+                String[] f = line.split(" ");
+                if (p.exitValue() == 0 && f.length == 3 && f[0].equals("result") && f[1].equals(workload)) {
+                    return Double.parseDouble(f[2]);
+                }
+            }
+            throw new IllegalStateException("no result line; " + failure);
+        } finally {
+            TempDirs.delete(dir);
+        }
+    }
+
+    /**
+     * Where this class was loaded from (the test classes), and nothing else: a child must see netprof only as the
+     * agent under test, never its unshaded classes from the benchmark's own class path.
+     */
+    static String childClassPath() throws URISyntaxException {
+        return Path.of(LoopbackWorkload.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
+    private static void progress(String line) {
+        System.err.println(line);
+    }
+
+    private LoopbackBenchmark() {
+    }
+}

@@ -1,0 +1,107 @@
+package dev.netprof.bench;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@link LoopbackBenchmark}'s results as markdown: a table of median throughput ratios per JDK, and for the
+ * results file also the machine, the JDKs, the settings and every rate measured, so a reader can judge the spread.
+ */
+final class LoopbackReport {
+    private final LoopbackSettings settings;
+    private final Map<TargetJdk, Map<String, WorkloadResults>> results = new LinkedHashMap<>();
+
+    LoopbackReport(LoopbackSettings settings) {
+        this.settings = settings;
+    }
+
+    void add(TargetJdk jdk, String workload, WorkloadResults r) {
+        results.computeIfAbsent(jdk, j -> new LinkedHashMap<>()).put(workload, r);
+    }
+
+    /** Rows: workloads; columns: the median absolute rate without an agent, then each config's median ratio. */
+    String tables() {
+        StringBuilder md = new StringBuilder();
+        results.forEach((jdk, byWorkload) -> {
+            md.append("### ").append(jdk).append("\n\n| workload | none |");
+            StringBuilder rule = new StringBuilder("|---|---:|");
+            for (ProfilerConfig c : measuredConfigs()) {
+                md.append(' ').append(c.label).append(" |");
+                rule.append("---:|");
+            }
+            md.append('\n').append(rule).append('\n');
+            byWorkload.forEach((workload, r) -> {
+                md.append("| ").append(workload).append(" | ")
+                    .append(String.format(Locale.ROOT, "%,.0f %s", r.medianRate(ProfilerConfig.NONE),
+                        LoopbackWorkload.unit(workload))).append(" |");
+                for (ProfilerConfig c : measuredConfigs()) {
+                    md.append(String.format(Locale.ROOT, " %.2f |", r.medianRatio(c)));
+                }
+                md.append('\n');
+            });
+            md.append('\n');
+        });
+        return md.toString();
+    }
+
+    String document() throws IOException {
+        StringBuilder md = new StringBuilder("# Loopback overhead: netprof and JFR against no agent\n\n");
+        md.append("- date: ").append(ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME)).append('\n');
+        md.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs (").append(cpuModel())
+            .append("), Linux ").append(Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip()).append('\n');
+        for (TargetJdk jdk : results.keySet()) {
+            md.append("- ").append(jdk).append(": ").append(jdk.version()).append('\n');
+        }
+        md.append("- command: `LoopbackBenchmark ").append(settings.commandLine()).append("`\n");
+        md.append("- rounds: ").append(settings.rounds()).append("; per round every config once, in this order, each"
+            + " a fresh JVM: ").append(seconds(settings.warmupSeconds())).append(" s warm-up, then ")
+            .append(seconds(settings.measureSeconds())).append(" s measured (bulk: up to 1 GiB)\n");
+        md.append("- ").append(String.join(", ", LoopbackBenchmark.PINNED)).append(" pinned to one CPU (`taskset -c ")
+            .append(LoopbackBenchmark.PINNED_CPU).append("`); bulk unpinned\n");
+        md.append("- configs:\n");
+        for (ProfilerConfig c : settings.configs()) {
+            md.append("  - ").append(c.label).append(": ").append(c.description).append('\n');
+        }
+        md.append("\nEach cell is the median over rounds of (rate with the config) / (rate with no agent in the same"
+            + " round): 1.00 is no overhead, 0.80 is 20% fewer operations per second. `none` is the median rate without"
+            + " an agent.\n\n");
+        md.append(tables());
+        md.append("## Every rate measured\n\n| JDK | workload | config | rate per round |\n|---|---|---|---|\n");
+        results.forEach((jdk, byWorkload) -> byWorkload.forEach((workload, r) -> {
+            for (ProfilerConfig c : settings.configs()) {
+                StringBuilder rates = new StringBuilder();
+                for (double rate : r.rates(c)) {
+                    rates.append(rates.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.0f", rate));
+                }
+                md.append("| ").append(jdk.release()).append(" | ").append(workload).append(" | ").append(c.label)
+                    .append(" | ").append(rates).append(" |\n");
+            }
+        }));
+        return md.toString();
+    }
+
+    private List<ProfilerConfig> measuredConfigs() {
+        return settings.configs().stream().filter(c -> c != ProfilerConfig.NONE).toList();
+    }
+
+    private static String seconds(double s) {
+        return BigDecimal.valueOf(s).stripTrailingZeros().toPlainString();
+    }
+
+    private static String cpuModel() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+            if (line.startsWith("model name")) {
+                return line.substring(line.indexOf(':') + 1).strip();
+            }
+        }
+        return "CPU model unknown";
+    }
+}

@@ -1,0 +1,76 @@
+package dev.netprof.bench;
+
+import dev.netprof.it.ChildJvm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What records a benchmark child: nothing, netprof (all socket event families, default stacks; optionally with
+ * syscall sampling), or JFR with only its socket events (with or without stack traces). Every recorder writes
+ * into the run's scratch directory, and {@link #recorded} checks it really did, so a recorder that failed to start
+ * cannot pass for one that costs nothing.
+ */
+enum ProfilerConfig {
+    NONE("none", "no agent"),
+    NETPROF("netprof", "-javaagent:netprof.jar=out=DIR,events=socket,udp,select"),
+    NETPROF_SYSCALLS("netprof-syscalls", "-javaagent:netprof.jar=out=DIR,events=socket,udp,select,syscalls=on"),
+    JFR_STACKS("jfr-stacks", "JFR with only jdk.SocketRead and jdk.SocketWrite, threshold 0 ms, stack traces on"
+        + " (throttle off where the JDK has one)"),
+    JFR_NOSTACKS("jfr-nostacks", "JFR with only jdk.SocketRead and jdk.SocketWrite, threshold 0 ms, stack traces off"
+        + " (throttle off where the JDK has one)");
+
+    final String label;
+    final String description;
+
+    ProfilerConfig(String label, String description) {
+        this.label = label;
+        this.description = description;
+    }
+
+    static ProfilerConfig of(String label) {
+        for (ProfilerConfig c : values()) {
+            if (c.label.equals(label)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("no config " + label + "; none, netprof, netprof-syscalls, jfr-stacks or"
+            + " jfr-nostacks");
+    }
+
+    /** The JVM options that start this recorder, writing into {@code dir}. */
+    List<String> jvmArgs(TargetJdk jdk, Path dir) {
+        String netprof = "-javaagent:" + ChildJvm.NETPROF_JAR + "=out=" + dir.resolve("netprof")
+            + ",events=socket,udp,select";
+        switch (this) {
+            case NONE:
+                return List.of();
+            case NETPROF:
+                return List.of(netprof);
+            case NETPROF_SYSCALLS:
+                return List.of(netprof + ",syscalls=on");
+            default:
+                Path jfc = this == JFR_STACKS ? jdk.jfcStacks() : jdk.jfcNoStacks();
+                return List.of("-XX:FlightRecorderOptions=repository=" + dir.resolve("jfr-repository"),
+                    "-XX:StartFlightRecording=settings=" + jfc + ",filename=" + dir.resolve("recording.jfr")
+                        + ",dumponexit=true");
+        }
+    }
+
+    /**
+     * Whether the recorder left its output in {@code dir} after the child exited: netprof's summary.json (with
+     * syscalls=on its syscall flame graph, written only when samples were taken), or JFR's recording.
+     */
+    boolean recorded(Path dir) {
+        switch (this) {
+            case NONE:
+                return true;
+            case NETPROF:
+                return Files.isRegularFile(dir.resolve("netprof/summary.json"));
+            case NETPROF_SYSCALLS:
+                return Files.isRegularFile(dir.resolve("netprof/flame-syscalls.collapsed"));
+            default:
+                return Files.isRegularFile(dir.resolve("recording.jfr"));
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.netprof.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.netprof.it.workload.WebWorkload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * TLS handshakes, HTTP exchanges and DNS lookups with real parts ({@link WebWorkload}: Jetty 12 with HTTP/2 over
+ * TLS and HTTP/1.1; the JDK HttpClient, OkHttp 5, Apache HttpClient 5 and HttpURLConnection; keys generated for
+ * the run), asserted field by field against what the workload and its server saw.
+ */
+class TlsHttpDnsTest {
+    private static final Map<Jdk, Run> RUNS = new EnumMap<>(Jdk.class);
+
+    @TempDir
+    static Path work;
+
+    record Run(Summary summary, Map<String, int[]> phases, int https, int http, long echo, String report) {
+    }
+
+    static synchronized Run run(Jdk jdk) throws Exception {
+        Run run = RUNS.get(jdk);
+        if (run == null) {
+            Path dir = work.resolve(jdk.name());
+            Path truth = dir.resolve("truth.txt");
+            ChildJvm child = new ChildJvm(jdk, dir).agent("").main(WebWorkload.class, truth);
+            ChildJvm.Result r = child.run(180).assertSucceeded();
+            assertTrue(r.stdout().contains("web workload done"), r.stdout());
+            Map<String, int[]> phases = new HashMap<>();
+            int https = 0, http = 0;
+            long echo = 0;
+            for (String line : Files.readAllLines(truth)) {
+                String[] f = line.split(" ");
+                switch (f[0]) {
+                    case "phase": phases.put(f[1], new int[] {Integer.parseInt(f[2]), Integer.parseInt(f[3])}); break;
+                    case "https": https = Integer.parseInt(f[1]); break;
+                    case "http": http = Integer.parseInt(f[1]); break;
+                    case "echo": echo = Long.parseLong(f[1]); break;
+                    default: throw new AssertionError(line);
+                }
+            }
+            run = new Run(Summary.read(child.out()), phases, https, http, echo,
+                Files.readString(child.out().resolve("report.html")));
+            RUNS.put(jdk, run);
+        }
+        return run;
+    }
+
+    private static List<JsonNode> exchanges(Run run, String client, String uriPrefix) {
+        return Summary.list(run.summary().root.get("httpExchanges")).stream()
+            .filter(x -> x.get("client").asText().equals(client) && x.get("uri").asText().startsWith(uriPrefix))
+            .collect(Collectors.toList());
+    }
+
+    /** Each client's exchanges: method, URI without its query, status, version, sizes, and reuse as the server saw. */
+    private static void assertExchanges(Run run, String phase, String client, String uri, String version,
+                                        boolean knowsResponseSize) {
+        List<JsonNode> xs = exchanges(run, client, uri);
+        int[] truth = run.phases().get(phase);
+        assertEquals(truth[1], xs.size(), client + " exchanges to " + uri);
+        Set<Long> connections = new HashSet<>();
+        for (JsonNode x : xs) {
+            assertEquals("GET", x.get("method").asText());
+            assertEquals(uri, x.get("uri").asText(), "scheme://host:port/path, query removed");
+            assertEquals(200, x.get("status").asInt());
+            assertEquals(version, x.get("version").asText(), x.toString());
+            if (knowsResponseSize) {
+                assertEquals(WebWorkload.BODY, x.get("responseBytes").asLong(), x.toString());
+            }
+            assertTrue(x.get("durationNs").asLong() > 0);
+            assertTrue(x.get("error").isNull());
+            assertFalse(x.get("connectionId").isNull(), "the connection that carried it: " + x);
+            connections.add(x.get("connectionId").asLong());
+        }
+        assertEquals(truth[0], connections.size(), client + ": exchanges per connection match the server's count");
+        for (long id : connections) {
+            JsonNode c = run.summary().connections(n -> n.get("id").asLong() == id).get(0);
+            assertEquals("client", c.get("role").asText());
+            assertTrue(c.get("remote").asText().endsWith(":" + uri.split(":")[2].split("/")[0]), c.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void jdkHttpClientOverHttp2AndHttp11ReusesOneConnectionEach(Jdk jdk) throws Exception {
+        Run run = run(jdk);
+        assertExchanges(run, "jdk-h2", "jdk-httpclient", "https://localhost:" + run.https() + "/data", "HTTP/2", true);
+        assertExchanges(run, "jdk-http11", "jdk-httpclient", "http://127.0.0.1:" + run.http() + "/data", "HTTP/1.1",
+            true);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void okHttpApacheAndHttpUrlConnectionExchangesAreRecordedWithTheirConnections(Jdk jdk) throws Exception {
+        Run run = run(jdk);
+        assertExchanges(run, "okhttp", "okhttp", "https://localhost:" + run.https() + "/data", "HTTP/2", true);
+        assertExchanges(run, "apache", "apache-httpclient5", "http://127.0.0.1:" + run.http() + "/data", "HTTP/1.1",
+            true);
+        assertExchanges(run, "urlconnection", "httpurlconnection", "http://127.0.0.1:" + run.http() + "/data",
+            "HTTP/1.1", false);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void anHttp2HandshakeNegotiatesH2WithSniAndThePeerCertificateOnBothSides(Jdk jdk) throws Exception {
+        Run run = run(jdk);
+        long h2 = exchanges(run, "jdk-httpclient", "https://").get(0).get("connectionId").asLong();
+        JsonNode client = handshakes(run, h -> h.get("connectionId").asLong() == h2).get(0);
+        assertEquals("client", client.get("role").asText());
+        assertEquals("TLSv1.3", client.get("protocol").asText());
+        assertTrue(client.get("cipherSuite").asText().startsWith("TLS_"), client.toString());
+        assertEquals(List.of("h2", "http/1.1"), Summary.strings(client.get("alpnOffered")));
+        assertEquals("h2", client.get("alpn").asText());
+        assertEquals("localhost", client.get("sni").asText());
+        assertEquals("CN=localhost", client.get("peerCertificate").get("subject").asText());
+        assertTrue(client.get("peerCertificate").get("notAfter").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"));
+        assertFalse(client.get("resumed").asBoolean());
+        assertEquals("ok", client.get("outcome").asText());
+        assertTrue(client.get("error").isNull());
+        // The server's side of the same handshake: its connection is the accepted end of the client's.
+        JsonNode conn = run.summary().connections(n -> n.get("id").asLong() == h2).get(0);
+        JsonNode server = handshakes(run, h -> h.get("role").asText().equals("server") && !h.get("connectionId").isNull()
+            && run.summary().connections(n -> n.get("id").asLong() == h.get("connectionId").asLong()).get(0)
+                .get("remote").asText().equals(conn.get("local").asText())).get(0);
+        assertEquals("h2", server.get("alpn").asText());
+        assertEquals("localhost", server.get("sni").asText());
+        assertEquals("TLSv1.3", server.get("protocol").asText());
+        assertTrue(conn.get("tlsPlaintextRead").asLong() > 0 && conn.get("tlsPlaintextRead").asLong()
+            < conn.get("bytesRead").asLong(), "plaintext is less than the ciphertext carrying it: " + conn);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void plaintextThroughSslSocketsIsCountedExactly(Jdk jdk) throws Exception {
+        Run run = run(jdk);
+        List<JsonNode> echo = run.summary().connections(c -> c.has("tlsPlaintextRead")
+            && c.get("tlsPlaintextRead").asLong() == run.echo() && c.get("tlsPlaintextWritten").asLong() == run.echo());
+        assertEquals(2, echo.size(), "both ends of the SSLSocket echo, " + run.echo() + " plaintext bytes each way");
+        for (JsonNode c : echo) {
+            assertTrue(c.get("bytesRead").asLong() > run.echo(), "ciphertext is larger: " + c);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void failedHandshakesAreRecordedEvenWhenTheApplicationSwallowsThem(Jdk jdk) throws Exception {
+        Run run = run(jdk);
+        JsonNode alpnClient = failed(run, "client", "no_application_protocol");
+        assertEquals(List.of("http/1.1"), Summary.strings(alpnClient.get("alpnOffered")));
+        assertTrue(alpnClient.get("error").asText().startsWith("received fatal alert: no_application_protocol"));
+        JsonNode alpnServer = failed(run, "server", "no_application_protocol");
+        assertTrue(alpnServer.get("error").asText().startsWith("fatal alert sent: no_application_protocol"));
+        JsonNode pkix = failed(run, "client", "PKIX path building failed");
+        assertTrue(pkix.get("error").asText().startsWith("fatal alert sent: certificate_unknown"), pkix.toString());
+        failed(run, "server", "received fatal alert: certificate_unknown");
+        for (JsonNode h : List.of(alpnClient, alpnServer, pkix)) {
+            assertFalse(h.get("connectionId").isNull(), "a failed handshake names its connection: " + h);
+            assertTrue(h.get("alpn").isNull());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void aClientLimitedToTls12NegotiatesTls12(Jdk jdk) throws Exception {
+        Run run = run(jdk);
+        List<JsonNode> tls12 = handshakes(run, h -> "TLSv1.2".equals(h.get("protocol").asText()));
+        assertEquals(Set.of("client", "server"), tls12.stream().map(h -> h.get("role").asText()).collect(Collectors.toSet()));
+        for (JsonNode h : tls12) {
+            assertEquals("ok", h.get("outcome").asText());
+        }
+        assertTrue(handshakes(run, h -> "TLSv1.3".equals(h.get("protocol").asText())).size() >= 4);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void dnsLookupsTellTheResolverFromTheJvmsCache(Jdk jdk) throws Exception {
+        Run run = run(jdk);
+        List<JsonNode> localhost = Summary.list(run.summary().root.get("dnsLookups")).stream()
+            .filter(d -> d.get("host").asText().equals("localhost")).collect(Collectors.toList());
+        assertTrue(localhost.size() >= 2, localhost.toString());
+        assertFalse(localhost.get(0).get("cached").asBoolean(), "the first lookup asks the resolver");
+        assertTrue(localhost.get(localhost.size() - 1).get("cached").asBoolean(), "the last comes from the cache");
+        for (JsonNode d : localhost) {
+            assertTrue(d.get("addresses").asInt() >= 1);
+            assertTrue(d.get("error").isNull());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void exchangesAndHandshakesAreSpansAndFlameFrames(Jdk jdk) throws Exception {
+        Run run = run(jdk);
+        assertTrue(run.report().contains("HTTP exchanges") && run.report().contains("Connection reuse")
+            && run.report().contains("TLS handshakes") && run.report().contains("DNS lookups"));
+        Path out = work.resolve(jdk.name()).resolve("netprof-out");
+        String flame = Files.readString(out.resolve("flame-time.collapsed"));
+        assertTrue(flame.contains(";[http GET localhost];"), "an [http GET host] frame");
+        assertTrue(flame.contains(";[tls-handshake "), "a [tls-handshake] frame");
+        String trace = Files.readString(out.resolve("trace.json"));
+        assertTrue(trace.contains("\"name\":\"http GET localhost\""), "an http span");
+        assertTrue(trace.contains("\"name\":\"tls-handshake tls TLSv1.3\""), "a handshake span");
+        assertNotNull(run.summary().root.get("tlsHandshakes"));
+    }
+
+    private static List<JsonNode> handshakes(Run run, Predicate<JsonNode> p) {
+        return Summary.list(run.summary().root.get("tlsHandshakes")).stream().filter(p).collect(Collectors.toList());
+    }
+
+    private static JsonNode failed(Run run, String role, String error) {
+        List<JsonNode> found = handshakes(run, h -> h.get("outcome").asText().equals("failed")
+            && h.get("role").asText().equals(role) && h.get("error").asText().contains(error));
+        assertFalse(found.isEmpty(), "a failed " + role + " handshake with " + error + " in "
+            + run.summary().root.get("tlsHandshakes"));
+        return found.get(0);
+    }
+}
