@@ -26,12 +26,25 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Flusher {
     static final long SCAN_NS = 100_000_000L;
+    /** An encoded event at its largest: two bytes and seven varints of at most ten bytes. */
+    static final int MAX_EVENT_BYTES = 2 + 7 * 10;
     static final long WRITE_NS = 250_000_000L;
-    static final long IDLE_PARK_NS = 1_000_000L;
+    /**
+     * The flusher wakes this often (or when asked to flush) and drains everything handed over since. A park and
+     * wake-up costs ~18 µs of CPU in a VM, taken from the application when they share a core, so waking per full
+     * buffer (every 256 events) was most of the flusher's cost. In 10 ms two threads ping-ponging on loopback fill
+     * about 200 KB of buffers, which stay in L2 until the flusher reads them; the default pool holds 32 MB.
+     */
+    static final long PARK_NS = 10_000_000L;
     /** How often sockets collected without close are looked for. */
     static final long LEAK_NS = 1_000_000_000L;
-    /** How often the kernel's view of the sockets is read. */
+    /**
+     * How often, at most, the kernel's view of the sockets is read. Reading /proc/net/tcp walks the kernel's whole
+     * TCP hash table (~4.5 ms per file on this 2-core VM, far more on a host with many sockets), so the next read
+     * waits at least {@link #KERNEL_COST_RATIO} times as long as the last one took: never more than 0.1% of a CPU.
+     */
     static final long KERNEL_NS = 5_000_000_000L;
+    static final long KERNEL_COST_RATIO = 1000;
 
     private final Capture capture;
     private final LogWriter log;
@@ -130,10 +143,11 @@ public final class Flusher {
         long lastWrite = lastScan;
         long lastLeaks = lastScan;
         long lastKernel = lastScan;
-        kernel(lastScan);
+        long kernelEvery = kernelEvery(lastScan);
         try {
             while (!stopping) {
-                boolean busy = definitions() | fullBuffers();
+                definitions();
+                fullBuffers();
                 long now = System.nanoTime();
                 long asked = flushesAsked.get();
                 boolean forced = asked != flushesDone;
@@ -146,8 +160,8 @@ public final class Flusher {
                     leaks(now);
                     lastLeaks = now;
                 }
-                if (now - lastKernel >= KERNEL_NS) {
-                    kernel(now);
+                if (now - lastKernel >= kernelEvery) {
+                    kernelEvery = kernelEvery(now);
                     lastKernel = now;
                 }
                 if (forced || log.pending() > (1 << 19) || now - lastWrite >= WRITE_NS) {
@@ -158,9 +172,7 @@ public final class Flusher {
                     flushesDone = asked;
                     afterWrite.run();
                 }
-                if (!busy) {
-                    LockSupport.parkNanos(IDLE_PARK_NS);
-                }
+                LockSupport.parkNanos(PARK_NS);
             }
         } catch (IOException e) {
             failure = e;
@@ -175,10 +187,8 @@ public final class Flusher {
         definitions();
     }
 
-    private boolean definitions() {
-        boolean any = false;
+    private void definitions() {
         for (Object d; (d = capture.catalog.poll()) != null; ) {
-            any = true;
             if (d instanceof Catalog.ConnectionInfo) {
                 Catalog.ConnectionInfo c = (Catalog.ConnectionInfo) d;
                 log.begin(LogFormat.CONNECTION);
@@ -275,18 +285,14 @@ public final class Flusher {
                 log.end();
             }
         }
-        return any;
     }
 
-    private boolean fullBuffers() {
+    private void fullBuffers() {
         Buffers buffers = capture.buffers;
-        boolean any = false;
         for (EventBuffer b; (b = buffers.pollFull()) != null; ) {
-            any = true;
             events(b, b.published());
             buffers.recycle(b);
         }
-        return any;
     }
 
     private void partialBuffers() {
@@ -311,8 +317,10 @@ public final class Flusher {
             return;
         }
         long[] d = b.data;
+        long blockThread = d[from * EventBuffer.RECORD + EventBuffer.THREAD];
         log.begin(LogFormat.EVENTS);
         log.varint(b.ownerTid());
+        log.varint(blockThread);
         int countAt = log.reserveCount();
         int written = 0;
         long prevStart = 0;
@@ -322,26 +330,40 @@ public final class Flusher {
             int op = (int) (h & 0xFF);
             int outcome = (int) ((h >>> 8) & 0xFF);
             long duration = d[i + EventBuffer.DURATION];
+            long stack = d[i + EventBuffer.STACK];
             // Sampled stacks stay individual: they are what the flame graphs scale the aggregates by.
             if (duration < thresholdNs && outcome == Outcome.OK && (Op.isTransfer(op) || Op.isCounter(op))
-                && d[i + EventBuffer.STACK] == 0) {
+                && stack == 0) {
                 long[] sum = aggregates.computeIfAbsent(d[i + EventBuffer.CONNECTION] << 8 | op, k -> new long[3]);
                 sum[0]++;
                 sum[1] += d[i + EventBuffer.BYTES];
                 sum[2] += duration;
                 continue;
             }
-            log.u8(op);
-            log.u8(outcome);
-            log.varint(d[i + EventBuffer.THREAD]);
+            long thread = d[i + EventBuffer.THREAD];
+            long ref = h >>> 32;
+            int flags = outcome | (thread != blockThread ? LogFormat.EVENT_THREAD : 0)
+                | (ref != 0 ? LogFormat.EVENT_REF : 0) | (stack != 0 ? LogFormat.EVENT_STACK : 0);
+            log.room(MAX_EVENT_BYTES);
+            log.u8InRoom(op);
+            log.u8InRoom(flags);
             long start = d[i + EventBuffer.START];
-            log.zigzag(start - prevStart);
+            log.zigzagInRoom(start - prevStart);
             prevStart = start;
-            log.varint(duration);
-            log.varint(d[i + EventBuffer.CONNECTION]);
-            log.varint(d[i + EventBuffer.BYTES]);
-            log.varint(h >>> 32);
-            log.varint(d[i + EventBuffer.STACK]);
+            log.varintInRoom(duration);
+            log.varintInRoom(d[i + EventBuffer.CONNECTION]);
+            log.varintInRoom(d[i + EventBuffer.BYTES]);
+            if (flags > LogFormat.EVENT_OUTCOME_MASK) {
+                if (thread != blockThread) {
+                    log.varintInRoom(thread);
+                }
+                if (ref != 0) {
+                    log.varintInRoom(ref);
+                }
+                if (stack != 0) {
+                    log.varintInRoom(stack);
+                }
+            }
             written++;
         }
         log.fillCount(countAt, written);
@@ -389,6 +411,12 @@ public final class Flusher {
         log.varint(connection);
         log.varint(atNs);
         log.end();
+    }
+
+    /** Takes the kernel's view now; returns how long to wait before the next one. */
+    private long kernelEvery(long atNs) {
+        kernel(atNs);
+        return Math.max(KERNEL_NS, (System.nanoTime() - atNs) * KERNEL_COST_RATIO);
     }
 
     private void kernel(long atNs) {

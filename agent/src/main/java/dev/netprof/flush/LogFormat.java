@@ -10,7 +10,7 @@ package dev.netprof.flush;
  */
 public final class LogFormat {
     public static final byte[] MAGIC = {'N', 'P', 'R', 'O', 'F', 0, '\r', '\n'};
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** pid, startedNs, startedEpochMs, netprof version, options, JVM. */
     public static final int HEADER = 1;
@@ -23,10 +23,18 @@ public final class LogFormat {
     /** id, value. */
     public static final int STRING = 5;
     /**
-     * osTid, count (fixed big-endian u32), then per event: op (u8), outcome (u8), thread, start (zigzag delta from
-     * the previous event's start in this block, the first from 0), duration, connection, bytes, ref, stack.
+     * osTid, Java thread, count (fixed big-endian u32), then per event: op (u8), flags (u8: the outcome in the low
+     * four bits, then {@link #EVENT_THREAD}, {@link #EVENT_REF}, {@link #EVENT_STACK}), start (zigzag delta from the
+     * previous event's start in this block, the first from 0), duration, connection, bytes, then the fields the
+     * flags announce: thread, ref, stack. Most events are their block's thread's, with neither ref nor stack, so
+     * they cost the flusher four varints.
      */
     public static final int EVENTS = 6;
+    public static final int EVENT_OUTCOME_MASK = 0x0F;
+    /** The event is another thread's than its block's (a virtual thread on a carrier, a completion). */
+    public static final int EVENT_THREAD = 0x10;
+    public static final int EVENT_REF = 0x20;
+    public static final int EVENT_STACK = 0x40;
     /** atNs, dropped events, dropped definitions: written with every flush, the last one wins. */
     public static final int STATUS = 7;
     /** stoppedNs: present only when the recording stopped cleanly. */

@@ -53,6 +53,20 @@ final class LogWriter implements AutoCloseable {
 
     void varint(long v) {
         ensure(10);
+        varintInRoom(v);
+    }
+
+    void zigzag(long v) {
+        varint((v << 1) ^ (v >> 63));
+    }
+
+    /** Makes room for {@code n} more bytes, so the *InRoom writes after it need no checks of their own. */
+    void room(int n) {
+        ensure(n);
+    }
+
+    /** A varint into room made by {@link #room}: the flusher's per-event path, so no bounds check per field. */
+    void varintInRoom(long v) {
         byte[] b = buf;
         int p = pos;
         while ((v & ~0x7FL) != 0) {
@@ -63,8 +77,12 @@ final class LogWriter implements AutoCloseable {
         pos = p;
     }
 
-    void zigzag(long v) {
-        varint((v << 1) ^ (v >> 63));
+    void zigzagInRoom(long v) {
+        varintInRoom((v << 1) ^ (v >> 63));
+    }
+
+    void u8InRoom(int v) {
+        buf[pos++] = (byte) v;
     }
 
     void string(String s) {

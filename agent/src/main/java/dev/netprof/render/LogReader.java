@@ -111,15 +111,19 @@ public final class LogReader {
                 break;
             case LogFormat.EVENTS: {
                 int osTid = (int) varint();
+                long blockThread = varint();
                 long count = u32();
                 long start = 0;
                 for (long i = 0; i < count; i++) {
                     int op = u8();
-                    int outcome = u8();
-                    long thread = varint();
+                    int flags = u8();
                     start += zigzag();
-                    v.event(osTid, op, outcome, thread, start, varint(), varint(), varint(), (int) varint(),
-                        (int) varint());
+                    long duration = varint(), connection = varint(), bytes = varint();
+                    long thread = (flags & LogFormat.EVENT_THREAD) != 0 ? varint() : blockThread;
+                    int ref = (flags & LogFormat.EVENT_REF) != 0 ? (int) varint() : 0;
+                    int stack = (flags & LogFormat.EVENT_STACK) != 0 ? (int) varint() : 0;
+                    v.event(osTid, op, flags & LogFormat.EVENT_OUTCOME_MASK, thread, start, duration, connection,
+                        bytes, ref, stack);
                 }
                 break;
             }
