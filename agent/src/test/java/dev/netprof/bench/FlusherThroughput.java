@@ -41,7 +41,7 @@ public final class FlusherThroughput {
     /** As the agent's Session: records per buffer, and stacks=sampled's slow threshold and interval. */
     static final int RECORDS_PER_BUFFER = 256;
     static final long SLOW_NS = 1_000_000L;
-    static final long SAMPLE_NS = 5_000_000L;
+    static final long SAMPLE_NS = 20_000_000L;
 
     private final List<SocketChannel> sockets = new ArrayList<>();
     private final LongAdder produced = new LongAdder();

@@ -52,7 +52,7 @@ public class RecorderBenchmark {
         listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         client = SocketChannel.open(listener.getLocalAddress());
         server = listener.accept();
-        capture = new Capture(System.nanoTime(), 64L << 20, 256, new StackSampling(StackSampling.SAMPLED, 1_000_000, 5_000_000));
+        capture = new Capture(System.nanoTime(), 64L << 20, 256, new StackSampling(StackSampling.SAMPLED, 1_000_000, 20_000_000));
         Recorder.start(capture);
         Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
         running = true;

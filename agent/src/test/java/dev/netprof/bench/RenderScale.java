@@ -58,7 +58,7 @@ public final class RenderScale {
         try (ServerSocketChannel listener = ServerSocketChannel.open()
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), connections)) {
             Capture capture = new Capture(System.nanoTime(), 256L << 20, 256,
-                new StackSampling(StackSampling.SAMPLED, 1_000_000, 5_000_000));
+                new StackSampling(StackSampling.SAMPLED, 1_000_000, 20_000_000));
             Flusher flusher = Flusher.start(capture, dir.resolve(Renderer.LOG),
                 new RecordingHeader(ProcessHandle.current().pid(), System.currentTimeMillis(), "bench", "", "bench"), 0);
             Recorder.start(capture);
