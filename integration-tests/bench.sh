@@ -3,9 +3,9 @@
 #   integration-tests/bench.sh [LoopbackBenchmark options]   e.g. --jdks 17 --workloads pingpong,tls --rounds 6
 #   integration-tests/bench.sh run <class> [arguments]        another main of dev.netprof.bench, e.g. run AttachLatency --jdk 25
 # Options (defaults): --jdks 17,25 --workloads pingpong,nio,bulk,http,tls
-#   --configs none,netprof,netprof-syscalls,jfr-stacks,jfr-nostacks --rounds 6 --warmup 2 --seconds 4
+#   --configs none,netprof,netprof-syscalls,jfr-stacks,jfr-nostacks --rounds 6 --warmup 4 --seconds 3
 #   --out target/loopback-results.md (relative to integration-tests/)
-# The full default run takes about 40 minutes; run it on an otherwise idle machine.
+# The full default run takes about 45 minutes; run it on an otherwise idle machine.
 # JAVA must be a JDK 17 (it is the "17" measured); JDK25_HOME defaults to /usr/lib/jvm/temurin-25-jdk-amd64.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -43,7 +43,7 @@ final class LoopbackReport {
                     .append(String.format(Locale.ROOT, "%,.0f %s", r.medianRate(ProfilerConfig.NONE),
                         LoopbackWorkload.unit(workload))).append(" |");
                 for (ProfilerConfig c : measuredConfigs()) {
-                    md.append(String.format(Locale.ROOT, " %.2f |", r.medianRatio(c)));
+                    md.append(String.format(Locale.ROOT, " %.3f |", r.medianRatio(c)));
                 }
                 md.append('\n');
             });
@@ -71,7 +71,7 @@ final class LoopbackReport {
             md.append("  - ").append(c.label).append(": ").append(c.description).append('\n');
         }
         md.append("\nEach cell is the median over rounds of (rate with the config) / (rate with no agent in the same"
-            + " round): 1.00 is no overhead, 0.80 is 20% fewer operations per second. `none` is the median rate without"
+            + " round): 1.000 is no overhead, 0.800 is 20% fewer operations per second. `none` is the median rate without"
             + " an agent.\n\n");
         md.append(tables());
         md.append("## Every rate measured\n\n| JDK | workload | config | rate per round |\n|---|---|---|---|\n");
