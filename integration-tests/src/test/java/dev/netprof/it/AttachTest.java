@@ -35,9 +35,10 @@ class AttachTest {
     @CsvSource({"JDK17,JDK25", "JDK25,JDK17"})
     void attachRecordDetachTwiceWithExactBytesAndNoLastingCost(Jdk cli, Jdk target) throws Exception {
         Path truthFile = work.resolve("truth.txt");
-        ChildJvm child = new ChildJvm(target, work.resolve("target")).main(ChurnWorkload.class, 20, truthFile);
+        ChildJvm child = new ChildJvm(target, work.resolve("target")).pinnedTo(1).main(ChurnWorkload.class, 30, truthFile);
         Process p = child.start();
-        Thread.sleep(3000);
+        Thread.sleep(6000);
+        long firstAttach = System.nanoTime();
 
         ChildJvm.Result first = Cli.run(cli, work, "attach", Long.toString(p.pid()), "--duration", "2s", "--out",
             work.resolve("rec1").toString());
@@ -61,11 +62,13 @@ class AttachTest {
         checkRecording(work.resolve("rec1"), truth, out);
         checkRecording(work.resolve("rec2"), truth, out);
 
-        // Throughput of the long-lived ping-pong: before the first attach versus after the second detach.
-        double before = medianRate(out, 0, Long.MAX_VALUE, 2);
-        double after = medianRate(out, quiet + 1_000_000_000L, Long.MAX_VALUE, 0);
+        // Throughput of the long-lived ping-pong (the child is pinned to one CPU, so rates repeat within a few
+        // percent): its last seconds before the first attach versus its last seconds, after the second detach and
+        // the JIT's recompilation of the retransformed methods.
+        double before = medianRate(out, 0, firstAttach, 2);
+        double after = medianRate(out, quiet + 4_000_000_000L, Long.MAX_VALUE, 0);
         System.out.printf("ping-pong after detach / before attach: %.3f (%s -> %s)%n", after / before, cli, target);
-        assertTrue(after / before > 0.7, "throughput back near baseline after detach: " + after + " vs " + before);
+        assertTrue(after / before > 0.8, "throughput back near baseline after detach: " + after + " vs " + before);
     }
 
     private static void checkRecording(Path rec, List<TruthLine> truth, List<String> pings) throws Exception {

@@ -19,6 +19,7 @@ public final class ChildJvm {
     private final Path dir;
     private final List<String> jvmArgs = new ArrayList<>();
     private String agentOptions;
+    private Integer cpu;
     private String mainClass;
     private final List<String> args = new ArrayList<>();
 
@@ -35,6 +36,15 @@ public final class ChildJvm {
 
     public ChildJvm jvmArg(String arg) {
         jvmArgs.add(arg);
+        return this;
+    }
+
+    /**
+     * Pins the whole JVM to one CPU with {@code taskset}: an unpinned loopback ping-pong swings several-fold between
+     * runs on a 2-core machine, pinned it repeats within a few percent, so throughput comparisons become possible.
+     */
+    public ChildJvm pinnedTo(int cpu) {
+        this.cpu = cpu;
         return this;
     }
 
@@ -63,6 +73,9 @@ public final class ChildJvm {
             throw new IllegalStateException(NETPROF_JAR + " is missing: run mvn package first");
         }
         List<String> cmd = new ArrayList<>();
+        if (cpu != null) {
+            cmd.addAll(List.of("taskset", "-c", cpu.toString())); // taskset execs java: the pid stays the JVM's
+        }
         cmd.add(jdk.java().toString());
         if (agentOptions != null) {
             String options = agentOptions.contains("out=") ? agentOptions
