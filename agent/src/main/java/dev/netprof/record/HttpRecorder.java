@@ -7,6 +7,9 @@ import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * HTTP exchanges as the client libraries see them, whichever library: each instrumentation hands over what it
@@ -23,12 +26,75 @@ public final class HttpRecorder {
      * HttpClient's classic API learns its connection below the call the exchange is recorded at.
      */
     private static final ThreadLocal<SocketAddress[]> LAST_PEER = new ThreadLocal<>();
+    /**
+     * Asynchronous exchanges sent and not yet completed, by the future that completes them (weakly: an abandoned
+     * future takes its entry with it).
+     */
+    private static final Map<Object, Pending> PENDING = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** What an asynchronous client knew when it sent a request, kept until the request's future completes. */
+    public static final class Pending {
+        final String client;
+        final String method;
+        final Object uri;
+        final long requestBytes;
+        final long startNs;
+        final long thread;
+        /** The client's context object for the exchange: the instrumentation reads the response and peer from it. */
+        public final Object context;
+
+        Pending(String client, String method, Object uri, long requestBytes, Object context) {
+            this.client = client;
+            this.method = method;
+            this.uri = uri;
+            this.requestBytes = requestBytes;
+            this.context = context;
+            this.startNs = System.nanoTime();
+            this.thread = Thread.currentThread().getId();
+        }
+    }
 
     /** A synchronous client sent a request on the connection with these addresses, on this thread. */
     public static void sentOn(SocketAddress local, SocketAddress remote) {
         if (Recorder.current() != null) {
             LAST_PEER.set(new SocketAddress[] {local, remote});
         }
+    }
+
+    /** An asynchronous client sent a request, on this thread; {@code future} completes it. */
+    public static void asyncStarted(Object future, String client, String method, Object uri, long requestBytes,
+                                    Object context) {
+        if (Recorder.current() != null && future != null) {
+            PENDING.put(future, new Pending(client, method, uri, requestBytes, context));
+        }
+    }
+
+    /**
+     * The exchange that {@code future} completes, taken out so that only its first completion, failure or
+     * cancellation records it; null for the many futures that complete no exchange.
+     */
+    public static Pending asyncEnded(Object future) {
+        return PENDING.remove(future);
+    }
+
+    /**
+     * An asynchronous exchange ended. Without the connection's addresses, a response is taken to have come on the
+     * connection this thread (the client's I/O thread, which completes the future when the last bytes arrive) read
+     * last.
+     */
+    public static void asyncExchange(Pending p, int status, String version, long responseBytes, SocketAddress local,
+                                     SocketAddress remote, Throwable thrown) {
+        Capture c = Recorder.current();
+        if (c != null) {
+            long id = local == null && thrown == null ? Recorder.lastConnection() : 0;
+            record(c, p.client, p.method, p.uri, status, version, p.startNs, p.thread, p.requestBytes, responseBytes,
+                id, local, remote, thrown);
+        }
+    }
+
+    /** {@code HTTP/1.1}, {@code HTTP/2}: a protocol version as the exchanges report it. */
+    public static String version(int major, int minor) {
+        return major == 2 ? "HTTP/2" : "HTTP/" + major + "." + minor;
     }
 
     public static void keepQuery(boolean keep) {
@@ -43,7 +109,6 @@ public final class HttpRecorder {
     public static void exchange(String client, String method, Object uri, int status, String version, long startNs,
                                 long thread, long requestBytes, long responseBytes, Object carrier,
                                 SocketAddress local, SocketAddress remote, Throwable thrown) {
-        long end = System.nanoTime();
         Capture c = Recorder.current();
         if (c == null) {
             return;
@@ -66,6 +131,14 @@ public final class HttpRecorder {
                 remote = address((NetworkChannel) carrier, false);
             }
         }
+        record(c, client, method, uri, status, version, startNs, thread, requestBytes, responseBytes, id, local, remote,
+            thrown);
+    }
+
+    private static void record(Capture c, String client, String method, Object uri, int status, String version,
+                               long startNs, long thread, long requestBytes, long responseBytes, long id,
+                               SocketAddress local, SocketAddress remote, Throwable thrown) {
+        long end = System.nanoTime();
         String u = uri(uri);
         String error = thrown == null ? null : Recorder.describe(thrown);
         c.catalog.add(new Catalog.HttpInfo(client, method, u, status, version, startNs, end - startNs, requestBytes,

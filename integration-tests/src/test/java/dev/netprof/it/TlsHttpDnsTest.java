@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * TLS handshakes, HTTP exchanges and DNS lookups with real parts ({@link WebWorkload}: Jetty 12 with HTTP/2 over
- * TLS and HTTP/1.1; the JDK HttpClient, OkHttp 5, Apache HttpClient 5 and HttpURLConnection; keys generated for
- * the run), asserted field by field against what the workload and its server saw.
+ * TLS and HTTP/1.1; the JDK HttpClient, OkHttp 5, Apache HttpClient 5 (classic and async) and HttpURLConnection;
+ * keys generated for the run), asserted field by field against what the workload and its server saw.
  */
 class TlsHttpDnsTest {
     private static final Map<Jdk, Run> RUNS = new EnumMap<>(Jdk.class);
@@ -113,6 +113,8 @@ class TlsHttpDnsTest {
         assertExchanges(run, "okhttp", "okhttp", "https://localhost:" + run.https() + "/data", "HTTP/2", true);
         assertExchanges(run, "apache", "apache-httpclient5", "http://127.0.0.1:" + run.http() + "/data", "HTTP/1.1",
             true);
+        assertExchanges(run, "apache-async", "apache-httpclient5", "http://127.0.0.1:" + run.http() + "/async",
+            "HTTP/1.1", true);
         assertExchanges(run, "urlconnection", "httpurlconnection", "http://127.0.0.1:" + run.http() + "/data",
             "HTTP/1.1", false);
     }

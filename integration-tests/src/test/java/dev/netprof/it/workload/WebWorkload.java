@@ -43,8 +43,9 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * TLS and HTTP with real parts: Jetty 12 serving HTTP/2 over TLS (ALPN h2, http/1.1) and plain HTTP/1.1, the JDK
- * HttpClient, HttpURLConnection, OkHttp and Apache HttpClient 5 as clients, and failing handshakes (ALPN mismatch,
- * untrusted certificate). Keys are generated for the run with keytool. Usage: {@code WebWorkload <truth-file>}.
+ * HttpClient, HttpURLConnection, OkHttp and Apache HttpClient 5 (classic and async) as clients, and failing
+ * handshakes (ALPN mismatch, untrusted certificate). Keys are generated for the run with keytool.
+ * Usage: {@code WebWorkload <truth-file>}.
  *
  * <p>Truth lines: {@code phase <name> <server connections that carried its requests> <exchanges>}, and
  * {@code https <port>}, {@code http <port>}, {@code echo <plaintext bytes each way>}.
@@ -107,6 +108,16 @@ public final class WebWorkload {
                     for (int i = 0; i < 3; i++) {
                         check(c.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(
                             "http://127.0.0.1:" + http + "/data"), r -> r.getEntity().getContent().readAllBytes()).length);
+                    }
+                }
+            });
+            phase(truth, "apache-async", 3, () -> {
+                try (org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient c =
+                         org.apache.hc.client5.http.impl.async.HttpAsyncClients.createDefault()) {
+                    c.start();
+                    for (int i = 0; i < 3; i++) {
+                        check(c.execute(org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.get(
+                            "http://127.0.0.1:" + http + "/async").build(), null).get().getBodyBytes().length);
                     }
                 }
             });
