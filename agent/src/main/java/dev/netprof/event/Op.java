@@ -24,11 +24,13 @@ public final class Op {
     public static final int TLS_READ = 15;
     /** Plaintext written to a TLS connection by the application: a byte count, not a network call. */
     public static final int TLS_WRITE = 16;
+    /** A TLS 1.3 KeyUpdate message sent or received on a connection: a count (bytes = 1), not a network call. */
+    public static final int TLS_KEY_UPDATE = 17;
 
     private static final String[] NAMES = {
         "?", "connect", "finish-connect", "accept", "read", "write", "send", "receive",
         "shutdown-input", "shutdown-output", "close", "select", "tls-handshake", "http", "dns", "tls-read",
-        "tls-write"
+        "tls-write", "tls-key-update"
     };
 
     public static String name(int op) {
@@ -41,11 +43,12 @@ public final class Op {
     }
 
     /**
-     * Plaintext counts of TLS connections: they ride on reads and writes that are recorded already, so they count
-     * bytes only, never time, and are not operations of their own in timelines, flame graphs or latencies.
+     * Counts on TLS connections (plaintext bytes, key updates): they ride on reads and writes that are recorded
+     * already, so they count, never time, and are not operations of their own in timelines, flame graphs or
+     * latencies.
      */
     public static boolean isCounter(int op) {
-        return op == TLS_READ || op == TLS_WRITE;
+        return op == TLS_READ || op == TLS_WRITE || op == TLS_KEY_UPDATE;
     }
 
     /** Operations of a layer above the socket: their time includes socket operations recorded on their own. */

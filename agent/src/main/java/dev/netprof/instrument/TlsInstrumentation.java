@@ -17,7 +17,8 @@ import net.bytebuddy.asm.Advice;
  * when a Client- or ServerHandshakeContext is built, ends in {@code TransportContext.finishHandshake} or
  * {@code fatal} (the one place every TLS failure passes, even a swallowed one) or, for an SSLSocket timeout or
  * interrupt, in {@code SSLSocketImpl.startHandshake(boolean)} throwing. Plaintext is counted where the application
- * hands it over: SSLSocket's app streams and SSLEngine's 6-argument wrap/unwrap (every overload ends there).
+ * hands it over: SSLSocket's app streams and SSLEngine's 6-argument wrap/unwrap (every overload ends there). TLS 1.3
+ * KeyUpdate messages, which are no handshake, are counted where KeyUpdate produces or consumes one.
  */
 final class TlsInstrumentation {
     static List<InstrumentedType> types() {
@@ -49,9 +50,23 @@ final class TlsInstrumentation {
                 Hook.of("unwrap(ByteBuffer[],int,int,ByteBuffer[],int,int)", named("unwrap").and(takesArguments(
                     ByteBuffer[].class, int.class, int.class, ByteBuffer[].class, int.class, int.class)),
                     EngineUnwrap.class, Op.TLS_READ, 0))),
+            new InstrumentedType("sun.security.ssl.KeyUpdate$KeyUpdateProducer", Family.TLS, List.of(
+                Hook.of("produce(ConnectionContext,HandshakeMessage)", named("produce").and(takesArguments(2)),
+                    KeyUpdate.class, Op.TLS_KEY_UPDATE, 0))),
+            new InstrumentedType("sun.security.ssl.KeyUpdate$KeyUpdateConsumer", Family.TLS, List.of(
+                Hook.of("consume(ConnectionContext,ByteBuffer)", named("consume").and(takesArguments(2)),
+                    KeyUpdate.class, Op.TLS_KEY_UPDATE, 0))),
             new InstrumentedType("jdk.internal.net.http.common.SSLTube", Family.TLS, List.of(
                 Hook.of("<init>(SSLEngine,Executor,Consumer,FlowTube)", isConstructor().and(takesArguments(4)),
                     EngineOverTube.class, Op.TLS_HANDSHAKE, 0))));
+    }
+
+    /** A TLS 1.3 KeyUpdate sent (produce) or received (consume). */
+    static final class KeyUpdate {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(0) Object postHandshakeContext) {
+            TlsRecorder.keyUpdate(postHandshakeContext);
+        }
     }
 
     static final class HandshakeStarted {

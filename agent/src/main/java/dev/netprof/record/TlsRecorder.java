@@ -32,7 +32,7 @@ import javax.net.ssl.SSLSocket;
  */
 public final class TlsRecorder {
     private static final VarHandle TRANSPORT, CONFIG, HANDSHAKE, SESSION, ALPN, NEGOTIATED, CLOSE_REASON, RESUMPTION,
-        CLIENT_MODE, ALPN_OFFERED, SERVER_NAMES, TUBE_CHANNEL;
+        CON_CONTEXT, CLIENT_MODE, ALPN_OFFERED, SERVER_NAMES, TUBE_CHANNEL;
 
     static {
         TRANSPORT = field("sun.security.ssl.TransportContext", "transport");
@@ -43,6 +43,7 @@ public final class TlsRecorder {
         NEGOTIATED = field("sun.security.ssl.TransportContext", "isNegotiated");
         CLOSE_REASON = field("sun.security.ssl.TransportContext", "closeReason");
         RESUMPTION = field("sun.security.ssl.HandshakeContext", "isResumption");
+        CON_CONTEXT = field("sun.security.ssl.HandshakeContext", "conContext");
         CLIENT_MODE = field("sun.security.ssl.SSLConfiguration", "isClientMode");
         ALPN_OFFERED = field("sun.security.ssl.SSLConfiguration", "applicationProtocols");
         SERVER_NAMES = field("sun.security.ssl.SSLConfiguration", "serverNames");
@@ -142,15 +143,30 @@ public final class TlsRecorder {
 
     /** Plaintext the application read ({@link Op#TLS_READ}) or wrote through an SSLSocket or SSLEngine. */
     public static void plaintext(int op, Object transport, long bytes) {
+        count(op, transport, bytes);
+    }
+
+    /**
+     * A TLS 1.3 KeyUpdate was sent or received: {@code hc} is the PostHandshakeContext of the KeyUpdate producer or
+     * consumer. Counted per connection; TLS 1.2 renegotiations are handshakes of their own instead.
+     */
+    public static void keyUpdate(Object hc) {
+        Object tc = hc == null || CON_CONTEXT == null ? null : CON_CONTEXT.get(hc);
+        if (tc != null && TRANSPORT != null) {
+            count(Op.TLS_KEY_UPDATE, TRANSPORT.get(tc), 1);
+        }
+    }
+
+    private static void count(int op, Object transport, long n) {
         Capture c = Recorder.current();
-        if (c == null || bytes <= 0) {
+        if (c == null || n <= 0 || transport == null) {
             return;
         }
         Connections.Entry e = c.connections.find(transport);
         long id = e != null ? e.id : alias(c, transport);
         if (id > 0) {
             long now = System.nanoTime();
-            Recorder.emit(c, op, Outcome.OK, 0, now, now, id, bytes, 0);
+            Recorder.emit(c, op, Outcome.OK, 0, now, now, id, n, 0);
         }
     }
 

@@ -84,6 +84,8 @@ public final class Recording implements LogVisitor {
         public Long collectedNs;
         /** Plaintext the application moved through TLS on this connection; null when it carried no TLS. */
         public Long tlsPlaintextRead, tlsPlaintextWritten;
+        /** TLS 1.3 KeyUpdate messages sent and received; meaningful where the plaintext counts are. */
+        public long tlsKeyUpdates;
         /** The kernel's last view of this connection's socket, if it was read while the socket was open. */
         public KernelSocket kernel;
         int worstError = -1;
@@ -217,7 +219,7 @@ public final class Recording implements LogVisitor {
         }
         Connection c = connections.computeIfAbsent(connection, Connection::new);
         if (Op.isCounter(op)) {
-            plaintext(c, op, bytes);
+            tlsCount(c, op, bytes);
             return;
         }
         if (Op.isLayer(op)) {
@@ -243,11 +245,14 @@ public final class Recording implements LogVisitor {
         }
     }
 
-    private static void plaintext(Connection c, int op, long bytes) {
+    /** A counter op on {@code c}; any of them makes c a TLS connection, whose plaintext counts then start at 0. */
+    private static void tlsCount(Connection c, int op, long n) {
         if (op == Op.TLS_READ) {
-            c.tlsPlaintextRead = (c.tlsPlaintextRead == null ? 0 : c.tlsPlaintextRead) + bytes;
+            c.tlsPlaintextRead = (c.tlsPlaintextRead == null ? 0 : c.tlsPlaintextRead) + n;
+        } else if (op == Op.TLS_WRITE) {
+            c.tlsPlaintextWritten = (c.tlsPlaintextWritten == null ? 0 : c.tlsPlaintextWritten) + n;
         } else {
-            c.tlsPlaintextWritten = (c.tlsPlaintextWritten == null ? 0 : c.tlsPlaintextWritten) + bytes;
+            c.tlsKeyUpdates += n;
         }
         if (c.tlsPlaintextRead == null) {
             c.tlsPlaintextRead = 0L;
@@ -261,7 +266,7 @@ public final class Recording implements LogVisitor {
     public void tls(Tls t) {
         tlsHandshakes.add(t);
         if (t.connectionId() != 0) {
-            plaintext(connections.computeIfAbsent(t.connectionId(), Connection::new), Op.TLS_READ, 0);
+            tlsCount(connections.computeIfAbsent(t.connectionId(), Connection::new), Op.TLS_READ, 0);
         }
     }
 
@@ -280,7 +285,7 @@ public final class Recording implements LogVisitor {
         Connection c = connections.computeIfAbsent(connection, Connection::new);
         aggregatedEvents += count;
         if (Op.isCounter(op)) {
-            plaintext(c, op, bytes);
+            tlsCount(c, op, bytes);
             return;
         }
         c.blockedNs += durationNs;
@@ -355,7 +360,7 @@ public final class Recording implements LogVisitor {
             t.startNs(), t.durationNs(), t.ok(), t.error(), t.thread()));
         for (Tls t : tlsHandshakes) {
             if (t.connectionId() != 0) {
-                plaintext(connections.computeIfAbsent(t.connectionId(), Connection::new), Op.TLS_READ, 0);
+                tlsCount(connections.computeIfAbsent(t.connectionId(), Connection::new), Op.TLS_READ, 0);
             }
         }
     }

@@ -263,6 +263,7 @@ public final class SummaryWriter {
             if (c.tlsPlaintextRead != null) {
                 j.field("tlsPlaintextRead", c.tlsPlaintextRead);
                 j.field("tlsPlaintextWritten", c.tlsPlaintextWritten);
+                j.field("tlsKeyUpdates", c.tlsKeyUpdates);
             }
             kernelView(j, c.kernel);
             j.endObject();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.netprof.it.workload.KeyUpdateWorkload;
 import dev.netprof.it.workload.WebWorkload;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,6 +158,36 @@ class TlsHttpDnsTest {
         assertEquals(2, echo.size(), "both ends of the SSLSocket echo, " + run.echo() + " plaintext bytes each way");
         for (JsonNode c : echo) {
             assertTrue(c.get("bytesRead").asLong() > run.echo(), "ciphertext is larger: " + c);
+            assertEquals(0, c.get("tlsKeyUpdates").asLong(), "AES-GCM renews no keys in a short echo: " + c);
+        }
+    }
+
+    /**
+     * TLS 1.3 KeyUpdates, counted per connection end, equal the KeyUpdate messages the JDK itself logs as produced or
+     * consumed by that end's thread.
+     */
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void tls13KeyUpdatesEqualWhatTheJdkLogsForEachEnd(Jdk jdk) throws Exception {
+        ChildJvm child = new ChildJvm(jdk, work.resolve("keyupdate-" + jdk)).agent("")
+            .jvmArg("-Djavax.net.debug=ssl:handshake").main(KeyUpdateWorkload.class);
+        ChildJvm.Result r = child.run(60).assertSucceeded();
+        Map<String, Long> logged = new HashMap<>(); // thread name -> KeyUpdate messages produced or consumed
+        for (String line : (r.stdout() + r.stderr()).split("\n")) {
+            if (line.contains("|Produced KeyUpdate post-handshake message")
+                || line.contains("|Consuming KeyUpdate post-handshake message")) {
+                logged.merge(line.split("\\|")[3], 1L, Long::sum);
+            }
+        }
+        Summary s = Summary.read(child.out());
+        long payload = (long) KeyUpdateWorkload.ROUNDS * KeyUpdateWorkload.CHUNK;
+        for (String role : List.of("client", "server")) {
+            JsonNode c = s.connections(x -> x.get("role").asText().equals(role) && x.has("tlsPlaintextRead")).get(0);
+            assertEquals(payload, c.get("tlsPlaintextRead").asLong(), c.toString());
+            assertEquals(payload, c.get("tlsPlaintextWritten").asLong(), c.toString());
+            long truth = logged.getOrDefault(role.equals("client") ? KeyUpdateWorkload.CLIENT : KeyUpdateWorkload.SERVER, 0L);
+            assertTrue(truth >= 2, role + " renews its keys mid-stream: " + logged);
+            assertEquals(truth, c.get("tlsKeyUpdates").asLong(), role + ": " + c);
         }
     }
 
