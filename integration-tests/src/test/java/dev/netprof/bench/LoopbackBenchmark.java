@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  * <p>For each JDK and {@link LoopbackWorkload}, every round runs each config once, interleaved (A B C D E, A B C D
  * E, ...), each in a fresh child JVM, and a config's ratio is taken against no agent in the same round; the tables
  * show the median ratio over rounds. Interleaving and pairing matter more than run length here: throughput on a
- * shared machine drifts by more than the overheads measured. The ping-pongs, http and tls are pinned to one CPU,
- * because unpinned the scheduler's placement of client and server threads swings their rate several-fold from one
- * run to the next; bulk, which streams on two CPUs, runs unpinned.
+ * shared machine drifts by more than the overheads measured. Every workload is pinned to one CPU, because unpinned
+ * the scheduler's placement of client and server threads swings their rate several-fold from one run to the next
+ * (bulk without an agent: 2.2 to 5.8 GiB/s between rounds of one run); pinned, the rate is what one CPU does, agent included.
  *
  * <pre>
  *   integration-tests/bench.sh                                        # everything: about 40 minutes
@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  * {@code --out}. Run it on an otherwise idle machine.
  */
 public final class LoopbackBenchmark {
-    static final List<String> PINNED = List.of("pingpong", "nio", "http", "tls");
     static final String PINNED_CPU = "1";
     /** Beyond warm-up and measurement: JVM start, key generation, and rendering or dumping a recording at exit. */
     private static final long SLACK_SECONDS = 120;
@@ -91,9 +90,7 @@ public final class LoopbackBenchmark {
         Path dir = Files.createTempDirectory(work, "run");
         try {
             List<String> cmd = new ArrayList<>();
-            if (PINNED.contains(workload)) {
-                cmd.addAll(List.of("taskset", "-c", PINNED_CPU));
-            }
+            cmd.addAll(List.of("taskset", "-c", PINNED_CPU));
             cmd.add(jdk.java().toString());
             cmd.addAll(config.jvmArgs(jdk, dir));
             cmd.addAll(List.of("-cp", childClassPath(), LoopbackWorkload.class.getName(), workload,

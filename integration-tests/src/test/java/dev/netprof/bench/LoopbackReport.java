@@ -63,9 +63,8 @@ final class LoopbackReport {
         md.append("- command: `LoopbackBenchmark ").append(settings.commandLine()).append("`\n");
         md.append("- rounds: ").append(settings.rounds()).append("; per round every config once, in this order, each"
             + " a fresh JVM: ").append(seconds(settings.warmupSeconds())).append(" s warm-up, then ")
-            .append(seconds(settings.measureSeconds())).append(" s measured (bulk: up to 1 GiB)\n");
-        md.append("- ").append(String.join(", ", LoopbackBenchmark.PINNED)).append(" pinned to one CPU (`taskset -c ")
-            .append(LoopbackBenchmark.PINNED_CPU).append("`); bulk unpinned\n");
+            .append(seconds(settings.measureSeconds())).append(" s measured\n");
+        md.append("- every workload pinned to one CPU (`taskset -c ").append(LoopbackBenchmark.PINNED_CPU).append("`)\n");
         md.append("- configs:\n");
         for (ProfilerConfig c : settings.configs()) {
             md.append("  - ").append(c.label).append(": ").append(c.description).append('\n');

@@ -13,9 +13,4 @@ interface Workload extends AutoCloseable {
     default double unitsPerReported() {
         return 1;
     }
-
-    /** The measured phase ends after this many units if that comes before its time is up. */
-    default long measureLimit() {
-        return Long.MAX_VALUE;
-    }
 }
