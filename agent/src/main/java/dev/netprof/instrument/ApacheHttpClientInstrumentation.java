@@ -50,7 +50,8 @@ final class ApacheHttpClientInstrumentation {
             org.apache.hc.core5.http.HttpRequest request = (org.apache.hc.core5.http.HttpRequest) req;
             org.apache.hc.client5.http.async.AsyncExecChain.Scope s =
                 (org.apache.hc.client5.http.async.AsyncExecChain.Scope) scope;
-            org.apache.hc.core5.http.nio.AsyncEntityProducer body = (org.apache.hc.core5.http.nio.AsyncEntityProducer) entity;
+            org.apache.hc.core5.http.nio.AsyncEntityProducer body =
+                (org.apache.hc.core5.http.nio.AsyncEntityProducer) entity;
             Object uri;
             try {
                 uri = request.getUri();
@@ -78,7 +79,8 @@ final class ApacheHttpClientInstrumentation {
                 : arg instanceof org.apache.hc.core5.http.HttpResponse ? (org.apache.hc.core5.http.HttpResponse) arg
                 : null;
             org.apache.hc.core5.http.ProtocolVersion version = response == null ? null : response.getVersion();
-            org.apache.hc.core5.http.Header length = response == null ? null : response.getFirstHeader("Content-Length");
+            org.apache.hc.core5.http.Header length =
+                response == null ? null : response.getFirstHeader("Content-Length");
             org.apache.hc.core5.http.EndpointDetails peer = context.getEndpointDetails();
             Throwable failure = method.equals("failed") ? (Throwable) arg
                 : method.equals("cancel") ? new java.util.concurrent.CancellationException("cancelled") : null;

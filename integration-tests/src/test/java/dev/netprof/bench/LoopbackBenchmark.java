@@ -13,15 +13,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * What netprof costs an application doing loopback network I/O, next to no agent and to JFR's socket events.
  *
- * <p>For each JDK and {@link LoopbackWorkload}, every round runs each config once, interleaved and rotated (A B C D
- * E, B C D E A, ...), each in a fresh child JVM, and a config's ratio is taken against no agent in the same round; the tables
- * show the median ratio over rounds. Interleaving and pairing matter more than run length here: throughput on a
- * shared machine drifts by more than the overheads measured. Every workload is pinned to one CPU, because unpinned
- * the scheduler's placement of client and server threads swings their rate several-fold from one run to the next
- * (bulk without an agent: 2.2 to 5.8 GiB/s between rounds of one run); pinned, the rate is what one CPU does, agent included.
+ * <p>For each JDK and {@link LoopbackWorkload}, every round runs each config once, interleaved and rotated
+ * (A B C D E, B C D E A, ...), each in a fresh child JVM, and a config's ratio is taken against no agent in the same
+ * round; the tables show the median ratio over rounds. Interleaving and pairing matter more than run length here:
+ * throughput on a shared machine drifts by more than the overheads measured. Every workload is pinned to one CPU,
+ * because unpinned the scheduler's placement of client and server threads swings their rate several-fold from one
+ * run to the next (bulk without an agent: 2.2 to 5.8 GiB/s between rounds of one run); pinned, the rate is what
+ * one CPU does, agent included.
  *
  * <pre>
- *   integration-tests/bench.sh                                        # everything: about 40 minutes
+ *   integration-tests/bench.sh                                        # everything: about 45 minutes
  *   integration-tests/bench.sh --jdks 17 --workloads pingpong,tls --configs none,netprof --rounds 1 --warmup 1 --seconds 1
  * </pre>
  * The tables go to stdout, progress to stderr, and the tables with the machine, JDKs, settings and every rate to

@@ -61,8 +61,8 @@ final class LoopbackReport {
             md.append("- ").append(jdk).append(": ").append(jdk.version()).append('\n');
         }
         md.append("- command: `LoopbackBenchmark ").append(settings.commandLine()).append("`\n");
-        md.append("- rounds: ").append(settings.rounds()).append("; per round every config once, each a fresh JVM, the order rotated by one"
-            + " config every round: ").append(seconds(settings.warmupSeconds())).append(" s warm-up, then ")
+        md.append("- rounds: ").append(settings.rounds()).append("; per round every config once, each a fresh"
+            + " JVM, the order rotated by one config every round: ").append(seconds(settings.warmupSeconds())).append(" s warm-up, then ")
             .append(seconds(settings.measureSeconds())).append(" s measured\n");
         md.append("- every workload pinned to one CPU (`taskset -c ").append(LoopbackBenchmark.PINNED_CPU).append("`)\n");
         md.append("- configs:\n");

@@ -35,7 +35,8 @@ class AttachTest {
     @CsvSource({"JDK17,JDK25", "JDK25,JDK17"})
     void attachRecordDetachTwiceWithExactBytesAndNoLastingCost(Jdk cli, Jdk target) throws Exception {
         Path truthFile = work.resolve("truth.txt");
-        ChildJvm child = new ChildJvm(target, work.resolve("target")).pinnedTo(1).main(ChurnWorkload.class, 30, truthFile);
+        ChildJvm child = new ChildJvm(target, work.resolve("target")).pinnedTo(1)
+            .main(ChurnWorkload.class, 30, truthFile);
         Process p = child.start();
         Thread.sleep(6000);
         long firstAttach = System.nanoTime();

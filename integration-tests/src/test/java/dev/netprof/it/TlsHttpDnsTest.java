@@ -185,7 +185,8 @@ class TlsHttpDnsTest {
             JsonNode c = s.connections(x -> x.get("role").asText().equals(role) && x.has("tlsPlaintextRead")).get(0);
             assertEquals(payload, c.get("tlsPlaintextRead").asLong(), c.toString());
             assertEquals(payload, c.get("tlsPlaintextWritten").asLong(), c.toString());
-            long truth = logged.getOrDefault(role.equals("client") ? KeyUpdateWorkload.CLIENT : KeyUpdateWorkload.SERVER, 0L);
+            String thread = role.equals("client") ? KeyUpdateWorkload.CLIENT : KeyUpdateWorkload.SERVER;
+            long truth = logged.getOrDefault(thread, 0L);
             assertTrue(truth >= 2, role + " renews its keys mid-stream: " + logged);
             assertEquals(truth, c.get("tlsKeyUpdates").asLong(), role + ": " + c);
         }
