@@ -14,7 +14,7 @@ import java.util.TreeMap;
 
 /** The few lines printed on stderr when a recording ends: what was seen, and where the files are. */
 final class ConsoleSummary {
-    static List<String> lines(Recording r, List<Findings.Finding> findings, Path dir) {
+    static List<String> lines(Recording r, List<Findings.Finding> findings, boolean syscalls, Path dir) {
         List<String> out = new ArrayList<>();
         List<Recording.Connection> conns = r.establishedConnections();
         long tcp = conns.stream().filter(c -> c.api != Api.DATAGRAM).count();
@@ -48,7 +48,8 @@ final class ConsoleSummary {
             out.add("the recorded JVM did not stop cleanly: data up to its last flush");
         }
         out.add("outputs in " + dir.toAbsolutePath() + ": report.html (start here), flame-time.html, "
-            + "flame-bytes.html, trace.json, summary.json, events.nprof");
+            + "flame-bytes.html, " + (syscalls ? "flame-syscalls.html, " : "") + "trace.json, summary.json, "
+            + "events.nprof");
         return out;
     }
 

@@ -43,7 +43,7 @@ public final class Renderer {
         FlameGraphs flames = new FlameGraphs(r, flameSums);
         flames.write(dir);
         new ReportWriter(r, latencies, trace, flames, loops, findings, syscalls).write(dir.resolve("report.html"));
-        return new Result(r, ConsoleSummary.lines(r, findings, dir));
+        return new Result(r, ConsoleSummary.lines(r, findings, syscalls != null, dir));
     }
 
     /** The slow-operation cut-off the recording used for stacks, from its "stacks" note. */

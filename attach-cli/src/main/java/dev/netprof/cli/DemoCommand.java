@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code netprof demo}: records a built-in workload (blocking and NIO TCP, UDP, HTTP, TLS, failures, a leak) in a
- * child JVM started with {@code -javaagent:netprof.jar}, then says where the outputs are.
+ * {@code netprof demo}: records a built-in workload (blocking and NIO TCP, UDP, HTTP, TLS, DNS, failures, a leak)
+ * in a child JVM started with {@code -javaagent:netprof.jar}, then says where the outputs are. Syscall sampling is
+ * on unless the options say otherwise, so the demo writes every output netprof has, flame-syscalls.html included.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run a built-in network workload in a child JVM under netprof and write every output.")
@@ -28,7 +29,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Path jar = SelfJar.path();
-        String options = "out=" + out.toAbsolutePath() + (agentOptions.isEmpty() ? "" : "," + agentOptions);
+        String options = "out=" + out.toAbsolutePath() + (agentOptions.contains("syscalls=") ? "" : ",syscalls=on")
+            + (agentOptions.isEmpty() ? "" : "," + agentOptions);
         List<String> cmd = new ArrayList<>();
         cmd.add(java != null ? java.toString() : SelfJar.currentJava());
         cmd.add("-javaagent:" + jar + "=" + options);

@@ -128,7 +128,7 @@ public final class DemoWorkload {
         System.out.println("demo: UDP echo, 30 datagrams each way");
     }
 
-    /** The JDK's HttpServer and HttpClient: keep-alive GETs on one connection. */
+    /** The JDK's HttpServer and HttpClient: keep-alive GETs on one connection, to a host name (a DNS lookup). */
     static void http() throws Exception {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 0);
@@ -142,7 +142,7 @@ public final class DemoWorkload {
         server.start();
         try {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hello");
+            URI uri = URI.create("http://localhost:" + server.getAddress().getPort() + "/hello");
             for (int i = 0; i < 10; i++) {
                 client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
             }
