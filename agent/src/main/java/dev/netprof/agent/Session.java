@@ -28,14 +28,6 @@ import java.time.format.DateTimeFormatter;
  * {@code netprof list} and {@code netprof status} read through the attach API without loading anything.
  */
 final class Session {
-    static final int RECORDS_PER_BUFFER = 256;
-    /** stacks=sampled: reads and writes blocked this long always get a stack (unless threshold= says otherwise). */
-    static final long SLOW_NS = 1_000_000L;
-    /**
-     * stacks=sampled: besides slow operations, one stack per this interval across the JVM. A capture walks the stack
-     * and names every frame (5-20 µs); at 50 a second that stays under 0.1% of a core, JFR's default sampling rate.
-     */
-    static final long SAMPLE_NS = 20_000_000L;
     static final String STATUS_PROPERTY = "netprof.status";
 
     private final Path out;
@@ -63,12 +55,12 @@ final class Session {
         Path out = (options.out != null ? options.out : Path.of("netprof-" + pid + "-"
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
         Files.createDirectories(out);
-        long slowNs = options.thresholdNs > 0 ? options.thresholdNs : SLOW_NS;
-        Capture capture = new Capture(System.nanoTime(), options.bufferBytes, RECORDS_PER_BUFFER,
-            new StackSampling(options.stacks, slowNs, SAMPLE_NS));
+        long slowNs = options.thresholdNs > 0 ? options.thresholdNs : StackSampling.DEFAULT_SLOW_NS;
+        Capture capture = new Capture(System.nanoTime(), options.bufferBytes, Capture.RECORDS_PER_BUFFER,
+            new StackSampling(options.stacks, slowNs, StackSampling.DEFAULT_INTERVAL_NS));
         capture.catalog.note("closewait", Long.toString(options.closeWaitNs));
         capture.catalog.note("stacks", "mode=" + Options.STACK_MODES.get(options.stacks) + " slowNs=" + slowNs
-            + " intervalNs=" + SAMPLE_NS);
+            + " intervalNs=" + StackSampling.DEFAULT_INTERVAL_NS);
         RecordingHeader header = new RecordingHeader(pid, System.currentTimeMillis(), Version.get(), options.text,
             System.getProperty("java.vm.name") + " " + Runtime.version());
         Flusher flusher = Flusher.start(capture, out.resolve(Renderer.LOG), header, options.thresholdNs);

@@ -56,10 +56,6 @@ final class LogWriter implements AutoCloseable {
         varintInRoom(v);
     }
 
-    void zigzag(long v) {
-        varint((v << 1) ^ (v >> 63));
-    }
-
     /** Makes room for {@code n} more bytes, so the *InRoom writes after it need no checks of their own. */
     void room(int n) {
         ensure(n);

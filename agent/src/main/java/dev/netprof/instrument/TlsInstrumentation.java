@@ -110,28 +110,28 @@ final class TlsInstrumentation {
     static final class AppRead {
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.FieldValue("this$0") Object socket, @Advice.Return int n) {
-            TlsRecorder.plaintext(Op.TLS_READ, socket, n);
+            TlsRecorder.count(Op.TLS_READ, socket, n);
         }
     }
 
     static final class AppWrite {
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.FieldValue("this$0") Object socket, @Advice.Argument(2) int len) {
-            TlsRecorder.plaintext(Op.TLS_WRITE, socket, len);
+            TlsRecorder.count(Op.TLS_WRITE, socket, len);
         }
     }
 
     static final class EngineWrap {
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.This Object engine, @Advice.Return SSLEngineResult result) {
-            TlsRecorder.plaintext(Op.TLS_WRITE, engine, result.bytesConsumed());
+            TlsRecorder.count(Op.TLS_WRITE, engine, result.bytesConsumed());
         }
     }
 
     static final class EngineUnwrap {
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.This Object engine, @Advice.Return SSLEngineResult result) {
-            TlsRecorder.plaintext(Op.TLS_READ, engine, result.bytesProduced());
+            TlsRecorder.count(Op.TLS_READ, engine, result.bytesProduced());
         }
     }
 

@@ -7,6 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * events' ids refer to. A new attach gets a new Capture, so nothing from an earlier recording leaks into the next.
  */
 public final class Capture {
+    /** Records per thread buffer in the agent: ~14 KiB, handed to the flusher about once a millisecond when busy. */
+    public static final int RECORDS_PER_BUFFER = 256;
+
     public final long startedNs;
     public final Buffers buffers;
     public final Connections connections = new Connections();

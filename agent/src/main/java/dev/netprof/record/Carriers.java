@@ -1,6 +1,8 @@
 package dev.netprof.record;
 
-import java.lang.invoke.MethodHandles;
+import static dev.netprof.record.JdkInternals.field;
+import static dev.netprof.record.JdkInternals.type;
+
 import java.lang.invoke.VarHandle;
 import java.net.Socket;
 import java.net.SocketImpl;
@@ -38,24 +40,6 @@ final class Carriers {
         }
         Connections.Entry e = impl instanceof SocketImpl ? c.connections.find(impl) : null;
         return e == null || e.id == Connections.IGNORED ? 0 : e.id;
-    }
-
-    private static Class<?> type(String name) {
-        try {
-            return Class.forName(name, false, null);
-        } catch (ClassNotFoundException | LinkageError e) {
-            return null;
-        }
-    }
-
-    private static VarHandle field(String className, String name) {
-        try {
-            Class<?> owner = type(className);
-            return MethodHandles.privateLookupIn(owner, MethodHandles.lookup())
-                .findVarHandle(owner, name, owner.getDeclaredField(name).getType());
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return null;
-        }
     }
 
     private Carriers() {

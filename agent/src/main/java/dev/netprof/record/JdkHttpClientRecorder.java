@@ -1,5 +1,8 @@
 package dev.netprof.record;
 
+import static dev.netprof.record.JdkInternals.field;
+import static dev.netprof.record.JdkInternals.type;
+
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -89,24 +92,6 @@ public final class JdkHttpClientRecorder {
                 carried == null ? null : carried[0], null, null, failure);
         } catch (Throwable e) {
             // never disturb the client's own completion
-        }
-    }
-
-    private static Class<?> type(String name) {
-        try {
-            return Class.forName(name, false, ClassLoader.getPlatformClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return null;
-        }
-    }
-
-    private static VarHandle field(String className, String name) {
-        try {
-            Class<?> owner = type(className);
-            return MethodHandles.privateLookupIn(owner, MethodHandles.lookup())
-                .findVarHandle(owner, name, owner.getDeclaredField(name).getType());
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return null;
         }
     }
 

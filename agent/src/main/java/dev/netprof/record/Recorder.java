@@ -360,6 +360,9 @@ public final class Recorder {
             }
         }
         b.put(header, start, duration, id, bytes, thread, stack);
+        if (id > 0) {
+            ts.lastConnection = id;
+        }
     }
 
     /** The connection of the calling thread's last recorded event, or 0. */

@@ -16,6 +16,13 @@ public final class StackSampling {
     public static final int OFF = 0;
     public static final int SAMPLED = 1;
     public static final int ALL = 2;
+    /** Reads and writes blocked this long always get a stack (unless threshold= says otherwise). */
+    public static final long DEFAULT_SLOW_NS = 1_000_000L;
+    /**
+     * Besides slow operations, one stack per this interval across the JVM. A capture walks the stack and names every
+     * frame (5-20 µs); at 50 a second that stays under 0.1% of a core, JFR's default sampling rate.
+     */
+    public static final long DEFAULT_INTERVAL_NS = 20_000_000L;
 
     private static final VarHandle NEXT;
 

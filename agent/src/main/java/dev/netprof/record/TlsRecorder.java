@@ -1,11 +1,11 @@
 package dev.netprof.record;
 
+import static dev.netprof.record.JdkInternals.field;
+
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.reflect.Field;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.security.cert.Certificate;
@@ -141,11 +141,6 @@ public final class TlsRecorder {
         }
     }
 
-    /** Plaintext the application read ({@link Op#TLS_READ}) or wrote through an SSLSocket or SSLEngine. */
-    public static void plaintext(int op, Object transport, long bytes) {
-        count(op, transport, bytes);
-    }
-
     /**
      * A TLS 1.3 KeyUpdate was sent or received: {@code hc} is the PostHandshakeContext of the KeyUpdate producer or
      * consumer. Counted per connection; TLS 1.2 renegotiations are handshakes of their own instead.
@@ -157,7 +152,11 @@ public final class TlsRecorder {
         }
     }
 
-    private static void count(int op, Object transport, long n) {
+    /**
+     * {@code n} of a count on the connection under an SSLSocket or SSLEngine: plaintext bytes the application read
+     * ({@link Op#TLS_READ}) or wrote ({@link Op#TLS_WRITE}), or KeyUpdate messages.
+     */
+    public static void count(int op, Object transport, long n) {
         Capture c = Recorder.current();
         if (c == null || n <= 0 || transport == null) {
             return;
@@ -241,23 +240,6 @@ public final class TlsRecorder {
             }
         }
         return null;
-    }
-
-    /** A VarHandle on a JDK-internal field, or null when this JDK has no such field (then that detail is absent). */
-    private static VarHandle field(String className, String name) {
-        try {
-            Class<?> owner = Class.forName(className, false, className.startsWith("jdk.internal.net.http")
-                ? ClassLoader.getPlatformClassLoader() : null);
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(owner, MethodHandles.lookup());
-            for (Field f : owner.getDeclaredFields()) {
-                if (f.getName().equals(name)) {
-                    return lookup.unreflectVarHandle(f);
-                }
-            }
-            return null;
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return null;
-        }
     }
 
     private TlsRecorder() {

@@ -116,8 +116,8 @@ final class FlameGraphs {
         }
         Recording.Connection c = r.connections.get(k.connection());
         String peer = c == null || c.remote == null ? "unknown" : c.remote;
-        String op = Op.isLayer(k.op()) && r.string(k.label()) != null ? Op.name(k.op()) + " " + r.string(k.label())
-            : Op.name(k.op());
+        String label = r.layerLabel(k.op(), k.label());
+        String op = label != null ? Op.name(k.op()) + " " + label : Op.name(k.op());
         out.merge(frames + ";[" + op + "];[peer " + peer + "]", weight, Long::sum);
     }
 

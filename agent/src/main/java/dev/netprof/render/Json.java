@@ -120,10 +120,6 @@ public final class Json {
         return name(name).value(v);
     }
 
-    public Json field(String name, Integer v) throws IOException {
-        return v == null ? name(name).nullValue() : name(name).value(v.longValue());
-    }
-
     public Json field(String name, Long v) throws IOException {
         return name(name).value(v);
     }

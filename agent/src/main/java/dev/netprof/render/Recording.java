@@ -123,12 +123,20 @@ public final class Recording implements LogVisitor {
                       List<String> alpnOffered, String alpn, String sni, String peerSubject, long peerNotAfterMs,
                       boolean resumed, boolean renegotiation, long startNs, long durationNs, boolean ok, String error,
                       long thread) {
+        Tls withConnection(long id) {
+            return new Tls(id, local, remote, role, protocol, cipherSuite, alpnOffered, alpn, sni, peerSubject,
+                peerNotAfterMs, resumed, renegotiation, startNs, durationNs, ok, error, thread);
+        }
     }
 
     /** One HTTP exchange; {@code requestBytes}/{@code responseBytes} are -1 when not known. */
     public record Http(String client, String method, String uri, int status, String version, long startNs,
                        long durationNs, long requestBytes, long responseBytes, long connectionId, String local,
                        String remote, String error, long thread) {
+        Http withConnection(long id) {
+            return new Http(client, method, uri, status, version, startNs, durationNs, requestBytes, responseBytes, id,
+                local, remote, error, thread);
+        }
     }
 
     /** One host name lookup. */
@@ -245,6 +253,11 @@ public final class Recording implements LogVisitor {
         }
     }
 
+    /** What a layer operation (TLS, HTTP, DNS) was about, from its string ref; null for socket operations. */
+    String layerLabel(int op, int ref) {
+        return Op.isLayer(op) ? string(ref) : null;
+    }
+
     /** A counter op on {@code c}; any of them makes c a TLS connection, whose plaintext counts then start at 0. */
     private static void tlsCount(Connection c, int op, long n) {
         if (op == Op.TLS_READ) {
@@ -264,10 +277,7 @@ public final class Recording implements LogVisitor {
 
     @Override
     public void tls(Tls t) {
-        tlsHandshakes.add(t);
-        if (t.connectionId() != 0) {
-            tlsCount(connections.computeIfAbsent(t.connectionId(), Connection::new), Op.TLS_READ, 0);
-        }
+        tlsHandshakes.add(t); // its connection is marked TLS by linkByAddresses, once every id is known
     }
 
     @Override
@@ -349,15 +359,10 @@ public final class Recording implements LogVisitor {
                 byAddresses.computeIfAbsent(c.local + " " + c.remote, k -> new ArrayList<>()).add(c);
             }
         }
-        httpExchanges.replaceAll(h -> h.connectionId() != 0 || h.local() == null ? h : new Http(h.client(),
-            h.method(), h.uri(), h.status(), h.version(), h.startNs(), h.durationNs(), h.requestBytes(),
-            h.responseBytes(), openDuring(byAddresses, h.local(), h.remote(), h.startNs(), h.startNs() + h.durationNs()),
-            h.local(), h.remote(),
-            h.error(), h.thread()));
-        tlsHandshakes.replaceAll(t -> t.connectionId() != 0 || t.local() == null ? t : new Tls(openDuring(byAddresses,
-            t.local(), t.remote(), t.startNs(), t.startNs() + t.durationNs()), t.local(), t.remote(), t.role(), t.protocol(), t.cipherSuite(),
-            t.alpnOffered(), t.alpn(), t.sni(), t.peerSubject(), t.peerNotAfterMs(), t.resumed(), t.renegotiation(),
-            t.startNs(), t.durationNs(), t.ok(), t.error(), t.thread()));
+        httpExchanges.replaceAll(h -> h.connectionId() != 0 || h.local() == null ? h : h.withConnection(
+            openDuring(byAddresses, h.local(), h.remote(), h.startNs(), h.startNs() + h.durationNs())));
+        tlsHandshakes.replaceAll(t -> t.connectionId() != 0 || t.local() == null ? t : t.withConnection(
+            openDuring(byAddresses, t.local(), t.remote(), t.startNs(), t.startNs() + t.durationNs())));
         for (Tls t : tlsHandshakes) {
             if (t.connectionId() != 0) {
                 tlsCount(connections.computeIfAbsent(t.connectionId(), Connection::new), Op.TLS_READ, 0);

@@ -3,7 +3,6 @@ package dev.netprof.render;
 import dev.netprof.event.Op;
 import dev.netprof.nativeprof.Samples;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,12 +56,8 @@ final class SamplePairing implements LogVisitor {
 
     /** The recording's samples, or null when it has none (sampling was off). */
     static SamplePairing of(Path dir, long startedNs) throws IOException {
-        try (var files = Files.newDirectoryStream(dir, "samples-*.jfr")) {
-            if (!files.iterator().hasNext()) {
-                return null;
-            }
-        }
-        return new SamplePairing(Samples.read(dir), startedNs);
+        Samples.Set samples = Samples.read(dir);
+        return samples.modes().isEmpty() ? null : new SamplePairing(samples, startedNs);
     }
 
     @Override

@@ -80,8 +80,8 @@ final class TraceWriter implements LogVisitor, AutoCloseable {
             return;
         }
         Recording.Connection c = r.connections.get(connection);
-        String peer = Op.isLayer(op) && r.string(ref) != null ? " " + r.string(ref)
-            : c == null || c.remote == null ? "" : " " + c.remote;
+        String label = r.layerLabel(op, ref);
+        String peer = label != null ? " " + label : c == null || c.remote == null ? "" : " " + c.remote;
         try {
             out.write("{\"ph\":\"X\",\"cat\":\"net\",\"pid\":1,\"tid\":" + thread + ",\"ts\":" + micros(start - r.startedNs)
                 + ",\"dur\":" + micros(duration) + ",\"name\":\"" + Op.name(op) + Json.escape(peer) + "\",\"args\":{"

@@ -38,10 +38,6 @@ public final class FlusherThroughput {
     static final int PRODUCERS = 2;
     static final int BATCH = 1000;
     static final int CONNECTIONS = 100;
-    /** As the agent's Session: records per buffer, and stacks=sampled's slow threshold and interval. */
-    static final int RECORDS_PER_BUFFER = 256;
-    static final long SLOW_NS = 1_000_000L;
-    static final long SAMPLE_NS = 20_000_000L;
 
     private final List<SocketChannel> sockets = new ArrayList<>();
     private final LongAdder produced = new LongAdder();
@@ -67,8 +63,9 @@ public final class FlusherThroughput {
         Path log = dir.resolve(Renderer.LOG);
         try (ServerSocketChannel listener = ServerSocketChannel.open()
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), CONNECTIONS)) {
-            Capture capture = new Capture(System.nanoTime(), bufferMiB << 20, RECORDS_PER_BUFFER,
-                new StackSampling(StackSampling.SAMPLED, SLOW_NS, SAMPLE_NS));
+            Capture capture = new Capture(System.nanoTime(), bufferMiB << 20, Capture.RECORDS_PER_BUFFER,
+                new StackSampling(StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS,
+                    StackSampling.DEFAULT_INTERVAL_NS));
             Flusher flusher = Flusher.start(capture, log,
                 new RecordingHeader(ProcessHandle.current().pid(), System.currentTimeMillis(), "bench", "", "bench"), 0);
             Recorder.start(capture);

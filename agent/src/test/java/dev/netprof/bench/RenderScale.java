@@ -57,8 +57,9 @@ public final class RenderScale {
         List<SocketChannel> sockets = new ArrayList<>();
         try (ServerSocketChannel listener = ServerSocketChannel.open()
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), connections)) {
-            Capture capture = new Capture(System.nanoTime(), 256L << 20, 256,
-                new StackSampling(StackSampling.SAMPLED, 1_000_000, 20_000_000));
+            Capture capture = new Capture(System.nanoTime(), 256L << 20, Capture.RECORDS_PER_BUFFER,
+                new StackSampling(StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS,
+                    StackSampling.DEFAULT_INTERVAL_NS));
             Flusher flusher = Flusher.start(capture, dir.resolve(Renderer.LOG),
                 new RecordingHeader(ProcessHandle.current().pid(), System.currentTimeMillis(), "bench", "", "bench"), 0);
             Recorder.start(capture);

@@ -29,7 +29,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Path jar = SelfJar.path();
-        String options = "out=" + out.toAbsolutePath() + (agentOptions.contains("syscalls=") ? "" : ",syscalls=on")
+        // A later option wins, so --agent-options can still set syscalls= (or anything else) differently.
+        String options = "out=" + out.toAbsolutePath() + ",syscalls=on"
             + (agentOptions.isEmpty() ? "" : "," + agentOptions);
         List<String> cmd = new ArrayList<>();
         cmd.add(java != null ? java.toString() : SelfJar.currentJava());

@@ -2,6 +2,7 @@ package dev.netprof.bench;
 
 import static dev.netprof.bench.LoopbackWorkload.LOOPBACK;
 
+import dev.netprof.it.workload.WebWorkload;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -42,7 +43,7 @@ final class StreamPingPong implements Workload {
 
     /** TLS with a key generated now; the handshake is done here, before anything is timed. */
     static StreamPingPong tls() throws Exception {
-        SSLContext ctx = SelfSignedTls.context();
+        SSLContext ctx = WebWorkload.SelfSigned.temporary();
         ServerSocket server = ctx.getServerSocketFactory().createServerSocket(0, 1, LOOPBACK);
         SSLSocket client = (SSLSocket) ctx.getSocketFactory().createSocket(LOOPBACK, server.getLocalPort());
         StreamPingPong p = new StreamPingPong(server, client);

@@ -51,7 +51,7 @@ class ConnectionHealthTest {
         assertEquals(3, leaks(s, "collected-unclosed", "dropSocketsWithoutClosing").size(), "dropped Sockets");
         assertEquals(2, leaks(s, "collected-unclosed", "dropChannelsWithoutClosing").size(), "dropped SocketChannels");
         for (JsonNode l : leaks(s, "collected-unclosed", "dropSocketsWithoutClosing")) {
-            JsonNode c = s.connections(x -> x.get("id").asLong() == l.get("connectionId").asLong()).get(0);
+            JsonNode c = s.connection(l.get("connectionId").asLong());
             assertEquals("collected-unclosed", c.get("closeReason").asText());
         }
     }
@@ -90,7 +90,7 @@ class ConnectionHealthTest {
         JsonNode finding = Summary.list(s.root.get("findings")).stream()
             .filter(f -> f.get("kind").asText().equals("close-wait")).findFirst().orElseThrow();
         assertTrue(stackHas(finding.get("stack"), "readUntilPeerCloses"), finding.toString());
-        JsonNode c = s.connections(x -> x.get("id").asLong() == finding.get("connectionId").asLong()).get(0);
+        JsonNode c = s.connection(finding.get("connectionId").asLong());
         assertEquals("CLOSE_WAIT", c.get("kernel").get("state").asText(), c.toString());
     }
 

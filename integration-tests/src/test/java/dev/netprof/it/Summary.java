@@ -50,6 +50,15 @@ public final class Summary {
         return found.get(0);
     }
 
+    /** The connection with this id, or an assertion error. */
+    public JsonNode connection(long id) {
+        List<JsonNode> found = connections(c -> c.get("id").asLong() == id);
+        if (found.isEmpty()) {
+            throw new AssertionError("no connection " + id + " in summary.json");
+        }
+        return found.get(0);
+    }
+
     public List<JsonNode> errors() {
         return list(root.get("errors"));
     }

@@ -21,15 +21,27 @@ import org.junit.jupiter.params.provider.CsvSource;
  * right answer.
  */
 class SyscallSamplingTest {
-    @TempDir
-    Path work;
+    /** One recording per JDK and mode, shared by the tests that read it. */
+    private static final Map<String, Run> RUNS = new HashMap<>();
 
-    record Run(Summary summary, Map<String, Long> flame, Map<String, String> peers, String stderr) {
+    @TempDir
+    static Path work;
+
+    record Run(Summary summary, Map<String, Long> flame, Map<String, String> peers, String stderr, Path out) {
     }
 
-    private Run record(Jdk jdk, String mode) throws Exception {
-        ChildJvm child = new ChildJvm(jdk, work.resolve(jdk + "-" + mode.replace(':', '_')))
-            .agent("syscalls=" + mode).main(HotPeersWorkload.class, 3);
+    private static synchronized Run record(Jdk jdk, String mode) throws Exception {
+        String name = jdk + "-" + mode.replace(':', '_');
+        Run run = RUNS.get(name);
+        if (run == null) {
+            run = recordOnce(jdk, mode, work.resolve(name));
+            RUNS.put(name, run);
+        }
+        return run;
+    }
+
+    private static Run recordOnce(Jdk jdk, String mode, Path dir) throws Exception {
+        ChildJvm child = new ChildJvm(jdk, dir).agent("syscalls=" + mode).main(HotPeersWorkload.class, 3);
         ChildJvm.Result r = child.run(120).assertSucceeded();
         Map<String, String> peers = new HashMap<>();
         for (String line : r.stdout().split("\n")) {
@@ -42,7 +54,7 @@ class SyscallSamplingTest {
             assertTrue(line.startsWith("netprof: "), "only netprof's own lines on stderr: " + line);
         }
         return new Run(Summary.read(child.out()), OutputsTest.collapsed(child.out().resolve("flame-syscalls.collapsed")),
-            peers, r.stderr());
+            peers, r.stderr(), child.out());
     }
 
     /** Weight of samples in socket native code below {@code method}: {right peer, unattributed, wrong peer}. */
@@ -107,7 +119,7 @@ class SyscallSamplingTest {
         assertEquals(0, w[1] + w[2], "every slowRead sample in socket code is inside its read");
         assertTrue(run.flame().keySet().stream().anyMatch(s -> s.startsWith("[peer " + run.peers().get("C") + "];[read];")
             && s.contains("slowRead")));
-        String html = Files.readString(work.resolve(jdk + "-on").resolve("netprof-out").resolve("report.html"));
+        String html = Files.readString(run.out().resolve("report.html"));
         assertTrue(html.contains("flame-syscalls.html") && html.contains(run.peers().get("C")));
     }
 

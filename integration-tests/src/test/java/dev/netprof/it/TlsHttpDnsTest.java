@@ -33,7 +33,7 @@ class TlsHttpDnsTest {
     @TempDir
     static Path work;
 
-    record Run(Summary summary, Map<String, int[]> phases, int https, int http, long echo, String report) {
+    record Run(Summary summary, Map<String, int[]> phases, int https, int http, long echo, Path out) {
     }
 
     static synchronized Run run(Jdk jdk) throws Exception {
@@ -57,8 +57,7 @@ class TlsHttpDnsTest {
                     default: throw new AssertionError(line);
                 }
             }
-            run = new Run(Summary.read(child.out()), phases, https, http, echo,
-                Files.readString(child.out().resolve("report.html")));
+            run = new Run(Summary.read(child.out()), phases, https, http, echo, child.out());
             RUNS.put(jdk, run);
         }
         return run;
@@ -92,7 +91,7 @@ class TlsHttpDnsTest {
         }
         assertEquals(truth[0], connections.size(), client + ": exchanges per connection match the server's count");
         for (long id : connections) {
-            JsonNode c = run.summary().connections(n -> n.get("id").asLong() == id).get(0);
+            JsonNode c = run.summary().connection(id);
             assertEquals("client", c.get("role").asText());
             assertTrue(c.get("remote").asText().endsWith(":" + uri.split(":")[2].split("/")[0]), c.toString());
         }
@@ -138,9 +137,9 @@ class TlsHttpDnsTest {
         assertEquals("ok", client.get("outcome").asText());
         assertTrue(client.get("error").isNull());
         // The server's side of the same handshake: its connection is the accepted end of the client's.
-        JsonNode conn = run.summary().connections(n -> n.get("id").asLong() == h2).get(0);
+        JsonNode conn = run.summary().connection(h2);
         JsonNode server = handshakes(run, h -> h.get("role").asText().equals("server") && !h.get("connectionId").isNull()
-            && run.summary().connections(n -> n.get("id").asLong() == h.get("connectionId").asLong()).get(0)
+            && run.summary().connection(h.get("connectionId").asLong())
                 .get("remote").asText().equals(conn.get("local").asText())).get(0);
         assertEquals("h2", server.get("alpn").asText());
         assertEquals("localhost", server.get("sni").asText());
@@ -241,13 +240,13 @@ class TlsHttpDnsTest {
     @EnumSource(Jdk.class)
     void exchangesAndHandshakesAreSpansAndFlameFrames(Jdk jdk) throws Exception {
         Run run = run(jdk);
-        assertTrue(run.report().contains("HTTP exchanges") && run.report().contains("Connection reuse")
-            && run.report().contains("TLS handshakes") && run.report().contains("DNS lookups"));
-        Path out = work.resolve(jdk.name()).resolve("netprof-out");
-        String flame = Files.readString(out.resolve("flame-time.collapsed"));
+        String report = Files.readString(run.out().resolve("report.html"));
+        assertTrue(report.contains("HTTP exchanges") && report.contains("Connection reuse")
+            && report.contains("TLS handshakes") && report.contains("DNS lookups"));
+        String flame = Files.readString(run.out().resolve("flame-time.collapsed"));
         assertTrue(flame.contains(";[http GET localhost];"), "an [http GET host] frame");
         assertTrue(flame.contains(";[tls-handshake "), "a [tls-handshake] frame");
-        String trace = Files.readString(out.resolve("trace.json"));
+        String trace = Files.readString(run.out().resolve("trace.json"));
         assertTrue(trace.contains("\"name\":\"http GET localhost\""), "an http span");
         assertTrue(trace.contains("\"name\":\"tls-handshake tls TLSv1.3\""), "a handshake span");
         assertNotNull(run.summary().root.get("tlsHandshakes"));

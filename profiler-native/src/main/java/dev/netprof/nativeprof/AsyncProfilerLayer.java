@@ -42,9 +42,9 @@ public final class AsyncProfilerLayer {
             this.execute = execute;
         }
 
-        public String execute(String command) throws ProfilerUnavailable {
+        public void execute(String command) throws ProfilerUnavailable {
             try {
-                return String.valueOf(execute.invoke(instance, command)).trim();
+                execute.invoke(instance, command);
             } catch (InvocationTargetException e) {
                 throw new ProfilerUnavailable(String.valueOf(e.getCause().getMessage()));
             } catch (IllegalAccessException e) {

@@ -95,11 +95,7 @@ public final class HotPeersWorkload {
         }
     }
 
-    interface Body {
-        void run() throws Exception;
-    }
-
-    private static void daemon(Body body) {
+    private static void daemon(WebWorkload.Body body) {
         Thread t = new Thread(() -> {
             try {
                 body.run();

@@ -3,8 +3,6 @@ package dev.netprof.it.workload;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.Security;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
@@ -26,9 +24,7 @@ public final class KeyUpdateWorkload {
     public static void main(String[] args) throws Exception {
         // A security property, read once when the JDK's TLS ciphers initialise: before any TLS class is used.
         Security.setProperty("jdk.tls.keyLimits", "ChaCha20-Poly1305 KeyUpdate 2^12");
-        Path keystore = Files.createTempDirectory("netprof-keyupdate").resolve("server.p12");
-        WebWorkload.SelfSigned.generate(keystore);
-        SSLContext ctx = WebWorkload.SelfSigned.context(keystore);
+        SSLContext ctx = WebWorkload.SelfSigned.temporary();
         try (SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory()
             .createServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Thread echo = new Thread(() -> {

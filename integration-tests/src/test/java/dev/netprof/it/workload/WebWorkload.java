@@ -23,6 +23,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -132,14 +133,19 @@ public final class WebWorkload {
             server.stop();
         }
         tlsEcho(trusting, Path.of(args[0]));
-        alpnMismatch(trusting);
-        untrusted(keystore);
+        // The server speaks only h2, the client offers only http/1.1: no_application_protocol.
+        failingHandshake(trusting, new String[] {"h2"}, trusting.getSocketFactory(), new String[] {"http/1.1"},
+            "ALPN mismatch accepted");
+        // A client that does not trust the self-signed certificate: PKIX path building fails.
+        failingHandshake(trusting, null, SSLContext.getDefault().getSocketFactory(), null,
+            "an untrusted certificate was accepted");
         tls12(trusting);
         InetAddress.getAllByName("localhost");
         InetAddress.getAllByName("localhost");
         System.out.println("web workload done");
     }
 
+    /** A piece of a workload that may throw. */
     interface Body {
         void run() throws Exception;
     }
@@ -212,13 +218,19 @@ public final class WebWorkload {
         Files.writeString(truthFile, "echo " + bytes + "\n", StandardOpenOption.APPEND);
     }
 
-    /** The server speaks only h2, the client offers only http/1.1: no_application_protocol. */
-    private static void alpnMismatch(SSLContext ctx) throws Exception {
-        try (SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory()
+    /**
+     * A handshake that fails and whose exception both sides swallow (netprof must record it anyway). ALPN lists are
+     * set where not null.
+     */
+    private static void failingHandshake(SSLContext serverCtx, String[] serverAlpn, SSLSocketFactory client,
+                                         String[] clientAlpn, String ifAccepted) throws Exception {
+        try (SSLServerSocket server = (SSLServerSocket) serverCtx.getServerSocketFactory()
             .createServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            SSLParameters p = server.getSSLParameters();
-            p.setApplicationProtocols(new String[] {"h2"});
-            server.setSSLParameters(p);
+            if (serverAlpn != null) {
+                SSLParameters p = server.getSSLParameters();
+                p.setApplicationProtocols(serverAlpn);
+                server.setSSLParameters(p);
+            }
             Thread t = new Thread(() -> {
                 try (SSLSocket s = (SSLSocket) server.accept()) {
                     s.startHandshake();
@@ -227,36 +239,14 @@ public final class WebWorkload {
                 }
             });
             t.start();
-            try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("localhost", server.getLocalPort())) {
-                SSLParameters cp = s.getSSLParameters();
-                cp.setApplicationProtocols(new String[] {"http/1.1"});
-                s.setSSLParameters(cp);
-                s.startHandshake();
-                throw new IllegalStateException("ALPN mismatch accepted");
-            } catch (SSLException expected) {
-                // swallowed on purpose: netprof must record it anyway
-            }
-            t.join();
-        }
-    }
-
-    /** A client that does not trust the self-signed certificate: PKIX path building fails. */
-    private static void untrusted(Path keystore) throws Exception {
-        SSLContext serverCtx = SelfSigned.context(keystore);
-        try (SSLServerSocket server = (SSLServerSocket) serverCtx.getServerSocketFactory()
-            .createServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Thread t = new Thread(() -> {
-                try (SSLSocket s = (SSLSocket) server.accept()) {
-                    s.startHandshake();
-                } catch (Exception expected) {
-                    // the client rejects the certificate
+            try (SSLSocket s = (SSLSocket) client.createSocket("localhost", server.getLocalPort())) {
+                if (clientAlpn != null) {
+                    SSLParameters cp = s.getSSLParameters();
+                    cp.setApplicationProtocols(clientAlpn);
+                    s.setSSLParameters(cp);
                 }
-            });
-            t.start();
-            try (SSLSocket s = (SSLSocket) SSLContext.getDefault().getSocketFactory()
-                .createSocket("localhost", server.getLocalPort())) {
                 s.startHandshake();
-                throw new IllegalStateException("an untrusted certificate was accepted");
+                throw new IllegalStateException(ifAccepted);
             } catch (SSLException expected) {
                 // swallowed on purpose
             }
@@ -286,7 +276,8 @@ public final class WebWorkload {
     }
 
     /** A key pair made by the JDK's keytool for this run, and contexts that use and trust it. */
-    static final class SelfSigned {
+    /** Key pairs made at run time by this JDK's keytool: no key material in the repository. */
+    public static final class SelfSigned {
         static final String PASSWORD = "changeit";
 
         static void generate(Path keystore) throws Exception {
@@ -322,6 +313,19 @@ public final class WebWorkload {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf.getKeyManagers(), new TrustManager[] {trustManager(keystore)}, null);
             return ctx;
+        }
+
+        /** A context that serves and trusts a key pair generated just now; its keystore is deleted again. */
+        public static SSLContext temporary() throws Exception {
+            Path dir = Files.createTempDirectory("netprof-tls");
+            Path keystore = dir.resolve("server.p12");
+            try {
+                generate(keystore);
+                return context(keystore);
+            } finally {
+                Files.deleteIfExists(keystore);
+                Files.delete(dir);
+            }
         }
     }
 }
