@@ -21,7 +21,7 @@ import one.convert.FlameGraph;
  * <p>Each stack is the Java stack (outermost first) then {@code [op]} then {@code [peer host:port]}. Slow operations
  * and connects, accepts, closes and failures carry their own stack. Fast reads and writes are sampled: the time and
  * bytes of the unsampled ones of a connection and op are spread over that connection's sampled stacks for the op,
- * in proportion to what each sampled stack moved, so each (connection, op) adds up to exactly what it recorded.
+ * in proportion to what each sampled stack moved, so each (connection, op, label) adds up to exactly what it recorded.
  */
 final class FlameGraphs {
     static final String NO_STACK = "[stack not captured]";
@@ -40,7 +40,9 @@ final class FlameGraphs {
     }
 
     private void build() {
-        Map<Long, List<Map.Entry<FlameAggregator.Key, long[]>>> groups = new HashMap<>();
+        // Grouped by connection, op and label: a host's unsampled lookups or exchanges are spread only over stacks
+        // sampled for that same host, never over another's.
+        Map<FlameAggregator.Key, List<Map.Entry<FlameAggregator.Key, long[]>>> groups = new HashMap<>();
         for (Map.Entry<FlameAggregator.Key, long[]> e : sums.sums.entrySet()) {
             FlameAggregator.Key k = e.getKey();
             long[] s = e.getValue();
@@ -48,7 +50,8 @@ final class FlameGraphs {
             if (nested != null) {
                 s[0] = Math.max(0, s[0] - nested); // a layer's own time: what nested inside is counted there
             }
-            groups.computeIfAbsent(k.connection() * 64 + k.op(), g -> new ArrayList<>()).add(e);
+            groups.computeIfAbsent(new FlameAggregator.Key(0, k.op(), k.connection(), k.label()),
+                g -> new ArrayList<>()).add(e);
         }
         for (List<Map.Entry<FlameAggregator.Key, long[]>> group : groups.values()) {
             spread(group, 0, time);
@@ -56,7 +59,7 @@ final class FlameGraphs {
         }
     }
 
-    /** Adds one (connection, op) group's weights (index 0 time, 1 bytes) to {@code out}, scaling the unsampled. */
+    /** Adds one (connection, op, label) group's weights (0 time, 1 bytes) to {@code out}, scaling the unsampled. */
     private void spread(List<Map.Entry<FlameAggregator.Key, long[]>> group, int what, Map<String, Long> out) {
         long unsampled = 0;
         long sampledFast = 0;
