@@ -139,31 +139,33 @@ public final class HttpRecorder {
                                long startNs, long thread, long requestBytes, long responseBytes, long id,
                                SocketAddress local, SocketAddress remote, Throwable thrown) {
         long end = System.nanoTime();
-        String u = uri(uri);
+        URI parsed = parse(uri);
+        String u = parsed == null ? String.valueOf(uri) : uri(parsed);
+        String host = parsed == null || parsed.getHost() == null ? u : parsed.getHost();
         String error = thrown == null ? null : Recorder.describe(thrown);
         c.catalog.add(new Catalog.HttpInfo(client, method, u, status, version, startNs, end - startNs, requestBytes,
             responseBytes, id, Endpoints.format(local), Endpoints.format(remote), error, thread));
-        String host;
-        try {
-            host = URI.create(u).getHost();
-        } catch (RuntimeException e) {
-            host = u;
-        }
+        // Sampled like reads and writes: a stack walk costs as much as a whole loopback exchange, and failures
+        // keep theirs as every failed operation does.
+        int stack = thrown != null || c.sampling.wants(end, end - startNs) ? c.stacks.capture() : 0;
         Recorder.emitFor(c, thread, Op.HTTP_EXCHANGE, thrown == null ? Outcome.OK : Outcome.of(thrown),
-            c.catalog.string(method + " " + host), startNs, end, id, Math.max(0, responseBytes), c.stacks.capture());
+            c.catalog.string(method + " " + host), startNs, end, id, Math.max(0, responseBytes), stack);
+    }
+
+    private static URI parse(Object uri) {
+        try {
+            return uri instanceof URI ? (URI) uri : URI.create(String.valueOf(uri));
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** {@code scheme://host:port/path}; the query is removed unless kept. */
-    static String uri(Object uri) {
-        try {
-            URI u = uri instanceof URI ? (URI) uri : URI.create(String.valueOf(uri));
-            int port = u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
-            String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-            return u.getScheme() + "://" + u.getHost() + ":" + port + path
-                + (keepQuery && u.getRawQuery() != null ? "?" + u.getRawQuery() : "");
-        } catch (RuntimeException e) {
-            return String.valueOf(uri);
-        }
+    static String uri(URI u) {
+        int port = u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        return u.getScheme() + "://" + u.getHost() + ":" + port + path
+            + (keepQuery && u.getRawQuery() != null ? "?" + u.getRawQuery() : "");
     }
 
     private static SocketAddress address(NetworkChannel channel, boolean local) {
