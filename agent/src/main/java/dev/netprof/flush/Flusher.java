@@ -324,6 +324,7 @@ public final class Flusher {
         int countAt = log.reserveCount();
         int written = 0;
         long prevStart = 0;
+        long lastStart = b.lastStart();
         for (int r = from; r < upTo; r++) {
             int i = r * EventBuffer.RECORD;
             long h = d[i + EventBuffer.H];
@@ -331,6 +332,14 @@ public final class Flusher {
             int outcome = (int) ((h >>> 8) & 0xFF);
             long duration = d[i + EventBuffer.DURATION];
             long stack = d[i + EventBuffer.STACK];
+            long start = d[i + EventBuffer.START];
+            if (start == 0 && Op.isCounter(op)) {
+                // Counts are written without a clock read (it would double a TLS read's cost): dated by the event
+                // before them on their thread (for an SSLSocket, the socket read or write that carried the bytes),
+                // or by when the thread took the buffer.
+                start = lastStart;
+            }
+            lastStart = start;
             // Sampled stacks stay individual: they are what the flame graphs scale the aggregates by.
             if (duration < thresholdNs && outcome == Outcome.OK && (Op.isTransfer(op) || Op.isCounter(op))
                 && stack == 0) {
@@ -347,7 +356,6 @@ public final class Flusher {
             log.room(MAX_EVENT_BYTES);
             log.u8InRoom(op);
             log.u8InRoom(flags);
-            long start = d[i + EventBuffer.START];
             log.zigzagInRoom(start - prevStart);
             prevStart = start;
             log.varintInRoom(duration);
@@ -368,7 +376,7 @@ public final class Flusher {
         }
         log.fillCount(countAt, written);
         log.end();
-        b.consumedUpTo(upTo);
+        b.consumedUpTo(upTo, lastStart);
         events += upTo - from;
     }
 

@@ -50,8 +50,7 @@ public final class Buffers {
             b = new EventBuffer(recordsPerBuffer, slot);
             all.set(slot, b);
         }
-        b.ownerTid = ownerTid;
-        b.owner = owner;
+        b.taken(owner, ownerTid);
         return b;
     }
 

@@ -11,7 +11,8 @@ import java.lang.invoke.VarHandle;
  *   <li>{@code data} slots below {@code published}: written once by the owner, then only read by the flusher.
  *   <li>{@code published}: advanced by the owner with a release store after each record is complete; the flusher
  *       reads it with acquire semantics, so it never sees a half-written record.
- *   <li>{@code consumed}: the flusher's own position; nobody else reads it.
+ *   <li>{@code consumed}: the flusher's own position; nobody else reads it. {@code lastStart}: likewise, once the
+ *       owner has set it when taking the buffer (before its first record is published).
  *   <li>{@code owner}: set when a thread takes the buffer from {@link Buffers}, cleared by the flusher when it
  *       recycles it. A buffer goes back to the pool only when its owner has handed it over (full) or has died,
  *       so the owner and the recycling flusher never write the same buffer.
@@ -39,6 +40,11 @@ public final class EventBuffer {
     final int slot;
     private volatile int published;
     private int consumed;
+    /**
+     * The start of the last record read (when the owner took the buffer, before any), which dates a count that
+     * follows: counts read no clock. Set by the owner in {@link Buffers#acquire}, then the flusher's own.
+     */
+    private long lastStart;
     volatile Thread owner;
     /** The owner's Linux thread id, for pairing with native samples (0 when unknown). */
     volatile int ownerTid;
@@ -82,9 +88,22 @@ public final class EventBuffer {
         return (int) PUBLISHED.getAcquire(this);
     }
 
-    /** Flusher: marks records up to {@code upTo} as written out. */
-    public void consumedUpTo(int upTo) {
+    /** Flusher: marks records up to {@code upTo} as written out, the last of them started at {@code lastStart}. */
+    public void consumedUpTo(int upTo, long lastStart) {
         consumed = upTo;
+        this.lastStart = lastStart;
+    }
+
+    /** Flusher: the start of the last record written out, or when the owner took the buffer. */
+    public long lastStart() {
+        return lastStart;
+    }
+
+    /** Owner, taking the buffer. */
+    void taken(Thread owner, int ownerTid) {
+        lastStart = System.nanoTime();
+        this.ownerTid = ownerTid;
+        this.owner = owner;
     }
 
     public int ownerTid() {

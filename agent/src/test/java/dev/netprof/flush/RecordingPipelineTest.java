@@ -1,5 +1,6 @@
 package dev.netprof.flush;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +11,9 @@ import dev.netprof.event.Op;
 import dev.netprof.record.Capture;
 import dev.netprof.record.Recorder;
 import dev.netprof.record.StackSampling;
+import dev.netprof.record.TlsRecorder;
 import dev.netprof.render.LogReader;
+import dev.netprof.render.LogVisitor;
 import dev.netprof.render.Recording;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +22,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,6 +112,46 @@ class RecordingPipelineTest {
         Files.write(future, newer);
         assertTrue(assertThrows(LogReader.LogException.class, () -> Recording.read(future)).getMessage()
             .contains("use a newer netprof"));
+    }
+
+    @Test
+    void countsReadNoClockAndAreDatedByTheOperationBeforeThemOnTheirThread() throws Exception {
+        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16, new StackSampling(StackSampling.OFF, 0, 0));
+        Path log = dir.resolve("events.nprof");
+        Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), 0);
+        Recorder.start(capture);
+        long write;
+        long counterThreadStarted;
+        long stopped;
+        try {
+            Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
+            write = System.nanoTime();
+            Recorder.transfer(Op.WRITE, Api.NIO, client, write, 100);
+            TlsRecorder.count(Op.TLS_WRITE, client, 70);
+            counterThreadStarted = System.nanoTime();
+            Thread onlyCounts = new Thread(() -> TlsRecorder.count(Op.TLS_WRITE, client, 30));
+            onlyCounts.start();
+            onlyCounts.join();
+        } finally {
+            Recorder.stop();
+            stopped = System.nanoTime();
+            flusher.finish(stopped);
+        }
+        Map<Long, long[]> counts = new HashMap<>();
+        new LogReader().read(log, new LogVisitor() {
+            @Override
+            public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
+                              long bytes, int ref, int stack) {
+                if (op == Op.TLS_WRITE) {
+                    counts.put(bytes, new long[] {start, duration});
+                }
+            }
+        });
+        assertEquals(Set.of(70L, 30L), counts.keySet());
+        assertArrayEquals(new long[] {write, 0}, counts.get(70L), "dated by the write before it");
+        assertTrue(counts.get(30L)[0] >= counterThreadStarted && counts.get(30L)[0] <= stopped,
+            "nothing before it on its thread: dated by when the thread took its buffer");
+        assertEquals(100L, connection(Recording.read(log), Api.ROLE_CLIENT).tlsPlaintextWritten);
     }
 
     /** Records a connect, an accept, OPS_PER_THREAD writes and reads of 100 bytes from two threads, EOF, closes. */
