@@ -15,9 +15,12 @@ import one.jfr.event.ExecutionSample;
  *
  * <p>Modes, each falling back to the next one down with one line saying why:
  * <ul>
- *   <li>{@code kernel}: perf_events cpu-clock every 10 ms, plus wall-clock every 10 ms: Java, native and kernel frames, at a real cost when threads switch often.
- *   <li>{@code on}: per-thread CPU timers (ctimer) every 4 ms (the kernel tick here: a finer interval fires at
- *       the tick anyway) plus wall-clock: Java and native frames down to the syscall wrapper, near-free.
+ *   <li>{@code kernel}: perf_events cpu-clock every 10 ms, plus wall-clock every 20 ms: Java, native and kernel
+ *       frames, at a real cost when threads switch often.
+ *   <li>{@code on}: per-thread CPU timers (ctimer) every 10 ms plus wall-clock every 20 ms: Java and native frames
+ *       down to the syscall wrapper, near-free. At 4 ms and 10 ms (the first choice) a pinned loopback ping-pong
+ *       lost about 2 points more than with netprof alone, most of it to wall-clock signals, which wake every thread
+ *       that ran since its last sample; at 10 ms and 20 ms the difference is within the benchmark's noise.
  *   <li>{@code tracepoint:<name>}: one sample per firing of a syscall tracepoint. After {@link #CHECK_AFTER_MS} it
  *       compares its samples with netprof's operations; on kernels that fire a tracepoint only once per thread for
  *       async-profiler, it says so and goes on with {@code on}.
@@ -26,9 +29,8 @@ import one.jfr.event.ExecutionSample;
  * which is what pairs it with netprof's operations later.
  */
 public final class SyscallSampler {
-    static final long CPU_INTERVAL_NS = 4_000_000L;
-    static final long KERNEL_INTERVAL_NS = 10_000_000L;
-    static final long WALL_INTERVAL_NS = 10_000_000L;
+    static final long CPU_INTERVAL_NS = 10_000_000L;
+    static final long WALL_INTERVAL_NS = 20_000_000L;
     static final long CHECK_AFTER_MS = 2000;
 
     private final AsyncProfilerLayer.Profiler profiler;
@@ -100,7 +102,7 @@ public final class SyscallSampler {
         if (mode.equals("on")) {
             event = "event=ctimer,interval=" + CPU_INTERVAL_NS + ",wall=" + WALL_INTERVAL_NS;
         } else if (mode.equals("kernel")) {
-            event = "event=cpu,interval=" + KERNEL_INTERVAL_NS + ",wall=" + WALL_INTERVAL_NS;
+            event = "event=cpu,interval=" + CPU_INTERVAL_NS + ",wall=" + WALL_INTERVAL_NS;
         } else if (mode.startsWith("tracepoint:")) {
             event = "event=" + mode.substring("tracepoint:".length()) + ",interval=1";
         } else {
@@ -132,8 +134,7 @@ public final class SyscallSampler {
     /** {CPU sample interval, wall sample interval} in ns for the mode a file was written in; 0 for a count. */
     static long[] intervalsNs(String fileMode) {
         switch (fileMode) {
-            case "on": return new long[] {CPU_INTERVAL_NS, WALL_INTERVAL_NS};
-            case "kernel": return new long[] {KERNEL_INTERVAL_NS, WALL_INTERVAL_NS};
+            case "on", "kernel": return new long[] {CPU_INTERVAL_NS, WALL_INTERVAL_NS};
             default: return new long[] {0, 0};
         }
     }
