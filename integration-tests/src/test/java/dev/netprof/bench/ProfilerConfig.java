@@ -6,15 +6,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What records a benchmark child: nothing, netprof (all socket event families, default stacks; optionally with
- * syscall sampling), or JFR with only its socket events (with or without stack traces). Every recorder writes
+ * What records a benchmark child: nothing, netprof as it runs without options (every event family: socket, UDP,
+ * select, TLS, HTTP, DNS; sampled stacks; optionally with syscall sampling), or JFR with only its socket events (with or without stack traces). Every recorder writes
  * into the run's scratch directory, and {@link #recorded} checks it really did, so a recorder that failed to start
  * cannot pass for one that costs nothing.
  */
 enum ProfilerConfig {
     NONE("none", "no agent"),
-    NETPROF("netprof", "-javaagent:netprof.jar=out=DIR,events=socket,udp,select"),
-    NETPROF_SYSCALLS("netprof-syscalls", "-javaagent:netprof.jar=out=DIR,events=socket,udp,select,syscalls=on"),
+    NETPROF("netprof", "-javaagent:netprof.jar=out=DIR (every event family, the default)"),
+    NETPROF_SYSCALLS("netprof-syscalls", "-javaagent:netprof.jar=out=DIR,syscalls=on"),
     JFR_STACKS("jfr-stacks", "JFR with only jdk.SocketRead and jdk.SocketWrite, threshold 0 ms, stack traces on"
         + " (throttle off where the JDK has one)"),
     JFR_NOSTACKS("jfr-nostacks", "JFR with only jdk.SocketRead and jdk.SocketWrite, threshold 0 ms, stack traces off"
@@ -40,8 +40,7 @@ enum ProfilerConfig {
 
     /** The JVM options that start this recorder, writing into {@code dir}. */
     List<String> jvmArgs(TargetJdk jdk, Path dir) {
-        String netprof = "-javaagent:" + ChildJvm.NETPROF_JAR + "=out=" + dir.resolve("netprof")
-            + ",events=socket,udp,select";
+        String netprof = "-javaagent:" + ChildJvm.NETPROF_JAR + "=out=" + dir.resolve("netprof");
         switch (this) {
             case NONE:
                 return List.of();
