@@ -119,7 +119,6 @@ final class ApacheHttpClientInstrumentation {
             org.apache.hc.core5.http.ProtocolVersion version = response == null ? null : response.getVersion();
             HttpRecorder.exchange("apache-httpclient5", request.getMethod(), uri, response == null ? 0 : response.getCode(),
                 version == null ? null : HttpRecorder.version(version.getMajor(), version.getMinor()), start,
-                Thread.currentThread().getId(),
                 requestEntity == null ? 0 : requestEntity.getContentLength(),
                 responseEntity == null ? -1 : responseEntity.getContentLength(), null, null, null, thrown);
         }

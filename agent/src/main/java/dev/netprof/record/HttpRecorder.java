@@ -19,6 +19,8 @@ import java.util.WeakHashMap;
  * tell addresses, the one the renderer finds by them. Equal connection ids across exchanges mean reuse.
  */
 public final class HttpRecorder {
+    /** The exchange was made on the thread that records it: its stack is decided and taken there. */
+    static final int STACK_AT_END = -1;
     /** Query strings often carry tokens: they are cut unless {@code http.query=keep}. */
     static volatile boolean keepQuery;
     /**
@@ -40,10 +42,11 @@ public final class HttpRecorder {
         final long requestBytes;
         final long startNs;
         final long thread;
+        final int stack;
         /** The client's context object for the exchange: the instrumentation reads the response and peer from it. */
         public final Object context;
 
-        Pending(String client, String method, Object uri, long requestBytes, Object context) {
+        Pending(Capture c, String client, String method, Object uri, long requestBytes, Object context) {
             this.client = client;
             this.method = method;
             this.uri = uri;
@@ -51,6 +54,7 @@ public final class HttpRecorder {
             this.context = context;
             this.startNs = System.nanoTime();
             this.thread = Thread.currentThread().getId();
+            this.stack = callerStack(c, startNs);
         }
     }
 
@@ -64,8 +68,9 @@ public final class HttpRecorder {
     /** An asynchronous client sent a request, on this thread; {@code future} completes it. */
     public static void asyncStarted(Object future, String client, String method, Object uri, long requestBytes,
                                     Object context) {
-        if (Recorder.current() != null && future != null) {
-            PENDING.put(future, new Pending(client, method, uri, requestBytes, context));
+        Capture c = Recorder.current();
+        if (c != null && future != null) {
+            PENDING.put(future, new Pending(c, client, method, uri, requestBytes, context));
         }
     }
 
@@ -88,7 +93,7 @@ public final class HttpRecorder {
         if (c != null) {
             long id = local == null && thrown == null ? Recorder.lastConnection() : 0;
             record(c, p.client, p.method, p.uri, status, version, p.startNs, p.thread, p.requestBytes, responseBytes,
-                id, local, remote, thrown);
+                id, local, remote, thrown, p.stack);
         }
     }
 
@@ -102,13 +107,23 @@ public final class HttpRecorder {
     }
 
     /**
-     * A finished or failed exchange. {@code carrier} is a Socket, a SocketChannel or null; {@code local} and
-     * {@code remote} name the connection when there is no carrier. {@code thread} is the thread that made the
-     * request (an asynchronous client completes it on another).
+     * A finished or failed exchange, on the thread that made it. {@code carrier} is a Socket, a SocketChannel or
+     * null; {@code local} and {@code remote} name the connection when there is no carrier.
      */
     public static void exchange(String client, String method, Object uri, int status, String version, long startNs,
-                                long thread, long requestBytes, long responseBytes, Object carrier,
-                                SocketAddress local, SocketAddress remote, Throwable thrown) {
+                                long requestBytes, long responseBytes, Object carrier, SocketAddress local,
+                                SocketAddress remote, Throwable thrown) {
+        exchange(client, method, uri, status, version, startNs, Thread.currentThread().getId(), requestBytes,
+            responseBytes, carrier, local, remote, thrown, STACK_AT_END);
+    }
+
+    /**
+     * The same, completed on another thread than {@code thread}, the one that made the request; {@code stack} was
+     * taken there when it started ({@link #callerStack}), or is {@link #STACK_AT_END} for one made on this thread.
+     */
+    static void exchange(String client, String method, Object uri, int status, String version, long startNs,
+                         long thread, long requestBytes, long responseBytes, Object carrier, SocketAddress local,
+                         SocketAddress remote, Throwable thrown, int stack) {
         Capture c = Recorder.current();
         if (c == null) {
             return;
@@ -132,12 +147,21 @@ public final class HttpRecorder {
             }
         }
         record(c, client, method, uri, status, version, startNs, thread, requestBytes, responseBytes, id, local, remote,
-            thrown);
+            thrown, stack);
+    }
+
+    /**
+     * The stack of an asynchronous exchange, taken on the application's thread as it starts the request (the thread
+     * that completes it runs only the client's internals): when the JVM-wide sampling interval picks it, since
+     * whether the exchange will be slow or fail is not known yet.
+     */
+    static int callerStack(Capture c, long startNs) {
+        return c.sampling.wants(startNs, 0) ? c.stacks.capture() : 0;
     }
 
     private static void record(Capture c, String client, String method, Object uri, int status, String version,
                                long startNs, long thread, long requestBytes, long responseBytes, long id,
-                               SocketAddress local, SocketAddress remote, Throwable thrown) {
+                               SocketAddress local, SocketAddress remote, Throwable thrown, int stack) {
         long end = System.nanoTime();
         URI parsed = parse(uri);
         String u = parsed == null ? String.valueOf(uri) : uri(parsed);
@@ -145,9 +169,11 @@ public final class HttpRecorder {
         String error = thrown == null ? null : Recorder.describe(thrown);
         c.catalog.add(new Catalog.HttpInfo(client, method, u, status, version, startNs, end - startNs, requestBytes,
             responseBytes, id, Endpoints.format(local), Endpoints.format(remote), error, thread));
-        // Sampled like reads and writes: a stack walk costs as much as a whole loopback exchange, and failures
-        // keep theirs as every failed operation does.
-        int stack = thrown != null || c.sampling.wants(end, end - startNs) ? c.stacks.capture() : 0;
+        if (stack == STACK_AT_END) {
+            // Sampled like reads and writes (a stack walk costs as much as a whole loopback exchange); failures
+            // keep theirs as every failed operation does.
+            stack = thrown != null || c.sampling.wants(end, end - startNs) ? c.stacks.capture() : 0;
+        }
         Recorder.emitFor(c, thread, Op.HTTP_EXCHANGE, thrown == null ? Outcome.OK : Outcome.of(thrown),
             c.catalog.string(method + " " + host), startNs, end, id, Math.max(0, responseBytes), stack);
     }

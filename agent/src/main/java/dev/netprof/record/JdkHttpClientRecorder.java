@@ -49,11 +49,13 @@ public final class JdkHttpClientRecorder {
 
     /** MultiExchange.responseAsync returned {@code future}; the exchange is recorded when it completes. */
     public static void started(Object multiExchange, CompletableFuture<?> future, long startNs) {
-        if (Recorder.current() == null || future == null) {
+        Capture c = Recorder.current();
+        if (c == null || future == null) {
             return;
         }
         long thread = Thread.currentThread().getId();
-        future.whenComplete((response, failure) -> finished(multiExchange, response, failure, startNs, thread));
+        int stack = HttpRecorder.callerStack(c, startNs);
+        future.whenComplete((response, failure) -> finished(multiExchange, response, failure, startNs, thread, stack));
     }
 
     /** A Response was built: status line and headers arrived on {@code connection}. */
@@ -71,7 +73,8 @@ public final class JdkHttpClientRecorder {
         }
     }
 
-    private static void finished(Object mex, Object response, Throwable failure, long startNs, long thread) {
+    private static void finished(Object mex, Object response, Throwable failure, long startNs, long thread,
+                                 int stack) {
         try {
             Object[] carried = RESPONDED.remove(mex);
             Object r = RESPONSE_TYPE != null && RESPONSE_TYPE.isInstance(response) ? response : null;
@@ -89,7 +92,7 @@ public final class JdkHttpClientRecorder {
                 r != null ? (int) STATUS.invoke(r) : 0,
                 r == null ? null : String.valueOf(VERSION.invoke(r)).equals("HTTP_2") ? "HTTP/2" : "HTTP/1.1", startNs,
                 thread, requestBytes < 0 ? -1 : requestBytes, carried == null ? -1 : (long) carried[1],
-                carried == null ? null : carried[0], null, null, failure);
+                carried == null ? null : carried[0], null, null, failure, stack);
         } catch (Throwable e) {
             // never disturb the client's own completion
         }

@@ -59,7 +59,7 @@ public final class UrlConnectionRecorder {
             return;
         }
         HttpRecorder.exchange("httpurlconnection", method, connection.getURL(), responseCode, "HTTP/1.1", f.startNs,
-            Thread.currentThread().getId(), -1, -1, socket, null, null, responseCode > 0 ? null : thrown);
+            -1, -1, socket, null, null, responseCode > 0 ? null : thrown);
     }
 
     private UrlConnectionRecorder() {

@@ -245,6 +245,13 @@ class TlsHttpDnsTest {
             && report.contains("TLS handshakes") && report.contains("DNS lookups"));
         String flame = Files.readString(run.out().resolve("flame-time.collapsed"));
         assertTrue(flame.contains(";[http GET localhost];"), "an [http GET host] frame");
+        List<String> exchanges = flame.lines().filter(l -> l.contains(";[http ") && !l.contains("[stack not captured]"))
+            .collect(Collectors.toList());
+        assertFalse(exchanges.isEmpty(), "exchanges with a stack");
+        for (String stack : exchanges) {
+            // Asynchronous clients complete on their own threads: the stack is taken where the request started.
+            assertTrue(stack.contains("WebWorkload"), "the application's stack, not the client's threads: " + stack);
+        }
         assertTrue(flame.contains(";[tls-handshake "), "a [tls-handshake] frame");
         String trace = Files.readString(run.out().resolve("trace.json"));
         assertTrue(trace.contains("\"name\":\"http GET localhost\""), "an http span");
