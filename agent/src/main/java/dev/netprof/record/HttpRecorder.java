@@ -137,7 +137,9 @@ public final class HttpRecorder {
         }
         LAST_PEER.remove();
         long id = Carriers.connectionOf(c, carrier);
-        if (carrier != null) {
+        if (id != 0) {
+            local = remote = null; // the connection names them; asking the socket takes its lock, formatting allocates
+        } else if (carrier != null) {
             if (carrier instanceof Socket) {
                 local = ((Socket) carrier).getLocalSocketAddress();
                 remote = ((Socket) carrier).getRemoteSocketAddress();
