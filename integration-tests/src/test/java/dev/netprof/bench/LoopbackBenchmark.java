@@ -112,7 +112,8 @@ public final class LoopbackBenchmark {
             Path stderr = dir.resolve("stderr.txt");
             Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile()).start();
-            long timeout = (long) (settings.warmupSeconds() + settings.measureSeconds()) + SLACK_SECONDS;
+            long timeout = (long) (settings.warmupSeconds() + settings.measureSeconds()) + SLACK_SECONDS
+                + LoopbackWorkload.MAX_WARMUP_NS / 1_000_000_000L;
             if (!p.waitFor(timeout, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
                 throw new IllegalStateException(String.join(" ", cmd) + " did not finish in " + timeout + " s");

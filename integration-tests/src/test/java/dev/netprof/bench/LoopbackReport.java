@@ -62,7 +62,9 @@ final class LoopbackReport {
         }
         md.append("- command: `LoopbackBenchmark ").append(settings.commandLine()).append("`\n");
         md.append("- rounds: ").append(settings.rounds()).append("; per round every config once, each a fresh"
-            + " JVM, the order rotated by one config every round: ").append(seconds(settings.warmupSeconds())).append(" s warm-up, then ")
+            + " JVM, the order rotated by one config every round: ").append(seconds(settings.warmupSeconds()))
+            .append(" s warm-up or more, until the JIT compiled less than ")
+            .append(LoopbackWorkload.SETTLED_COMPILE_MS_PER_S).append(" ms in a second, then ")
             .append(seconds(settings.measureSeconds())).append(" s measured\n");
         md.append("- every workload pinned to one CPU (`taskset -c ").append(LoopbackBenchmark.PINNED_CPU).append("`)\n");
         md.append("- configs:\n");

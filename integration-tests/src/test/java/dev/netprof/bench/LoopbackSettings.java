@@ -17,8 +17,7 @@ record LoopbackSettings(List<Integer> jdks, List<String> workloads, List<Profile
         String workloads = "pingpong,nio,bulk,http,tls";
         String configs = "none,netprof,netprof-syscalls,jfr-stacks,jfr-nostacks";
         String rounds = "6";
-        // On one pinned CPU an agent's own JIT compilation (netprof's or JFR's) runs for about 3 s of the child's
-        // life; a shorter warm-up measures that one-time cost, not the steady state.
+        // The least warm-up; it goes on until the JIT has settled (LoopbackWorkload.settle).
         String warmup = "4";
         String seconds = "3";
         String out = "target/loopback-results.md";

@@ -1,11 +1,14 @@
 package dev.netprof.bench;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.util.Locale;
 
 /**
- * One loopback workload in a child JVM, timed by itself: client and server in this JVM on 127.0.0.1, a warm-up,
- * then a measured phase, then exactly one line {@code result <name> <rate>} on stdout. {@link LoopbackBenchmark}
+ * One loopback workload in a child JVM, timed by itself: client and server in this JVM on 127.0.0.1, a warm-up
+ * that lasts at least {@code warmupSeconds} and until the JIT has settled, then a measured phase, then exactly one
+ * line {@code result <name> <rate>} on stdout. {@link LoopbackBenchmark}
  * starts one of these per run, with or without a profiler, and compares the rates.
  *
  * <pre>
@@ -16,6 +19,14 @@ import java.util.Locale;
  */
 public final class LoopbackWorkload {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /**
+     * Warm-up goes on while the JIT compiled for more than this in the last second. On the one pinned CPU the
+     * compiler threads take the workload's CPU: the HTTP workload's JDK 17 compilations alone used ~370 ms of
+     * every second for its first ~17 s, halving its rate, and an agent's own compilations took a TLS child's CPU
+     * until ~6 s. A fixed warm-up measured that, differently for every config.
+     */
+    static final long SETTLED_COMPILE_MS_PER_S = 20;
+    static final long MAX_WARMUP_NS = 60_000_000_000L;
 
     public static void main(String[] args) throws Exception {
         String name = args[0];
@@ -23,6 +34,7 @@ public final class LoopbackWorkload {
         long measureNs = (long) (Double.parseDouble(args[2]) * 1e9);
         try (Workload w = open(name)) {
             run(w, warmupNs);
+            settle(w);
             long start = System.nanoTime();
             long units = run(w, measureNs);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -60,6 +72,24 @@ public final class LoopbackWorkload {
                 return "GET/s";
             default:
                 throw new IllegalArgumentException("no workload " + name + "; pingpong, nio, bulk, http or tls");
+        }
+    }
+
+    /** Steps {@code w} a second at a time until the JIT compiles less than it did (or {@link #MAX_WARMUP_NS}). */
+    private static void settle(Workload w) throws Exception {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long deadline = System.nanoTime() + MAX_WARMUP_NS;
+        long compiled = jit.getTotalCompilationTime();
+        while (System.nanoTime() < deadline) {
+            run(w, 1_000_000_000L);
+            long now = jit.getTotalCompilationTime();
+            if (now - compiled < SETTLED_COMPILE_MS_PER_S) {
+                return;
+            }
+            compiled = now;
         }
     }
 
