@@ -16,12 +16,18 @@ public final class Capture {
     public final Catalog catalog = new Catalog();
     final Stacks stacks = new Stacks(catalog);
     final StackSampling sampling;
+    /**
+     * HTTP exchanges are sampled on a deadline of their own: sharing the reads' and writes', an exchange almost
+     * never won it against the socket operations it causes (1 stack in 26,687 exchanges of a loopback benchmark).
+     */
+    final StackSampling exchangeSampling;
     private final AtomicLong nextId = new AtomicLong();
 
     public Capture(long startedNs, long bufferBytes, int recordsPerBuffer, StackSampling sampling) {
         this.startedNs = startedNs;
         this.buffers = new Buffers(bufferBytes, recordsPerBuffer);
         this.sampling = sampling;
+        this.exchangeSampling = sampling.withOwnDeadline();
     }
 
     long newId() {

@@ -19,8 +19,9 @@ public final class StackSampling {
     /** Reads and writes blocked this long always get a stack (unless threshold= says otherwise). */
     public static final long DEFAULT_SLOW_NS = 1_000_000L;
     /**
-     * Besides slow operations, one stack per this interval across the JVM. A capture walks the stack and names every
-     * frame (5-20 µs); at 50 a second that stays under 0.1% of a core, JFR's default sampling rate.
+     * Besides slow operations, one stack per this interval across the JVM (for reads and writes, and separately for
+     * HTTP exchanges). A capture walks the stack and names every frame (5-20 µs); at 50 a second, JFR's default
+     * sampling rate, that stays around 0.1% of a core.
      */
     public static final long DEFAULT_INTERVAL_NS = 20_000_000L;
 
@@ -43,6 +44,11 @@ public final class StackSampling {
         this.mode = mode;
         this.slowNs = slowNs;
         this.intervalNs = intervalNs;
+    }
+
+    /** The same rules, for another kind of operation: a deadline of its own. */
+    StackSampling withOwnDeadline() {
+        return new StackSampling(mode, slowNs, intervalNs);
     }
 
     boolean wants(long end, long duration) {
