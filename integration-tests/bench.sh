@@ -5,7 +5,7 @@
 # Options (defaults): --jdks 17,25 --workloads pingpong,nio,bulk,http,tls
 #   --configs none,netprof,netprof-syscalls,jfr-stacks,jfr-nostacks --rounds 6 --warmup 4 --seconds 3
 #   --out target/loopback-results.md (relative to integration-tests/)
-# The full default run takes about 45 minutes; run it on an otherwise idle machine.
+# The full default run takes about 70 minutes (HTTP children warm up ~20 s each); run it on an otherwise idle machine.
 # JAVA must be a JDK 17 (it is the "17" measured); JDK25_HOME defaults to /usr/lib/jvm/temurin-25-jdk-amd64.
 set -euo pipefail
 cd "$(dirname "$0")"

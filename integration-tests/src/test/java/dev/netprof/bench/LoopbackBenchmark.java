@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * one CPU does, agent included.
  *
  * <pre>
- *   integration-tests/bench.sh                                        # everything: about 45 minutes
+ *   integration-tests/bench.sh                                        # everything: about 70 minutes
  *   integration-tests/bench.sh --jdks 17 --workloads pingpong,tls --configs none,netprof --rounds 1 --warmup 1 --seconds 1
  * </pre>
  * The tables go to stdout, progress to stderr, and the tables with the machine, JDKs, settings and every rate to
