@@ -8,8 +8,8 @@ import java.util.Locale;
 /**
  * One loopback workload in a child JVM, timed by itself: client and server in this JVM on 127.0.0.1, a warm-up
  * that lasts at least {@code warmupSeconds} and until the JIT has settled, then a measured phase, then exactly one
- * line {@code result <name> <rate>} on stdout. {@link LoopbackBenchmark}
- * starts one of these per run, with or without a profiler, and compares the rates.
+ * line {@code result <name> <rate>} on stdout. {@link LoopbackBenchmark} starts one of these per run, with or
+ * without a profiler, and compares the rates.
  *
  * <pre>
  *   LoopbackWorkload pingpong|nio|bulk|http|tls &lt;warmupSeconds&gt; &lt;measureSeconds&gt;
@@ -75,7 +75,10 @@ public final class LoopbackWorkload {
         }
     }
 
-    /** Steps {@code w} a second at a time until the JIT compiles less than it did (or {@link #MAX_WARMUP_NS}). */
+    /**
+     * Steps {@code w} a second at a time until the JIT compiled less than {@link #SETTLED_COMPILE_MS_PER_S} in the
+     * last one, or for at most {@link #MAX_WARMUP_NS}.
+     */
     private static void settle(Workload w) throws Exception {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
