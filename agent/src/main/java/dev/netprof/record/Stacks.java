@@ -1,15 +1,23 @@
 package dev.netprof.record;
 
+import java.lang.StackWalker.StackFrame;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Captures the calling Java stack and interns it: each distinct stack is defined in the log once and events refer
  * to it by id. Frames read {@code pkg.Class.method:line}, innermost first; netprof's own frames are left out, so
  * the first frame is the instrumented JDK method.
+ *
+ * <p>A stack is looked up by its frames' class name, method name and bytecode index, which the walk hands over
+ * without resolving anything; only a stack seen for the first time has its line numbers resolved and its frames
+ * written out. Captures run a few dozen times a second, too rarely for the JIT to keep them hot, so what a capture
+ * touches is what it costs: a lookup by strings the VM already holds is several times cheaper than naming every
+ * frame. Two frames that share class, method name and index share a line, except two overloads of one method
+ * entered by reflection at the same index: the rare stack that could be mistaken for another.
  */
 final class Stacks {
     static final int MAX_DEPTH = 64;
@@ -28,12 +36,19 @@ final class Stacks {
 
     /** The id of the current thread's stack, or 0 when the table is full. */
     int capture() {
-        List<String> frames = WALKER.walk(s -> s
-            .filter(f -> !f.getClassName().startsWith(OWN_PACKAGE))
-            .limit(MAX_DEPTH)
-            .map(f -> f.getClassName() + "." + f.getMethodName() + ":" + f.getLineNumber())
-            .collect(Collectors.toList()));
-        Key key = new Key(frames.toArray(new String[0]));
+        return WALKER.walk(this::intern);
+    }
+
+    private int intern(Stream<StackFrame> walk) {
+        StackFrame[] frames = new StackFrame[MAX_DEPTH];
+        int depth = 0;
+        for (Iterator<StackFrame> it = walk.iterator(); it.hasNext() && depth < MAX_DEPTH; ) {
+            StackFrame f = it.next();
+            if (!f.getClassName().startsWith(OWN_PACKAGE)) {
+                frames[depth++] = f;
+            }
+        }
+        Key key = new Key(frames, depth);
         Integer id = ids.get(key);
         if (id != null) {
             return id;
@@ -44,23 +59,43 @@ final class Stacks {
         int[] created = new int[1];
         id = ids.computeIfAbsent(key, k -> created[0] = next.getAndIncrement());
         if (created[0] != 0) {
-            catalog.add(new Catalog.StackInfo(id, key.frames));
+            String[] named = new String[depth];
+            for (int i = 0; i < depth; i++) {
+                StackFrame f = frames[i];
+                named[i] = f.getClassName() + "." + f.getMethodName() + ":" + f.getLineNumber();
+            }
+            catalog.add(new Catalog.StackInfo(id, named));
         }
         return id;
     }
 
+    /** A stack as the walk gives it: class name, method name and bytecode index per frame; holds no frame. */
     private static final class Key {
-        final String[] frames;
+        final String[] names;
+        final int[] indexes;
         final int hash;
 
-        Key(String[] frames) {
-            this.frames = frames;
-            this.hash = Arrays.hashCode(frames);
+        Key(StackFrame[] frames, int depth) {
+            names = new String[2 * depth];
+            indexes = new int[depth];
+            int h = depth;
+            for (int i = 0; i < depth; i++) {
+                StackFrame f = frames[i];
+                String cls = f.getClassName();
+                String method = f.getMethodName();
+                int bci = f.getByteCodeIndex();
+                names[2 * i] = cls;
+                names[2 * i + 1] = method;
+                indexes[i] = bci;
+                h = 31 * (31 * (31 * h + cls.hashCode()) + method.hashCode()) + bci;
+            }
+            hash = h;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key && Arrays.equals(frames, ((Key) o).frames);
+            return o instanceof Key && Arrays.equals(indexes, ((Key) o).indexes)
+                && Arrays.equals(names, ((Key) o).names);
         }
 
         @Override
