@@ -68,6 +68,15 @@ public final class WebWorkload {
     private static void run(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("netprof-web");
         Path keystore = dir.resolve("server.p12");
+        try {
+            serveAndRequest(args, keystore);
+        } finally {
+            Files.deleteIfExists(keystore);
+            Files.delete(dir);
+        }
+    }
+
+    private static void serveAndRequest(String[] args, Path keystore) throws Exception {
         SelfSigned.generate(keystore);
         SSLContext trusting = SelfSigned.context(keystore);
         try (PrintStream truth = new PrintStream(Files.newOutputStream(Path.of(args[0])), true)) {
@@ -275,7 +284,6 @@ public final class WebWorkload {
         }
     }
 
-    /** A key pair made by the JDK's keytool for this run, and contexts that use and trust it. */
     /** Key pairs made at run time by this JDK's keytool: no key material in the repository. */
     public static final class SelfSigned {
         static final String PASSWORD = "changeit";
