@@ -53,11 +53,17 @@ public final class Samples {
                 String name = f.getFileName().toString();
                 String mode = name.substring(name.indexOf('-', "samples-".length()) + 1, name.length() - ".jfr".length());
                 modes.add(mode);
-                long[] intervals = SyscallSampler.intervalsNs(mode);
-                long cpuNs = Math.max(1, intervals[0]);
-                long wallNs = Math.max(1, intervals[1]);
+                long cpuNs = 0;
+                long wallNs = 0;
                 Map<Integer, Object[]> stacks = new HashMap<>();
                 for (ExecutionSample s; (s = r.readEvent(ExecutionSample.class)) != null; ) {
+                    if (cpuNs == 0) {
+                        // async-profiler writes its options before the first sample: the file's own intervals,
+                        // whatever this version of netprof would sample at.
+                        long[] intervals = SyscallSampler.intervalsNs(mode, r.settings);
+                        cpuNs = Math.max(1, intervals[0]);
+                        wallNs = Math.max(1, intervals[1]);
+                    }
                     Object[] stack = stacks.computeIfAbsent(s.stackTraceId, id -> decode(r, id));
                     Long javaId = r.javaThreads.get(s.tid);
                     int kind = s.threadState == 0 ? CPU : s.threadState == 1 ? WALL_RUNNABLE : WALL_SLEEPING;

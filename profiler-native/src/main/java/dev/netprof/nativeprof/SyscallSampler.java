@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -131,11 +132,26 @@ public final class SyscallSampler {
         return out.resolve("samples-" + n + "-" + (mode.startsWith("tracepoint:") ? "tracepoint" : mode) + ".jfr");
     }
 
-    /** {CPU sample interval, wall sample interval} in ns for the mode a file was written in; 0 for a count. */
-    static long[] intervalsNs(String fileMode) {
+    /**
+     * {CPU sample interval, wall sample interval} in ns of a file written in {@code fileMode}, from the options
+     * async-profiler recorded in it ({@code settings}; ours where absent); 0 for a tracepoint's count.
+     */
+    static long[] intervalsNs(String fileMode, Map<String, String> settings) {
         switch (fileMode) {
-            case "on", "kernel": return new long[] {CPU_INTERVAL_NS, WALL_INTERVAL_NS};
-            default: return new long[] {0, 0};
+            case "on", "kernel":
+                return new long[] {setting(settings, "interval", CPU_INTERVAL_NS),
+                    setting(settings, "wall", WALL_INTERVAL_NS)};
+            default:
+                return new long[] {0, 0};
+        }
+    }
+
+    private static long setting(Map<String, String> settings, String name, long otherwise) {
+        try {
+            long v = Long.parseLong(settings.getOrDefault(name, ""));
+            return v > 0 ? v : otherwise;
+        } catch (NumberFormatException e) {
+            return otherwise;
         }
     }
 
