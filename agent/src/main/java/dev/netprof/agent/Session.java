@@ -66,13 +66,17 @@ final class Session {
         Flusher flusher = Flusher.start(capture, out.resolve(Renderer.LOG), header, options.thresholdNs);
         Session s = new Session(out, inst, attached, capture, flusher);
         HttpRecorder.keepQuery(options.keepQuery);
-        Recorder.start(capture);
-        s.installed = Instrumenter.install(inst, options.events, capture.catalog);
         if (!options.syscalls.equals("off")) {
+            // Before the recording starts: every thread that records an operation joins the wall-clock sampling.
             s.sampler = SyscallSampler.start(options.syscalls, out, inst, Bootstrap.selfJar(), Agent::say,
                 flusher::events);
             capture.catalog.note("syscalls", s.sampler == null ? "off" : s.sampler.mode());
+            if (s.sampler != null) {
+                capture.onNewThread(s.sampler::sampleCurrentThread);
+            }
         }
+        Recorder.start(capture);
+        s.installed = Instrumenter.install(inst, options.events, capture.catalog);
         capture.catalog.note("window", "from " + System.nanoTime());
         s.shutdownHook = new Thread(() -> s.stop(false), "netprof-shutdown");
         Runtime.getRuntime().addShutdownHook(s.shutdownHook);

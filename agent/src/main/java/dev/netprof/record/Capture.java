@@ -22,12 +22,26 @@ public final class Capture {
      */
     final StackSampling exchangeSampling;
     private final AtomicLong nextId = new AtomicLong();
+    /** Runs on each thread as it records its first event of this recording. */
+    private volatile Runnable newThread = () -> { };
 
     public Capture(long startedNs, long bufferBytes, int recordsPerBuffer, StackSampling sampling) {
         this.startedNs = startedNs;
         this.buffers = new Buffers(bufferBytes, recordsPerBuffer);
         this.sampling = sampling;
         this.exchangeSampling = sampling.withOwnDeadline();
+    }
+
+    /**
+     * {@code r} runs on each thread that records an event, once per recording, as it records its first (a virtual
+     * thread: on its carrier). Set before the recording starts, or a thread could be missed.
+     */
+    public void onNewThread(Runnable r) {
+        newThread = r;
+    }
+
+    void newThread() {
+        newThread.run();
     }
 
     long newId() {

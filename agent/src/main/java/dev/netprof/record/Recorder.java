@@ -346,6 +346,7 @@ public final class Recorder {
             ts.buffers = c.buffers;
             ts.buffer = null;
             ThreadStates.define(c, ts);
+            c.newThread();
         }
         EventBuffer b = ts.buffer;
         if (b != null && b.isFull()) {

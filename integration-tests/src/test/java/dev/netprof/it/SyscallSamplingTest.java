@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -128,6 +131,30 @@ class SyscallSamplingTest {
             && s.contains("slowRead")));
         String html = Files.readString(run.out().resolve("report.html"));
         assertTrue(html.contains("flame-syscalls.html") && html.contains(peer));
+    }
+
+    /**
+     * A wall-clock sample interrupts the thread it samples and pairs only with an operation on that thread: only
+     * threads that record network operations get them. netprof's flusher, which wakes every 10 ms, never does.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"JDK17", "JDK25"})
+    void onlyThreadsThatRecordOperationsAreWallClockSampled(Jdk jdk) throws Exception {
+        Run run = record(jdk, "on");
+        Map<String, Integer> byThread = new HashMap<>();
+        try (RecordingFile f = new RecordingFile(run.out().resolve("samples-1-on.jfr"))) {
+            while (f.hasMoreEvents()) {
+                RecordedEvent e = f.readEvent();
+                if (e.getEventType().getName().equals("profiler.WallClockSample")) {
+                    RecordedThread t = e.getThread("sampledThread");
+                    byThread.merge(t == null ? "(none)" : String.valueOf(t.getJavaName()), 1, Integer::sum);
+                }
+            }
+        }
+        for (String thread : List.of("to-A", "to-B", "to-C")) {
+            assertTrue(byThread.containsKey(thread), thread + " is wall-clock sampled: " + byThread);
+        }
+        assertFalse(byThread.containsKey("netprof-flusher"), "the flusher is not: " + byThread);
     }
 
     @ParameterizedTest(name = "{0}")

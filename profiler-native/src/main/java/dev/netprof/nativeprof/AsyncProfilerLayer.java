@@ -32,19 +32,33 @@ public final class AsyncProfilerLayer {
 
     private static Profiler loaded;
 
-    /** async-profiler's command interface: {@code execute("start,...")}, {@code execute("stop")}. */
+    /**
+     * async-profiler's command interface ({@code execute("start,...")}, {@code execute("stop")}) and its thread
+     * filter.
+     */
     public static final class Profiler {
         private final Object instance;
         private final Method execute;
+        private final Method addThread;
 
-        Profiler(Object instance, Method execute) {
+        Profiler(Object instance, Method execute, Method addThread) {
             this.instance = instance;
             this.execute = execute;
+            this.addThread = addThread;
         }
 
         public void execute(String command) throws ProfilerUnavailable {
+            invoke(execute, command);
+        }
+
+        /** Puts the calling thread (a virtual thread's carrier) into a {@code filter} recording's thread filter. */
+        public void addCurrentThread() throws ProfilerUnavailable {
+            invoke(addThread, (Thread) null);
+        }
+
+        private void invoke(Method method, Object argument) throws ProfilerUnavailable {
             try {
-                execute.invoke(instance, command);
+                method.invoke(instance, argument);
             } catch (InvocationTargetException e) {
                 throw new ProfilerUnavailable(String.valueOf(e.getCause().getMessage()));
             } catch (IllegalAccessException e) {
@@ -85,7 +99,8 @@ public final class AsyncProfilerLayer {
                 .getMethod("grantToThisModule").invoke(null);
             Class<?> api = Class.forName("one.profiler.AsyncProfiler", true, loader);
             Object instance = api.getMethod("getInstance").invoke(null);
-            return new Profiler(instance, api.getMethod("execute", String.class));
+            return new Profiler(instance, api.getMethod("execute", String.class),
+                api.getMethod("addThread", Thread.class));
         } catch (InvocationTargetException e) {
             throw new ProfilerUnavailable("async-profiler's library did not load: " + e.getCause());
         } catch (IOException | ReflectiveOperationException | RuntimeException | LinkageError e) {

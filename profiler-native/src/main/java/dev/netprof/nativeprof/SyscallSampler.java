@@ -28,6 +28,12 @@ import one.jfr.event.ExecutionSample;
  * </ul>
  * Every sample has an OS thread id and, with {@code clock=monotonic}, the System.nanoTime() at which it was taken,
  * which is what pairs it with netprof's operations later.
+ *
+ * <p>Wall-clock samples are taken only of threads that record network operations (async-profiler's thread filter,
+ * each thread joining it with its first operation: {@link #sampleCurrentThread}): a sample pairs only with an
+ * operation on its own thread, and each one interrupts the thread it samples. Without the filter, a loopback HTTP
+ * benchmark had ~700 of them a second, most on compiler, VM, idle pool and netprof's own threads. CPU samples are
+ * taken of every thread.
  */
 public final class SyscallSampler {
     static final long CPU_INTERVAL_NS = 10_000_000L;
@@ -64,7 +70,7 @@ public final class SyscallSampler {
         String mode = requested;
         while (mode != null) {
             try {
-                s.begin(mode);
+                s.begin(mode, true);
                 if (mode.equals("kernel")) {
                     say.accept("syscalls=kernel samples with perf_events cpu-clock for kernel frames; on workloads that "
                         + "switch threads often this costs throughput (here 0.40-0.64 of a pinned loopback ping-pong); "
@@ -98,12 +104,29 @@ public final class SyscallSampler {
         return mode;
     }
 
-    private synchronized void begin(String mode) throws ProfilerUnavailable {
+    /**
+     * Has async-profiler take wall-clock samples of the calling thread (a virtual thread's carrier): run by each
+     * thread with its first operation of the recording.
+     */
+    public void sampleCurrentThread() {
+        try {
+            profiler.addCurrentThread();
+        } catch (ProfilerUnavailable | RuntimeException e) {
+            // this thread gets CPU samples only
+        }
+    }
+
+    /**
+     * {@code filtered}: wall-clock samples only of threads that joined the filter. A restart empties it, so the
+     * restart after a failed tracepoint check samples every thread instead.
+     */
+    private synchronized void begin(String mode, boolean filtered) throws ProfilerUnavailable {
         String event;
+        String filter = filtered ? ",filter" : "";
         if (mode.equals("on")) {
-            event = "event=ctimer,interval=" + CPU_INTERVAL_NS + ",wall=" + WALL_INTERVAL_NS;
+            event = "event=ctimer,interval=" + CPU_INTERVAL_NS + ",wall=" + WALL_INTERVAL_NS + filter;
         } else if (mode.equals("kernel")) {
-            event = "event=cpu,interval=" + CPU_INTERVAL_NS + ",wall=" + WALL_INTERVAL_NS;
+            event = "event=cpu,interval=" + CPU_INTERVAL_NS + ",wall=" + WALL_INTERVAL_NS + filter;
         } else if (mode.startsWith("tracepoint:")) {
             event = "event=" + mode.substring("tracepoint:".length()) + ",interval=1";
         } else {
@@ -181,9 +204,9 @@ public final class SyscallSampler {
                     say.accept(tracepoint + " fired once per thread (" + samplesAndThreads[0] + " samples on "
                         + samplesAndThreads[1] + " threads for " + ops + " network operations): this kernel does not "
                         + "re-arm tracepoints for async-profiler; sampling with syscalls=on instead");
-                    begin("on");
+                    begin("on", false);
                 } else {
-                    begin(tracepoint);
+                    begin(tracepoint, false);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
