@@ -41,7 +41,11 @@ public final class Capture {
     }
 
     void newThread() {
-        newThread.run();
+        try {
+            newThread.run();
+        } catch (Throwable t) {
+            // the thread's event is recorded all the same
+        }
     }
 
     long newId() {
