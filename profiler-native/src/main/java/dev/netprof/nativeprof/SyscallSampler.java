@@ -19,9 +19,9 @@ import one.jfr.event.ExecutionSample;
  *   <li>{@code kernel}: perf_events cpu-clock every 10 ms, plus wall-clock every 20 ms: Java, native and kernel
  *       frames, at a real cost when threads switch often.
  *   <li>{@code on}: per-thread CPU timers (ctimer) every 10 ms plus wall-clock every 20 ms: Java and native frames
- *       down to the syscall wrapper, near-free. At 4 ms and 10 ms (the first choice) a pinned loopback ping-pong
- *       lost about 2 points more than with netprof alone, most of it to wall-clock signals, which wake every thread
- *       that ran since its last sample; at 10 ms and 20 ms the difference is within the benchmark's noise.
+ *       down to the syscall wrapper, for 0-2% of a loopback benchmark's throughput over netprof alone. At 4 ms and
+ *       10 ms (the first choice) a pinned ping-pong lost about 2 points more than with netprof alone, most of it to
+ *       wall-clock signals, which interrupt every sampled thread that ran since its last sample.
  *   <li>{@code tracepoint:<name>}: one sample per firing of a syscall tracepoint. After {@link #CHECK_AFTER_MS} it
  *       compares its samples with netprof's operations; on kernels that fire a tracepoint only once per thread for
  *       async-profiler, it says so and goes on with {@code on}.
@@ -74,7 +74,7 @@ public final class SyscallSampler {
                 if (mode.equals("kernel")) {
                     say.accept("syscalls=kernel samples with perf_events cpu-clock for kernel frames; on workloads that "
                         + "switch threads often this costs throughput (here 0.40-0.64 of a pinned loopback ping-pong); "
-                        + "syscalls=on costs about nothing");
+                        + "syscalls=on costs 0-2% there");
                 }
                 if (mode.startsWith("tracepoint:")) {
                     s.checkTracepointLater(operations);
