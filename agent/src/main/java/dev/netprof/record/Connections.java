@@ -31,12 +31,24 @@ public final class Connections {
         volatile long pendingSince;
         /** UDP only: the peers this socket exchanged datagrams with; copy-on-write under the table's lock. */
         volatile Flow[] flows = NO_FLOWS;
+        /** One bit per op that has taken its first stack here; a racy update costs at most a spare stack. */
+        private int stackedOps;
 
         Entry(Object socket, long id, int api, int hash, ReferenceQueue<Object> queue) {
             super(socket, queue);
             this.id = id;
             this.api = api;
             this.hash = hash;
+        }
+
+        /** True the first time {@code op} asks on this connection: so its first read and first write get a stack. */
+        boolean firstOf(int op) {
+            int bit = 1 << op;
+            if ((stackedOps & bit) != 0) {
+                return false;
+            }
+            stackedOps |= bit;
+            return true;
         }
 
         public boolean isClosed() {

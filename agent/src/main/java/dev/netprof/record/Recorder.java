@@ -71,7 +71,8 @@ public final class Recorder {
         }
         int outcome = bytes < 0 ? Outcome.EOF : Outcome.OK;
         // End of stream always gets a stack: it is where a half-closed connection was last read.
-        int stack = bytes < 0 || c.sampling.wants(end, end - start) ? c.stacks.capture() : 0;
+        boolean first = e == null || e.firstOf(op);
+        int stack = bytes < 0 || c.sampling.wants(end, end - start, first) ? c.stacks.capture() : 0;
         emit(c, op, outcome, 0, start, end, id, bytes < 0 ? 0 : bytes, stack);
     }
 
@@ -252,7 +253,7 @@ public final class Recorder {
             stack = c.stacks.capture();
             flow = newFlow(c, e, channel, peer, op, start, stack);
         } else {
-            stack = c.sampling.wants(end, end - start) ? c.stacks.capture() : 0;
+            stack = c.sampling.wants(end, end - start, false) ? c.stacks.capture() : 0;
         }
         emit(c, op, Outcome.OK, 0, start, end, flow, bytes, stack);
     }

@@ -154,6 +154,46 @@ class RecordingPipelineTest {
         assertEquals(100L, connection(Recording.read(log), Api.ROLE_CLIENT).tlsPlaintextWritten);
     }
 
+    @Test
+    void eachConnectionsFirstReadAndFirstWriteCarryAStack() throws Exception {
+        // Nothing is slow, and the JVM-wide deadline, once taken, does not come round again within the test.
+        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16,
+            new StackSampling(StackSampling.SAMPLED, Long.MAX_VALUE, 3_600_000_000_000L));
+        Path log = dir.resolve("events.nprof");
+        Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), 0);
+        Recorder.start(capture);
+        try {
+            Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
+            Recorder.accepted(Api.NIO, server, System.nanoTime());
+            for (int i = 0; i < 3; i++) {
+                Recorder.transfer(Op.WRITE, Api.NIO, client, System.nanoTime(), 10);
+                Recorder.transfer(Op.READ, Api.NIO, server, System.nanoTime(), 10);
+                Recorder.transfer(Op.WRITE, Api.NIO, server, System.nanoTime(), 20);
+                Recorder.transfer(Op.READ, Api.NIO, client, System.nanoTime(), 20);
+            }
+        } finally {
+            Recorder.stop();
+            flusher.finish(System.nanoTime());
+        }
+        Map<String, StringBuilder> stacked = new HashMap<>();
+        new LogReader().read(log, new LogVisitor() {
+            @Override
+            public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
+                              long bytes, int ref, int stack) {
+                if (Op.isTransfer(op)) {
+                    StringBuilder marks = stacked.computeIfAbsent(connection + "/" + op, k -> new StringBuilder());
+                    marks.append(stack != 0 ? 'S' : '-');
+                }
+            }
+        });
+        // Connection 1 is the client's. Firsts do not spend the JVM-wide sample: the first transfer that is not a
+        // first takes it, the client's second write; after that only firsts carry a stack.
+        Map<String, String> marks = new HashMap<>();
+        stacked.forEach((k, v) -> marks.put(k, v.toString()));
+        assertEquals(Map.of("1/" + Op.WRITE, "SS-", "2/" + Op.READ, "S--", "2/" + Op.WRITE, "S--",
+            "1/" + Op.READ, "S--"), marks);
+    }
+
     /** Records a connect, an accept, OPS_PER_THREAD writes and reads of 100 bytes from two threads, EOF, closes. */
     private Recording record(long thresholdNs) throws Exception {
         Capture capture = new Capture(System.nanoTime(), 1 << 20, 16, new StackSampling(StackSampling.SAMPLED, 1_000_000, 5_000_000));
