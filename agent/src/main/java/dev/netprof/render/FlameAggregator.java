@@ -2,7 +2,6 @@ package dev.netprof.render;
 
 import dev.netprof.event.Op;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,20 +52,8 @@ final class FlameAggregator implements LogVisitor {
 
     /** The innermost layer window on the thread that contains [start, end] (other than itself) gets charged. */
     private void subtractFromEnclosingLayer(long thread, long start, long end, long duration) {
-        List<long[]> windows = r.layerWindows.get(thread);
-        if (windows == null) {
-            return;
-        }
-        long[] inner = null;
-        for (long[] w : windows) {
-            if (w[0] > start) {
-                break;
-            }
-            boolean itself = w[0] == start && w[1] == end;
-            if (!itself && w[1] >= end && (inner == null || w[1] - w[0] < inner[1] - inner[0])) {
-                inner = w;
-            }
-        }
+        LayerWindows windows = r.layerWindows.get(thread);
+        long[] inner = windows == null ? null : windows.innermost(start, end);
         if (inner != null) {
             nested.merge(new Key((int) inner[2], (int) inner[3], inner[4], (int) inner[5]), duration, Long::sum);
         }

@@ -51,7 +51,7 @@ public final class Recording implements LogVisitor {
      * Per thread, the windows of its layer operations (HTTP exchanges, TLS handshakes, DNS lookups) as
      * {start, end, stack, op, connection, label}: what nests inside them is not their own time.
      */
-    final Map<Long, List<long[]>> layerWindows = new HashMap<>();
+    final Map<Long, LayerWindows> layerWindows = new HashMap<>();
     /** Threads that called Selector.select*: the event loops. */
     public final Set<Long> selectorThreads = new TreeSet<>();
     /** The kernel's view: every socket line seen, by transport and addresses, the last one winning. */
@@ -156,7 +156,7 @@ public final class Recording implements LogVisitor {
         r.torn = reader.torn();
         r.attachKernelView();
         r.linkByAddresses();
-        r.layerWindows.values().forEach(w -> w.sort((a, b) -> Long.compare(a[0], b[0])));
+        r.layerWindows.values().forEach(LayerWindows::index);
         return r;
     }
 
@@ -219,8 +219,8 @@ public final class Recording implements LogVisitor {
             selectorThreads.add(thread);
         }
         if (Op.isLayer(op)) {
-            layerWindows.computeIfAbsent(thread, t -> new ArrayList<>())
-                .add(new long[] {start, start + duration, stack, op, connection, ref});
+            layerWindows.computeIfAbsent(thread, t -> new LayerWindows())
+                .add(start, start + duration, stack, op, connection, ref);
         }
         if (connection == 0) {
             return;
