@@ -40,6 +40,7 @@ public final class Options {
         ACCEPTED.put("syscalls", "off, on, kernel or tracepoint:<category:name>, e.g. tracepoint:syscalls:sys_enter_write");
         ACCEPTED.put("closewait", "a duration such as 5s, 500ms");
         ACCEPTED.put("http.query", "keep or drop");
+        ACCEPTED.put("exitwait", "a duration such as 30s, 2m, or 0 (not rendered at exit: netprof report renders it)");
     }
 
     public Path out;
@@ -55,6 +56,8 @@ public final class Options {
     public long closeWaitNs = 5_000_000_000L;
     /** Whether recorded HTTP URIs keep their query string (they often carry tokens). */
     public boolean keepQuery;
+    /** How long the JVM's exit waits for a -javaagent recording's outputs to render; 0: they are not rendered. */
+    public long exitWaitNs = 30_000_000_000L;
     /** async-profiler sampling beside the recording: off, on, kernel, tracepoint:<name>. */
     public String syscalls = "off";
     /** The string the options were parsed from, for the log's header. */
@@ -128,6 +131,9 @@ public final class Options {
                 break;
             case "closewait":
                 closeWaitNs = duration(value);
+                break;
+            case "exitwait":
+                exitWaitNs = duration(value);
                 break;
             case "syscalls":
                 if (!(value.equals("off") || value.equals("on") || value.equals("kernel")

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One recording: from instrumenting the JDK to a closed event log (and, for a -javaagent recording, the rendered
@@ -22,7 +23,8 @@ import java.time.format.DateTimeFormatter;
  *
  * <p>Stop runs once, from whichever comes first: {@code duration=} elapsing, {@code netprof stop}, or the JVM
  * exiting. Every stop but the JVM's exit also removes the instrumentation, so the JVM runs its original bytecode
- * again. An attached recording is rendered by the CLI that attached, not inside the application's JVM.
+ * again. An attached recording is rendered by the CLI that attached, not inside the application's JVM; at the
+ * exit, the JVM waits for a -javaagent recording's rendering at most {@code exitwait=}.
  *
  * <p>The recording's state is published as the system property {@value #STATUS_PROPERTY}, which
  * {@code netprof list} and {@code netprof status} read through the attach API without loading anything.
@@ -35,6 +37,7 @@ final class Session {
     private final boolean attached;
     private final Capture capture;
     private final Flusher flusher;
+    private final long exitWaitNs;
     private final long startedEpochMs = System.currentTimeMillis();
     private Instrumenter.Installed installed;
     private Thread shutdownHook;
@@ -42,12 +45,14 @@ final class Session {
     private SyscallSampler sampler;
     private volatile boolean stopped;
 
-    private Session(Path out, Instrumentation inst, boolean attached, Capture capture, Flusher flusher) {
+    private Session(Path out, Instrumentation inst, boolean attached, Capture capture, Flusher flusher,
+                    long exitWaitNs) {
         this.out = out;
         this.inst = inst;
         this.attached = attached;
         this.capture = capture;
         this.flusher = flusher;
+        this.exitWaitNs = exitWaitNs;
     }
 
     static Session start(Options options, Instrumentation inst, boolean attached) throws IOException {
@@ -64,7 +69,7 @@ final class Session {
         RecordingHeader header = new RecordingHeader(pid, System.currentTimeMillis(), Version.get(), options.text,
             System.getProperty("java.vm.name") + " " + Runtime.version());
         Flusher flusher = Flusher.start(capture, out.resolve(Renderer.LOG), header, options.thresholdNs);
-        Session s = new Session(out, inst, attached, capture, flusher);
+        Session s = new Session(out, inst, attached, capture, flusher, options.exitWaitNs);
         HttpRecorder.keepQuery(options.keepQuery);
         if (!options.syscalls.equals("off")) {
             // Before the recording starts: every thread that records an operation joins the wall-clock sampling.
@@ -145,13 +150,51 @@ final class Session {
         try {
             flusher.finish(System.nanoTime());
             publishStatus();
-            if (attached) {
-                Agent.say("stopped recording into " + out + (detach ? "; instrumentation removed" : ""));
-            } else {
-                Renderer.render(out).summary().forEach(Agent::say);
-            }
         } catch (IOException | RuntimeException e) {
             Agent.say("could not write the outputs into " + out + ": " + e);
+            return;
+        }
+        if (attached) {
+            Agent.say("stopped recording into " + out + (detach ? "; instrumentation removed" : ""));
+        } else if (detach) {
+            render();
+        } else {
+            renderBeforeExit();
+        }
+    }
+
+    private void render() {
+        try {
+            Renderer.render(out).summary().forEach(Agent::say);
+        } catch (IOException | RuntimeException e) {
+            Agent.say("could not write the outputs into " + out + ": " + e);
+        }
+    }
+
+    /**
+     * At the JVM's exit the outputs render on a thread of their own, and the exit waits for them at most
+     * {@code exitwait=}: rendering grows with the recording (9.5 s for 80 s of a busy HTTP client, 15 million
+     * operations), and an application must not take minutes to exit because it was recorded, nor be killed at the
+     * end of an orchestrator's grace period with its outputs half written and no word why. events.nprof is complete
+     * by then, so what the exit does not wait for, {@code netprof report} renders.
+     */
+    private void renderBeforeExit() {
+        String later = "; events.nprof is complete: netprof report " + out + " renders them";
+        if (exitWaitNs <= 0) {
+            Agent.say("exitwait=0: outputs not rendered" + later);
+            return;
+        }
+        Thread render = new Thread(this::render, "netprof-render");
+        render.setDaemon(true);
+        render.start();
+        try {
+            render.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(exitWaitNs)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (render.isAlive()) {
+            Agent.say("outputs still rendering after exitwait=" + TimeUnit.NANOSECONDS.toMillis(exitWaitNs)
+                + "ms; the JVM exits without them" + later);
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
  * {@code {start, end, stack, op, connection, label}}, indexed so that the innermost window around an operation is
  * found without looking at the others: sorted by start, with a tree holding the latest end under each node. A busy
  * client makes hundreds of thousands of exchanges on one thread and every operation of that thread asks; scanning
- * the windows for each made rendering a one-minute HTTP recording run for more than twenty minutes.
+ * the windows for each left a one-minute HTTP recording still rendering after 18 minutes of CPU.
  */
 final class LayerWindows {
     private final List<long[]> windows = new ArrayList<>();

@@ -52,7 +52,7 @@ class OptionsTest {
     void anUnknownKeyIsNamedWithTheAcceptedKeys() {
         Options.BadOption e = assertThrows(Options.BadOption.class, () -> Options.parse("out=x,colour=blue"));
         assertEquals("unknown option 'colour' (accepted: out, duration, events, threshold, buffer, stacks, syscalls, "
-            + "closewait, http.query)", e.getMessage());
+            + "closewait, http.query, exitwait)", e.getMessage());
     }
 
     @Test

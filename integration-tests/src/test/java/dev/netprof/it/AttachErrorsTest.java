@@ -86,7 +86,7 @@ class AttachErrorsTest {
         ChildJvm.Result r = Cli.run(Jdk.JDK17, work, "attach", Long.toString(pid), "--duration", "1s", "colour=blue");
         assertEquals(8, r.exitCode());
         assertEquals("netprof: in pid " + pid + ": unknown option 'colour' (accepted: out, duration, events, threshold,"
-            + " buffer, stacks, syscalls, closewait, http.query); netprof is not recording\n", r.stderr());
+            + " buffer, stacks, syscalls, closewait, http.query, exitwait); netprof is not recording\n", r.stderr());
         assertTrue(target.isAlive());
         assertEquals("not loaded\n", Cli.run(Jdk.JDK17, work, "status", Long.toString(pid)).stdout(),
             "a refused start leaves no recording");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.netprof.it.workload.HelloWorkload;
 import dev.netprof.it.workload.PingPongWorkload;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +13,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** A recorded JVM killed with -9 still leaves a log that renders everything up to at most a second before. */
+/**
+ * A recorded JVM killed with -9 still leaves a log that renders everything up to at most a second before; one whose
+ * exit does not wait for the rendering leaves a complete one.
+ */
 class CrashRecoveryTest {
     @TempDir
     Path work;
@@ -53,5 +58,31 @@ class CrashRecoveryTest {
         assertTrue(html.contains("not cleanly"), "the report says the JVM died");
         assertTrue(Files.size(child.out().resolve("trace.json")) > 0);
         assertTrue(Files.size(child.out().resolve("flame-time.html")) > 0);
+    }
+
+    /**
+     * exitwait=0 does not render at exit; exitwait=1ms starts to and exits long before a render could finish (loading
+     * the renderer alone takes longer). Either way the exit says so, and the log renders later to the bytes that moved.
+     */
+    @ParameterizedTest
+    @CsvSource({"JDK17,0,exitwait=0: outputs not rendered", "JDK25,1ms,outputs still rendering after exitwait=1ms"})
+    void anExitThatDoesNotWaitForTheOutputsLeavesACompleteLog(Jdk jdk, String exitWait, String said) throws Exception {
+        ChildJvm child = new ChildJvm(jdk, work).agent("exitwait=" + exitWait).main(HelloWorkload.class);
+        ChildJvm.Result exit = child.run(60);
+        assertEquals(0, exit.exitCode(), exit.stderr());
+        assertEquals("hello, unharmed\n", exit.stdout());
+        assertTrue(exit.stderr().contains(said), exit.stderr());
+        assertTrue(exit.stderr().contains("events.nprof is complete: netprof report " + child.out() + " renders them"),
+            exit.stderr());
+        assertFalse(exit.stderr().contains("outputs in"), "no summary printed: " + exit.stderr());
+
+        ChildJvm.Result report = Cli.run(jdk, work, "report", child.out().toString());
+        assertEquals(0, report.exitCode(), report.stderr());
+        Summary s = Summary.read(child.out());
+        assertTrue(s.root.get("cleanStop").asBoolean(), "the exit finished the log");
+        assertEquals(10, s.connections(c -> c.get("role").asText().equals("client")).get(0).get("bytesWritten")
+            .asLong());
+        assertEquals(10, s.connections(c -> c.get("role").asText().equals("server")).get(0).get("bytesRead")
+            .asLong());
     }
 }
