@@ -57,7 +57,7 @@ public final class Options {
     /** Whether recorded HTTP URIs keep their query string (they often carry tokens). */
     public boolean keepQuery;
     /** How long the JVM's exit waits for a -javaagent recording's outputs to render; 0: they are not rendered. */
-    public long exitWaitNs = 30_000_000_000L;
+    public long exitWaitNs = 20_000_000_000L;
     /** async-profiler sampling beside the recording: off, on, kernel, tracepoint:<name>. */
     public String syscalls = "off";
     /** The string the options were parsed from, for the log's header. */
