@@ -157,12 +157,7 @@ class RecordingPipelineTest {
     @Test
     void eachConnectionsFirstReadAndFirstWriteCarryAStack() throws Exception {
         // Nothing is slow, and the JVM-wide deadline, once taken, does not come round again within the test.
-        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16,
-            new StackSampling(StackSampling.SAMPLED, Long.MAX_VALUE, 3_600_000_000_000L));
-        Path log = dir.resolve("events.nprof");
-        Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), 0);
-        Recorder.start(capture);
-        try {
+        Path log = recordWith(new StackSampling(StackSampling.SAMPLED, Long.MAX_VALUE, 3_600_000_000_000L), 0, () -> {
             Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
             Recorder.accepted(Api.NIO, server, System.nanoTime());
             for (int i = 0; i < 3; i++) {
@@ -171,10 +166,7 @@ class RecordingPipelineTest {
                 Recorder.transfer(Op.WRITE, Api.NIO, server, System.nanoTime(), 20);
                 Recorder.transfer(Op.READ, Api.NIO, client, System.nanoTime(), 20);
             }
-        } finally {
-            Recorder.stop();
-            flusher.finish(System.nanoTime());
-        }
+        });
         Map<String, StringBuilder> stacked = new HashMap<>();
         new LogReader().read(log, new LogVisitor() {
             @Override
@@ -196,11 +188,8 @@ class RecordingPipelineTest {
 
     /** Records a connect, an accept, OPS_PER_THREAD writes and reads of 100 bytes from two threads, EOF, closes. */
     private Recording record(long thresholdNs) throws Exception {
-        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16, new StackSampling(StackSampling.SAMPLED, 1_000_000, 5_000_000));
-        Path log = dir.resolve("events.nprof");
-        Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), thresholdNs);
-        Recorder.start(capture);
-        try {
+        StackSampling sampling = new StackSampling(StackSampling.SAMPLED, 1_000_000, 5_000_000);
+        return Recording.read(recordWith(sampling, thresholdNs, () -> {
             long t = System.nanoTime();
             Recorder.connected(Op.CONNECT, Api.NIO, client, t, true);
             Recorder.accepted(Api.NIO, server, t);
@@ -221,11 +210,27 @@ class RecordingPipelineTest {
             reader.join();
             Recorder.closed(Api.NIO, client, System.nanoTime(), null);
             Recorder.closed(Api.NIO, server, System.nanoTime(), null);
+        }));
+    }
+
+    /** What a test records: may throw, like the threads it joins. */
+    private interface Operations {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code ops} while recording into a new events.nprof with {@code sampling}; returns the log. */
+    private Path recordWith(StackSampling sampling, long thresholdNs, Operations ops) throws Exception {
+        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16, sampling);
+        Path log = dir.resolve("events.nprof");
+        Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), thresholdNs);
+        Recorder.start(capture);
+        try {
+            ops.run();
         } finally {
             Recorder.stop();
             flusher.finish(System.nanoTime());
         }
-        return Recording.read(log);
+        return log;
     }
 
     private static Recording.Connection connection(Recording r, int role) {
