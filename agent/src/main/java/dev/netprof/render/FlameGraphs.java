@@ -18,10 +18,11 @@ import one.convert.FlameGraph;
 /**
  * flame-time and flame-bytes, as folded stacks ({@code .collapsed}) and as async-profiler's HTML flame graph.
  *
- * <p>Each stack is the Java stack (outermost first) then {@code [op]} then {@code [peer host:port]}. Slow operations
- * and connects, accepts, closes and failures carry their own stack. Fast reads and writes are sampled: the time and
- * bytes of the unsampled ones of a connection and op are spread over that connection's sampled stacks for the op,
- * in proportion to what each sampled stack moved, so each (connection, op, label) adds up to exactly what it recorded.
+ * <p>Each stack is the Java stack (outermost first) then {@code [op]} then {@code [peer host:port]}. Connects,
+ * accepts, closes and failures carry their own stack. Reads and writes are sampled, slow ones at a pace of their own:
+ * the time and bytes of the unsampled ones of a connection and op are spread over that connection's sampled stacks
+ * for the op, in proportion to what each sampled stack moved in operations as fast or as slow, so each (connection,
+ * op, label) adds up to exactly what it recorded.
  */
 final class FlameGraphs {
     static final String NO_STACK = "[stack not captured]";
@@ -59,58 +60,81 @@ final class FlameGraphs {
         }
     }
 
-    /** Adds one (connection, op, label) group's weights (0 time, 1 bytes) to {@code out}, scaling the unsampled. */
+    /**
+     * Adds one (connection, op, label) group's weights (0 time, 1 bytes) to {@code out}. What the unsampled fast
+     * operations weigh is shared over the sampled stacks by what each moved in fast operations, the unsampled slow
+     * ones' by what each moved in slow operations (see {@link #share}).
+     */
     private void spread(List<Map.Entry<FlameAggregator.Key, long[]>> group, int what, Map<String, Long> out) {
-        long unsampled = 0;
-        long sampledFast = 0;
-        long sampledFastOps = 0;
-        List<Map.Entry<FlameAggregator.Key, long[]>> sampled = new ArrayList<>();
+        long unsampledFast = 0;
+        long unsampledSlow = 0;
+        List<long[]> sampled = new ArrayList<>();
+        List<FlameAggregator.Key> keys = new ArrayList<>();
         for (Map.Entry<FlameAggregator.Key, long[]> e : group) {
             long[] s = e.getValue();
             if (e.getKey().stack() == 0) {
-                unsampled += s[what];
+                unsampledFast += s[what] - s[3 + what];
+                unsampledSlow += s[3 + what];
             } else {
-                sampled.add(e);
-                sampledFast += s[what] - s[3 + what];
-                sampledFastOps += s[2] - s[5];
+                sampled.add(s);
+                keys.add(e.getKey());
             }
         }
-        FlameAggregator.Key any = group.get(0).getKey();
-        if (sampled.isEmpty()) {
-            add(out, NO_STACK, any, unsampled);
-            return;
+        long[] weights = new long[sampled.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = sampled.get(i)[what];
         }
-        if (unsampled > 0 && what == 0) {
-            scaledFromSamples += sampledFastOps;
+        long notShared = share(sampled, what, false, unsampledFast, weights)
+            + share(sampled, what, true, unsampledSlow, weights);
+        add(out, NO_STACK, group.get(0).getKey(), notShared);
+        for (int i = 0; i < weights.length; i++) {
+            add(out, javaFrames(keys.get(i).stack()), keys.get(i), weights[i]);
         }
-        // Share the unsampled weight by what each sampled stack moved fast; by sampled count if that is all zero.
-        boolean byWeight = sampledFast > 0;
-        long basis = byWeight ? sampledFast : sampledFastOps;
-        if (basis == 0) {
-            add(out, NO_STACK, any, unsampled);
-            unsampled = 0;
-            basis = 1;
+    }
+
+    /**
+     * Adds {@code amount} to {@code weights} in proportion to what each sampled stack moved in operations of the
+     * same speed ({@code slow} or fast); by their count if they moved nothing; failing both, like the operations of
+     * the other speed. Slow and fast operations are sampled at paces of their own and often take different paths
+     * (a read waiting for the next request, a read of the rest of it). Returns what had nothing to go to.
+     */
+    private long share(List<long[]> sampled, int what, boolean slow, long amount, long[] weights) {
+        if (amount == 0) {
+            return 0;
         }
-        long[] own = new long[sampled.size()];
-        int largest = 0;
-        for (int i = 0; i < own.length; i++) {
-            long[] s = sampled.get(i).getValue();
-            own[i] = byWeight ? s[what] - s[3 + what] : s[2] - s[5];
-            if (own[i] > own[largest]) {
-                largest = i;
+        for (boolean sameSpeed : new boolean[] {true, false}) {
+            boolean asSlow = sameSpeed == slow;
+            for (boolean byCount : new boolean[] {false, true}) {
+                long[] basis = new long[sampled.size()];
+                long total = 0;
+                long ops = 0;
+                int largest = 0;
+                for (int i = 0; i < basis.length; i++) {
+                    long[] s = sampled.get(i);
+                    long slowOps = s[5];
+                    basis[i] = byCount ? (asSlow ? slowOps : s[2] - slowOps)
+                        : (asSlow ? s[3 + what] : s[what] - s[3 + what]);
+                    total += basis[i];
+                    ops += asSlow ? slowOps : s[2] - slowOps;
+                    largest = basis[i] > basis[largest] ? i : largest;
+                }
+                if (total == 0) {
+                    continue;
+                }
+                long given = 0;
+                for (int i = 0; i < basis.length; i++) {
+                    long part = (long) ((double) amount * basis[i] / total);
+                    weights[i] += part;
+                    given += part;
+                }
+                weights[largest] += amount - given;
+                if (what == 0) {
+                    scaledFromSamples += ops;
+                }
+                return 0;
             }
         }
-        long[] shares = new long[own.length];
-        long given = 0;
-        for (int i = 0; i < own.length; i++) {
-            shares[i] = (long) ((double) unsampled * own[i] / basis);
-            given += shares[i];
-        }
-        shares[largest] += unsampled - given;
-        for (int i = 0; i < shares.length; i++) {
-            Map.Entry<FlameAggregator.Key, long[]> e = sampled.get(i);
-            add(out, javaFrames(e.getKey().stack()), e.getKey(), e.getValue()[what] + shares[i]);
-        }
+        return amount;
     }
 
     private void add(Map<String, Long> out, String frames, FlameAggregator.Key k, long weight) {
@@ -147,7 +171,7 @@ final class FlameGraphs {
 
     void write(Path dir) throws IOException {
         String scaled = scaledFromSamples > 0
-            ? " (fast reads/writes scaled from " + scaledFromSamples + " sampled stacks)" : "";
+            ? " (reads/writes scaled from " + scaledFromSamples + " sampled stacks)" : "";
         write(dir, "flame-time", time, "netprof: nanoseconds blocked in network calls" + scaled);
         write(dir, "flame-bytes", bytes, "netprof: bytes moved by network calls" + scaled);
     }

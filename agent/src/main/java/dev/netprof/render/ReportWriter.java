@@ -101,7 +101,7 @@ final class ReportWriter {
                 + "are spans in trace.json; the other " + count(trace.folded) + " are folded into per-thread counters "
                 + "per " + nanos(trace.windowNs)))
             .append(kv("flame graphs", flames.scaledFromSamples == 0 ? "every operation has its own stack"
-                : "fast reads/writes without a stack are attributed to the " + count(flames.scaledFromSamples)
+                : "reads/writes without a stack are attributed to the " + count(flames.scaledFromSamples)
                 + " sampled stacks of the same connection and op (stacks=all records every stack)"))
             .append("</table></section>\n");
     }

@@ -65,7 +65,7 @@ public final class FlusherThroughput {
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), CONNECTIONS)) {
             Capture capture = new Capture(System.nanoTime(), bufferMiB << 20, Capture.RECORDS_PER_BUFFER,
                 new StackSampling(StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS,
-                    StackSampling.DEFAULT_INTERVAL_NS));
+                    StackSampling.DEFAULT_INTERVAL_NS, StackSampling.DEFAULT_SLOW_INTERVAL_NS));
             Flusher flusher = Flusher.start(capture, log,
                 new RecordingHeader(ProcessHandle.current().pid(), System.currentTimeMillis(), "bench", "", "bench"), 0);
             Recorder.start(capture);

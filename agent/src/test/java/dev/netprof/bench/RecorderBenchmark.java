@@ -53,7 +53,8 @@ public class RecorderBenchmark {
         client = SocketChannel.open(listener.getLocalAddress());
         server = listener.accept();
         capture = new Capture(System.nanoTime(), 64L << 20, Capture.RECORDS_PER_BUFFER, new StackSampling(
-            StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS, StackSampling.DEFAULT_INTERVAL_NS));
+            StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS, StackSampling.DEFAULT_INTERVAL_NS,
+            StackSampling.DEFAULT_SLOW_INTERVAL_NS));
         Recorder.start(capture);
         Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
         running = true;

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The recorder, flusher and reader together, driven directly (no instrumentation) over a real loopback pair. */
 class RecordingPipelineTest {
     private static final int OPS_PER_THREAD = 5000;
+    private static final long HOUR = 3_600_000_000_000L;
 
     @TempDir
     Path dir;
@@ -116,7 +117,7 @@ class RecordingPipelineTest {
 
     @Test
     void countsReadNoClockAndAreDatedByTheOperationBeforeThemOnTheirThread() throws Exception {
-        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16, new StackSampling(StackSampling.OFF, 0, 0));
+        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16, new StackSampling(StackSampling.OFF, 0, 0, 0));
         Path log = dir.resolve("events.nprof");
         Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), 0);
         Recorder.start(capture);
@@ -157,14 +158,37 @@ class RecordingPipelineTest {
     @Test
     void eachConnectionsFirstReadAndFirstWriteCarryAStack() throws Exception {
         // Nothing is slow, and the JVM-wide deadline, once taken, does not come round again within the test.
-        Path log = recordWith(new StackSampling(StackSampling.SAMPLED, Long.MAX_VALUE, 3_600_000_000_000L), 0, () -> {
+        Map<String, String> marks = stackMarks(new StackSampling(StackSampling.SAMPLED, Long.MAX_VALUE, HOUR, HOUR), 0);
+        // Connection 1 is the client's. Firsts do not spend the JVM-wide sample: the first transfer that is not a
+        // first takes it, the client's second write; after that only firsts carry a stack.
+        assertEquals(Map.of("1/" + Op.WRITE, "SS-", "2/" + Op.READ, "S--", "2/" + Op.WRITE, "S--",
+            "1/" + Op.READ, "S--"), marks);
+    }
+
+    @Test
+    void slowOperationsAreSampledAtTheirOwnPace() throws Exception {
+        // Every transfer blocked 1 ms, the slow threshold; neither deadline comes round again within the test.
+        Map<String, String> marks = stackMarks(new StackSampling(StackSampling.SAMPLED, 1_000_000, HOUR, HOUR),
+            1_000_000);
+        // After the firsts, the client's second write takes the slow operations' deadline, the server's second read
+        // the JVM-wide one; the slow operations after them have no stack.
+        assertEquals(Map.of("1/" + Op.WRITE, "SS-", "2/" + Op.READ, "SS-", "2/" + Op.WRITE, "S--",
+            "1/" + Op.READ, "S--"), marks);
+    }
+
+    /**
+     * A connect, an accept and three rounds of client write, server read, server write, client read, each transfer
+     * dated {@code blockedNs} before it returns; per "connection/op", which transfers carried a stack, in order.
+     */
+    private Map<String, String> stackMarks(StackSampling sampling, long blockedNs) throws Exception {
+        Path log = recordWith(sampling, 0, () -> {
             Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
             Recorder.accepted(Api.NIO, server, System.nanoTime());
             for (int i = 0; i < 3; i++) {
-                Recorder.transfer(Op.WRITE, Api.NIO, client, System.nanoTime(), 10);
-                Recorder.transfer(Op.READ, Api.NIO, server, System.nanoTime(), 10);
-                Recorder.transfer(Op.WRITE, Api.NIO, server, System.nanoTime(), 20);
-                Recorder.transfer(Op.READ, Api.NIO, client, System.nanoTime(), 20);
+                Recorder.transfer(Op.WRITE, Api.NIO, client, System.nanoTime() - blockedNs, 10);
+                Recorder.transfer(Op.READ, Api.NIO, server, System.nanoTime() - blockedNs, 10);
+                Recorder.transfer(Op.WRITE, Api.NIO, server, System.nanoTime() - blockedNs, 20);
+                Recorder.transfer(Op.READ, Api.NIO, client, System.nanoTime() - blockedNs, 20);
             }
         });
         Map<String, StringBuilder> stacked = new HashMap<>();
@@ -178,17 +202,14 @@ class RecordingPipelineTest {
                 }
             }
         });
-        // Connection 1 is the client's. Firsts do not spend the JVM-wide sample: the first transfer that is not a
-        // first takes it, the client's second write; after that only firsts carry a stack.
         Map<String, String> marks = new HashMap<>();
         stacked.forEach((k, v) -> marks.put(k, v.toString()));
-        assertEquals(Map.of("1/" + Op.WRITE, "SS-", "2/" + Op.READ, "S--", "2/" + Op.WRITE, "S--",
-            "1/" + Op.READ, "S--"), marks);
+        return marks;
     }
 
     /** Records a connect, an accept, OPS_PER_THREAD writes and reads of 100 bytes from two threads, EOF, closes. */
     private Recording record(long thresholdNs) throws Exception {
-        StackSampling sampling = new StackSampling(StackSampling.SAMPLED, 1_000_000, 5_000_000);
+        StackSampling sampling = new StackSampling(StackSampling.SAMPLED, 1_000_000, 5_000_000, 1_000_000);
         return Recording.read(recordWith(sampling, thresholdNs, () -> {
             long t = System.nanoTime();
             Recorder.connected(Op.CONNECT, Api.NIO, client, t, true);
