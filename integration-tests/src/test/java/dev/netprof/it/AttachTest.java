@@ -80,7 +80,7 @@ class AttachTest {
         for (TruthLine t : truth) {
             if (t.openNs() > from && t.closeNs() < to) {
                 inside++;
-                JsonNode c = s.connection("tcp", t.local(), t.remote());
+                JsonNode c = s.connection("tcp", t.local(), t.remote(), t.openNs());
                 assertEquals(t.read(), c.get("bytesRead").asLong(), t.toString());
                 assertEquals(t.written(), c.get("bytesWritten").asLong(), t.toString());
                 if (c.get("openTimeKnown").asBoolean()) {

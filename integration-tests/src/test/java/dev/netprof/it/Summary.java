@@ -37,17 +37,36 @@ public final class Summary {
 
     /** The one connection with these addresses, or an assertion error naming what is there. */
     public JsonNode connection(String transport, String local, String remote) {
-        List<JsonNode> found = connections(c -> c.get("transport").asText().equals(transport)
-            && c.get("local").asText().equals(local) && c.get("remote").asText().equals(remote));
+        List<JsonNode> found = connections(c -> hasAddresses(c, transport, local, remote));
         if (found.size() != 1) {
             List<String> have = new ArrayList<>();
             for (JsonNode c : connections()) {
                 have.add(c.get("transport").asText() + " " + c.get("local").asText() + " > " + c.get("remote").asText());
             }
             throw new AssertionError(found.size() + " " + transport + " connections " + local + " > " + remote
-                + " in summary.json; it has " + have.size() + ": " + have.subList(0, Math.min(40, have.size())));
+                + " in summary.json" + (found.isEmpty() ? "" : ": " + found) + "; it has " + have.size() + ": "
+                + have.subList(0, Math.min(40, have.size())));
         }
         return found.get(0);
+    }
+
+    /**
+     * Of the connections with these addresses, the one opened nearest {@code openedNs}: on loopback the kernel reuses
+     * a client port still in TIME_WAIT after a second (tcp_tw_reuse=2), so a test churning connections for longer
+     * can see one address pair twice, a second or more apart.
+     */
+    public JsonNode connection(String transport, String local, String remote, long openedNs) {
+        List<JsonNode> found = connections(c -> hasAddresses(c, transport, local, remote));
+        if (found.size() <= 1) {
+            return connection(transport, local, remote);
+        }
+        return found.stream().min((a, b) -> Long.compare(Math.abs(a.get("openedNs").asLong() - openedNs),
+            Math.abs(b.get("openedNs").asLong() - openedNs))).orElseThrow();
+    }
+
+    private static boolean hasAddresses(JsonNode c, String transport, String local, String remote) {
+        return c.get("transport").asText().equals(transport) && c.get("local").asText().equals(local)
+            && c.get("remote").asText().equals(remote);
     }
 
     /** The connection with this id, or an assertion error. */
