@@ -50,6 +50,7 @@ final class FlameGraphs {
             Long nested = sums.nested.get(k);
             if (nested != null) {
                 s[0] = Math.max(0, s[0] - nested); // a layer's own time: what nested inside is counted there
+                s[3] = Math.min(s[3], s[0]); // so is its slow part: what is left of a slow one is slow
             }
             groups.computeIfAbsent(new FlameAggregator.Key(0, k.op(), k.connection(), k.label()),
                 g -> new ArrayList<>()).add(e);

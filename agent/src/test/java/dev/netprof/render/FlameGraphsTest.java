@@ -44,6 +44,34 @@ class FlameGraphsTest {
         assertEquals(Map.of("awaitRequest", 310L), byMethod(flames.bytes));
     }
 
+    @Test
+    void aSlowExchangesOwnTimeIsSharedAsSlowTimeAndEveryNanosecondIsDrawnOnce() {
+        Recording r = new Recording();
+        r.header(1, 0, 0, "test", "", "test");
+        r.stack(1, new String[] {"app.Client.fastCall:10"});
+        r.stack(2, new String[] {"app.Client.slowCall:20"});
+        r.stack(3, new String[] {"app.Client.readResponse:30"});
+        long[][] events = {
+            // {start, duration, op, stack}: two sampled exchanges, one unsampled with a 4 ms read inside it
+            {0, 100_000, Op.HTTP_EXCHANGE, 1},
+            {1_000_000, 2_000_000, Op.HTTP_EXCHANGE, 2},
+            {10_000_000, 5_000_000, Op.HTTP_EXCHANGE, 0},
+            {10_500_000, 4_000_000, Op.READ, 3}};
+        for (long[] e : events) {
+            r.event(1, (int) e[2], Outcome.OK, 1, e[0], e[1], 9, 0, 0, (int) e[3]);
+        }
+        r.layerWindows.values().forEach(LayerWindows::index);
+        FlameAggregator sums = new FlameAggregator(r, SLOW_NS);
+        for (long[] e : events) {
+            sums.event(1, (int) e[2], Outcome.OK, 1, e[0], e[1], 9, 0, 0, (int) e[3]);
+        }
+        FlameGraphs flames = new FlameGraphs(r, sums);
+
+        // The unsampled exchange's own 1 ms was slow time: it joins the sampled slow exchange's stack.
+        assertEquals(Map.of("fastCall", 100_000L, "slowCall", 3_000_000L, "readResponse", 4_000_000L),
+            byMethod(flames.time));
+    }
+
     private long start;
 
     private void read(FlameAggregator sums, int stack, long duration, long bytes) {
@@ -54,7 +82,8 @@ class FlameGraphsTest {
     /** Folded weights by the method of their innermost Java frame. */
     private static Map<String, Long> byMethod(Map<String, Long> folded) {
         Map<String, Long> out = new HashMap<>();
-        folded.forEach((frames, w) -> out.merge(frames.replaceAll(".*Server\\.(\\w+)_\\[j\\].*", "$1"), w, Long::sum));
+        folded.forEach((frames, w) -> out.merge(frames.replaceAll(".*(Server|Client)\\.(\\w+)_\\[j\\].*", "$2"), w,
+            Long::sum));
         return out;
     }
 }
