@@ -44,6 +44,12 @@ final class Session {
     private Thread timer;
     private SyscallSampler sampler;
     private volatile boolean stopped;
+    /**
+     * Set once the stop has finished writing events.nprof (or failed to). Until then the status says "stopping", not
+     * "stopped": the CLI renders the log as soon as it reads "stopped", and the flusher publishes the status after
+     * each write, during the stop too (removing the instrumentation alone took 56-104 ms on the attach benchmark).
+     */
+    private volatile boolean finished;
 
     private Session(Path out, Instrumentation inst, boolean attached, Capture capture, Flusher flusher,
                     long exitWaitNs) {
@@ -151,10 +157,12 @@ final class Session {
         }
         try {
             flusher.finish(System.nanoTime());
-            publishStatus();
         } catch (IOException | RuntimeException e) {
             Agent.say("could not write the outputs into " + out + ": " + e);
             return;
+        } finally {
+            finished = true;
+            publishStatus();
         }
         if (attached) {
             Agent.say("stopped recording into " + out + (detach ? "; instrumentation removed" : ""));
@@ -200,9 +208,10 @@ final class Session {
         }
     }
 
-    /** {@code state=recording;out=...;since=<epoch ms>;events=N;dropped=N;version=V}. */
+    /** {@code state=recording|stopping|stopped;out=...;since=<epoch ms>;events=N;dropped=N;version=V}. */
     private void publishStatus() {
-        System.setProperty(STATUS_PROPERTY, "state=" + (stopped ? "stopped" : "recording") + ";out=" + out + ";since=" + startedEpochMs
+        String state = finished ? "stopped" : stopped ? "stopping" : "recording";
+        System.setProperty(STATUS_PROPERTY, "state=" + state + ";out=" + out + ";since=" + startedEpochMs
             + ";events=" + flusher.events() + ";dropped=" + capture.dropped() + ";version=" + Version.get());
     }
 }

@@ -25,6 +25,9 @@ final class StatusCommand extends TargetCommand {
         if (!s.recording()) {
             return "loaded (netprof " + s.version() + "), not recording; last recording in " + s.out();
         }
+        if (s.stopping()) {
+            return "stopping: completing the recording in " + s.out();
+        }
         long seconds = Duration.between(Instant.ofEpochMilli(s.sinceEpochMs()), Instant.now()).getSeconds();
         return "recording since " + Instant.ofEpochMilli(s.sinceEpochMs()) + " (" + seconds + " s): "
             + String.format("%,d", s.events()) + " events, " + String.format("%,d", s.dropped()) + " dropped, into "

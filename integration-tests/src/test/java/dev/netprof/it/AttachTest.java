@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.netprof.it.workload.ChurnWorkload;
+import dev.netprof.it.workload.StatusWatchWorkload;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,11 +14,13 @@ import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A JVM started without any agent, busy with traffic, is attached to twice by the real CLI (on the other JDK):
- * each recording has exact bytes for the connections that lived inside it, counts nothing from before it, the
- * JVM finishes its work normally, and after detaching it runs as fast as before.
+ * each recording is complete and has exact bytes for the connections that lived inside it, counts nothing from
+ * before it, the JVM finishes its work normally, and after detaching it runs as fast as before. The status the CLI
+ * waits on says "stopped" only once the log is complete.
  */
 class AttachTest {
     @TempDir
@@ -72,8 +75,31 @@ class AttachTest {
         assertTrue(after / before > 0.8, "throughput back near baseline after detach: " + after + " vs " + before);
     }
 
+    /**
+     * The CLI renders an attached recording as soon as the agent's status says "stopped", so the status must not say
+     * it before events.nprof is complete: the file's size when the status first read "stopped" is its final size. It
+     * once said so as soon as the stop began, and the CLI then rendered a log without its last tens of ms whenever
+     * the flusher wrote during the stop: in about half of these runs (a JVM pinned to one CPU with four busy
+     * threads, which stretches the stop), so three of them per JDK.
+     */
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void theStatusSaysStoppedOnlyOnceTheLogIsComplete(Jdk jdk) throws Exception {
+        for (int run = 1; run <= 3; run++) {
+            ChildJvm child = new ChildJvm(jdk, work.resolve("watch-" + run)).pinnedTo(1).agent("duration=1s");
+            child.main(StatusWatchWorkload.class, child.out(), 4, 30);
+            child.run(60).assertSucceeded();
+            List<String> states = Files.readAllLines(child.stdoutFile());
+            String stopped = states.stream().filter(l -> l.startsWith("stopped ")).findFirst()
+                .orElseThrow(() -> new AssertionError("never stopped: " + states));
+            assertEquals(Files.size(child.out().resolve("events.nprof")), Long.parseLong(stopped.split(" ")[1]),
+                "events.nprof's size when the status said stopped, against its final size; states seen: " + states);
+        }
+    }
+
     private static void checkRecording(Path rec, List<TruthLine> truth, List<String> pings) throws Exception {
         Summary s = Summary.read(rec);
+        assertTrue(s.root.get("cleanStop").asBoolean(), rec + ": the CLI rendered a complete log");
         long from = s.root.get("window").get("fromNs").asLong();
         long to = s.root.get("window").get("toNs").asLong();
         int inside = 0;
