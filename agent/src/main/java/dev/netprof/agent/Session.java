@@ -173,12 +173,31 @@ final class Session {
         }
     }
 
+    /**
+     * Renders in this JVM, the application's, unless its heap cannot spare what the render needs: a render that ran
+     * the heap out would fail the application's own allocations too. What it skips, {@code netprof report} renders
+     * in a JVM of its own.
+     */
     private void render() {
+        long needed = Renderer.heapNeeded(flusher.events(), flusher.listed());
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (needed > free) {
+            Agent.say("outputs not rendered in this JVM: rendering needs about " + (needed >> 20) + " MB of heap, "
+                + (free >> 20) + " MB is free" + renderLater());
+            return;
+        }
         try {
             Renderer.render(out).summary().forEach(Agent::say);
         } catch (IOException | RuntimeException e) {
             Agent.say("could not write the outputs into " + out + ": " + e);
+        } catch (OutOfMemoryError e) {
+            Agent.say("outputs not rendered: the heap ran out while rendering" + renderLater());
         }
+    }
+
+    private String renderLater() {
+        return "; events.nprof is complete: netprof report " + out + " renders them";
     }
 
     /**
@@ -189,7 +208,7 @@ final class Session {
      * by then, so what the exit does not wait for, {@code netprof report} renders.
      */
     private void renderBeforeExit() {
-        String later = "; events.nprof is complete: netprof report " + out + " renders them";
+        String later = renderLater();
         if (exitWaitNs <= 0) {
             Agent.say("exitwait=0: outputs not rendered" + later);
             return;

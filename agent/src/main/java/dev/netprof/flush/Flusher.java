@@ -61,6 +61,8 @@ public final class Flusher {
     /** Runs on the flusher thread after each write to the file, e.g. to publish the recording's status. */
     private volatile Runnable afterWrite = () -> { };
     private volatile long events;
+    /** Connections, handshakes, exchanges and lookups written: a render holds an object for each. */
+    private volatile long listed;
 
     private Flusher(Capture capture, LogWriter log, long thresholdNs) {
         this.capture = capture;
@@ -138,6 +140,11 @@ public final class Flusher {
         return events;
     }
 
+    /** Connections, TLS handshakes, HTTP exchanges and DNS lookups written so far. */
+    public long listed() {
+        return listed;
+    }
+
     private void run() {
         long lastScan = System.nanoTime();
         long lastWrite = lastScan;
@@ -191,6 +198,7 @@ public final class Flusher {
         for (Object d; (d = capture.catalog.poll()) != null; ) {
             if (d instanceof Catalog.ConnectionInfo) {
                 Catalog.ConnectionInfo c = (Catalog.ConnectionInfo) d;
+                listed++;
                 log.begin(LogFormat.CONNECTION);
                 log.varint(c.id());
                 log.u8(c.api());
@@ -221,6 +229,7 @@ public final class Flusher {
                 log.end();
             } else if (d instanceof Catalog.TlsInfo) {
                 Catalog.TlsInfo t = (Catalog.TlsInfo) d;
+                listed++;
                 log.begin(LogFormat.TLS);
                 log.varint(t.connectionId());
                 log.string(t.local());
@@ -244,6 +253,7 @@ public final class Flusher {
                 log.end();
             } else if (d instanceof Catalog.HttpInfo) {
                 Catalog.HttpInfo h = (Catalog.HttpInfo) d;
+                listed++;
                 log.begin(LogFormat.HTTP);
                 log.string(h.client());
                 log.string(h.method());
@@ -262,6 +272,7 @@ public final class Flusher {
                 log.end();
             } else if (d instanceof Catalog.DnsInfo) {
                 Catalog.DnsInfo n = (Catalog.DnsInfo) d;
+                listed++;
                 log.begin(LogFormat.DNS);
                 log.string(n.host());
                 log.varint(n.startNs());
