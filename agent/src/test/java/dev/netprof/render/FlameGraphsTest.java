@@ -13,10 +13,7 @@ class FlameGraphsTest {
 
     @Test
     void unsampledSlowReadsAreDrawnLikeTheSampledSlowOnesAndFastLikeFast() {
-        Recording r = new Recording();
-        r.header(1, 0, 0, "test", "", "test");
-        r.stack(1, new String[] {"app.Server.awaitRequest:10"});
-        r.stack(2, new String[] {"app.Server.readBody:20"});
+        Recording r = withStacks("app.Server.awaitRequest:10", "app.Server.readBody:20");
         FlameAggregator sums = new FlameAggregator(r, SLOW_NS);
         read(sums, 1, 5_000_000, 10);   // sampled: blocked waiting for a request
         read(sums, 2, 1_000, 100);      // sampled: the body, already there
@@ -32,9 +29,7 @@ class FlameGraphsTest {
 
     @Test
     void withoutASampledOperationOfTheSameSpeedTheOtherSpeedsStacksTakeIt() {
-        Recording r = new Recording();
-        r.header(1, 0, 0, "test", "", "test");
-        r.stack(1, new String[] {"app.Server.awaitRequest:10"});
+        Recording r = withStacks("app.Server.awaitRequest:10");
         FlameAggregator sums = new FlameAggregator(r, SLOW_NS);
         read(sums, 1, 5_000_000, 10);
         read(sums, 0, 2_000, 300);
@@ -46,11 +41,7 @@ class FlameGraphsTest {
 
     @Test
     void aSlowExchangesOwnTimeIsSharedAsSlowTimeAndEveryNanosecondIsDrawnOnce() {
-        Recording r = new Recording();
-        r.header(1, 0, 0, "test", "", "test");
-        r.stack(1, new String[] {"app.Client.fastCall:10"});
-        r.stack(2, new String[] {"app.Client.slowCall:20"});
-        r.stack(3, new String[] {"app.Client.readResponse:30"});
+        Recording r = withStacks("app.Client.fastCall:10", "app.Client.slowCall:20", "app.Client.readResponse:30");
         long[][] events = {
             // {start, duration, op, stack}: two sampled exchanges, one unsampled with a 4 ms read inside it
             {0, 100_000, Op.HTTP_EXCHANGE, 1},
@@ -70,6 +61,16 @@ class FlameGraphsTest {
         // The unsampled exchange's own 1 ms was slow time: it joins the sampled slow exchange's stack.
         assertEquals(Map.of("fastCall", 100_000L, "slowCall", 3_000_000L, "readResponse", 4_000_000L),
             byMethod(flames.time));
+    }
+
+    /** An empty recording started at 0 whose stacks 1, 2, ... are one frame each. */
+    private static Recording withStacks(String... frames) {
+        Recording r = new Recording();
+        r.header(1, 0, 0, "test", "", "test");
+        for (int i = 0; i < frames.length; i++) {
+            r.stack(i + 1, new String[] {frames[i]});
+        }
+        return r;
     }
 
     private long start;
