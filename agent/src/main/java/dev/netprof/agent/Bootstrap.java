@@ -30,8 +30,8 @@ import java.util.zip.ZipEntry;
  * <p>Then java.base and java.net.http are made to read netprof's bootstrap module (inlined advice calls into it),
  * and open exactly what the recorder reads reflectively to that module alone: java.net (SocketImpl's peer fields),
  * jdk.internal.misc (carrier-thread locals for virtual threads), sun.security.ssl (a handshake's negotiated
- * parameters) and jdk.internal.net.http (the channel under an HttpClient connection). The application gets no new
- * access.
+ * parameters), java.lang (a Throwable's backtrace, which tells a stack seen before without resolving it) and
+ * jdk.internal.net.http (the channel under an HttpClient connection). The application gets no new access.
  */
 final class Bootstrap {
     static final String NESTED_JAR = "netprof-boot.jar";
@@ -47,9 +47,10 @@ final class Bootstrap {
         }
         Module netprof = probe.getModule();
         Module base = Object.class.getModule();
-        if (!base.canRead(netprof) || !base.isOpen("java.net", netprof)) {
+        if (!base.canRead(netprof) || !base.isOpen("java.net", netprof) || !base.isOpen("java.lang", netprof)) {
             inst.redefineModule(base, Set.of(netprof), Map.of("jdk.internal.misc", Set.of(netprof)),
-                Map.of("java.net", Set.of(netprof), "sun.security.ssl", Set.of(netprof)), Set.of(), Map.of());
+                Map.of("java.net", Set.of(netprof), "sun.security.ssl", Set.of(netprof), "java.lang", Set.of(netprof)),
+                Set.of(), Map.of());
         }
         // The JDK HttpClient: advice inlined there calls the recorder, which reads its connections' channels.
         ModuleLayer.boot().findModule("java.net.http").ifPresent(http -> {

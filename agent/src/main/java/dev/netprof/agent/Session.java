@@ -4,6 +4,7 @@ import dev.netprof.flush.Flusher;
 import dev.netprof.flush.RecordingHeader;
 import dev.netprof.instrument.Instrumenter;
 import dev.netprof.nativeprof.SyscallSampler;
+import dev.netprof.record.Backtraces;
 import dev.netprof.record.Capture;
 import dev.netprof.record.HttpRecorder;
 import dev.netprof.record.Recorder;
@@ -73,7 +74,8 @@ final class Session {
         capture.catalog.note("closewait", Long.toString(options.closeWaitNs));
         capture.catalog.note("stacks", "mode=" + Options.STACK_MODES.get(options.stacks) + " slowNs=" + slowNs
             + " intervalNs=" + StackSampling.DEFAULT_INTERVAL_NS
-            + " slowIntervalNs=" + StackSampling.DEFAULT_SLOW_INTERVAL_NS);
+            + " slowIntervalNs=" + StackSampling.DEFAULT_SLOW_INTERVAL_NS
+            + " backtraces=" + (Backtraces.READABLE ? "read" : "resolved"));
         RecordingHeader header = new RecordingHeader(pid, System.currentTimeMillis(), Version.get(), options.text,
             System.getProperty("java.vm.name") + " " + Runtime.version());
         Flusher flusher = Flusher.start(capture, out.resolve(Renderer.LOG), header, options.thresholdNs);

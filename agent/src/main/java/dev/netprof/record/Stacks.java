@@ -9,23 +9,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * to it by id. Frames read {@code pkg.Class.method:line}, innermost first, at most {@link #MAX_DEPTH}; netprof's own
  * frames are left out, so the first frame is the instrumented JDK method.
  *
- * <p>The stack is a {@code Throwable}'s: the JVM fills it natively and resolves every frame's names and line in one
- * native call. {@code StackWalker} does the same work in Java, one reflective constructor call per frame on JDK 25,
- * and captures are rare (see {@link StackSampling}): they run cold, mostly in the interpreter. Measured in a fresh
- * JVM, 50 captures a second with caches flushed between them, median per capture 40 frames deep: JDK 17 112 µs
- * walking, 63 µs with a {@code Throwable}; JDK 25 137 µs against 47 µs; 200 frames deep (all of them resolved, where
- * the walk stopped at 64) JDK 17 104 against 77 µs, JDK 25 165 against 84 µs. On the NIO benchmark in its steady
- * state (async-profiler, two 8 s windows each) captures took 0.26% of the CPU walking and 0.18% now on JDK 17, 0.30%
- * and 0.22% on JDK 25. A stack is looked up by its frames' class, method and line, which is what it prints as, so
- * two stacks are one exactly when they read the same.
+ * <p>The stack is a {@code Throwable}'s: the JVM fills it natively. Only a stack not seen before is resolved to
+ * names and lines; one seen before is found by its {@link Backtraces.Fingerprint} (~1 µs for 40 frames, warm, where
+ * resolving them costs ~4.5 µs). That matters where captures are frequent: each connection's connect or accept,
+ * close and first read and write take one, and a client opening a connection per request (both ends in one JVM)
+ * spent 22% of its CPU resolving stacks it had seen thousands of times. Captures are otherwise rare (see {@link
+ * StackSampling}) and run cold: {@code StackWalker} does in Java what a {@code Throwable} does natively, one
+ * reflective constructor call per frame on JDK 25, and measured in a fresh JVM (50 captures a second, caches flushed
+ * between them, 40 frames deep) JDK 17 took 112 µs walking and 63 µs with a {@code Throwable}, JDK 25 137 against
+ * 47 µs. A stack is interned by its frames' class, method and line, which is what it prints as, so two stacks are
+ * one exactly when they read the same.
  */
 final class Stacks {
     static final int MAX_DEPTH = 64;
     static final int MAX_STACKS = 1 << 16;
+    /**
+     * Fingerprints are finer than stacks (a bci, not a line; netprof's frames and up to 2 × MAX_DEPTH frames
+     * included) and up to 1.5 KB each, so they have a bound of their own; past it, captures resolve every time.
+     */
+    static final int MAX_FINGERPRINTS = 1 << 12;
 
     private static final String OWN_PACKAGE = Stacks.class.getPackageName() + ".";
 
     private final ConcurrentHashMap<Key, Integer> ids = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Backtraces.Fingerprint, Integer> byFingerprint = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger(1);
     private final Catalog catalog;
 
@@ -35,7 +42,22 @@ final class Stacks {
 
     /** The id of the current thread's stack, or 0 when the table is full. */
     int capture() {
-        Key key = new Key(new Throwable().getStackTrace());
+        Throwable here = new Throwable();
+        Backtraces.Fingerprint fingerprint = Backtraces.fingerprint(here, OWN_PACKAGE, MAX_DEPTH);
+        if (fingerprint != null) {
+            Integer id = byFingerprint.get(fingerprint);
+            if (id != null) {
+                return id;
+            }
+        }
+        int id = intern(new Key(here.getStackTrace()));
+        if (fingerprint != null && id != 0 && byFingerprint.size() < MAX_FINGERPRINTS) {
+            byFingerprint.putIfAbsent(fingerprint, id);
+        }
+        return id;
+    }
+
+    private int intern(Key key) {
         Integer id = ids.get(key);
         if (id != null) {
             return id;

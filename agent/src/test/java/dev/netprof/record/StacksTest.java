@@ -9,6 +9,8 @@ import dev.netprof.stacksites.CallSites;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class StacksTest {
@@ -38,6 +40,28 @@ class StacksTest {
         String[] outerOfSecond = defined.get(r[2]);
         assertArrayEquals(Arrays.copyOfRange(outer, 1, outer.length),
             Arrays.copyOfRange(outerOfSecond, 1, outerOfSecond.length));
+    }
+
+    @Test
+    void twoCallSitesOnOneLineAreOneStackDefinedOnce() {
+        int[] r = CallSites.twoSitesOnOneLine(stacks::capture);
+        assertEquals(r[0], r[1]);
+        assertEquals(1, defined().size());
+    }
+
+    @Test
+    void oneSiteReachedFromTwoCallersIsTwoStacks() {
+        for (int i = 0; i < 2; i++) { // the second time round, both are known by their fingerprints
+            int[] r = CallSites.oneSiteTwoCallers(stacks::capture);
+            assertNotEquals(r[0], r[1]);
+        }
+        Set<String> callers = new TreeSet<>();
+        for (String[] frames : defined().values()) {
+            assertTrue(frames[0].startsWith("dev.netprof.stacksites.CallSites.site:"), frames[0]);
+            callers.add(frames[1].substring(0, frames[1].indexOf(':')));
+        }
+        assertEquals(Set.of("dev.netprof.stacksites.CallSites.viaFirstCaller",
+            "dev.netprof.stacksites.CallSites.viaSecondCaller"), callers);
     }
 
     @Test

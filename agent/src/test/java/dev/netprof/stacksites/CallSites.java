@@ -20,6 +20,30 @@ public final class CallSites {
         return new int[] {first, firstLine, second, secondLine};
     }
 
+    /** Captures twice on one line (two call sites, one line): returns both ids. */
+    public static int[] twoSitesOnOneLine(IntSupplier capture) {
+        return new int[] {capture.getAsInt(), capture.getAsInt()};
+    }
+
+    /** Captures at one site reached from two callers: returns both ids. */
+    public static int[] oneSiteTwoCallers(IntSupplier capture) {
+        int first = viaFirstCaller(capture);
+        int second = viaSecondCaller(capture);
+        return new int[] {first, second};
+    }
+
+    private static int viaFirstCaller(IntSupplier capture) {
+        return site(capture);
+    }
+
+    private static int viaSecondCaller(IntSupplier capture) {
+        return site(capture);
+    }
+
+    private static int site(IntSupplier capture) {
+        return capture.getAsInt();
+    }
+
     private static int callerLine() {
         return StackWalker.getInstance().walk(s -> s.skip(1).findFirst()).orElseThrow().getLineNumber();
     }

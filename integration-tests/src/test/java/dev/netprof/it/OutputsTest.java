@@ -129,6 +129,22 @@ class OutputsTest {
         assertTrue(html.contains("scaled from"), "the page says weights were scaled from samples");
     }
 
+    /** Each distinct stack was resolved once; the others were known by their backtraces (Backtraces). */
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void stacksSeenBeforeAreKnownByTheirBacktraces(Jdk jdk) throws Exception {
+        StringBuilder stacksNote = new StringBuilder();
+        new LogReader().read(out(jdk).resolve("events.nprof"), new LogVisitor() {
+            @Override
+            public void note(String kind, String text) {
+                if (kind.equals("stacks")) {
+                    stacksNote.append(text);
+                }
+            }
+        });
+        assertTrue(stacksNote.toString().endsWith(" backtraces=read"), stacksNote.toString());
+    }
+
     @ParameterizedTest
     @EnumSource(Jdk.class)
     void traceParsesAndEverySpanLiesInsideTheRecording(Jdk jdk) throws Exception {
