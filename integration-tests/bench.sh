@@ -2,7 +2,7 @@
 # The loopback overhead benchmark: netprof against no agent and JFR's socket events, on JDK 17 and 25.
 #   integration-tests/bench.sh [LoopbackBenchmark options]   e.g. --jdks 17 --workloads pingpong,tls --rounds 6
 #   integration-tests/bench.sh run <class> [arguments]        another main of dev.netprof.bench, e.g. run AttachLatency --jdk 25
-# Options (defaults): --jdks 17,25 --workloads pingpong,nio,bulk,http,tls
+# Options (defaults): --jdks 17,25 --workloads pingpong,nio,bulk,http,tls (also: connect, a connection per request)
 #   --configs none,netprof,netprof-syscalls,jfr-stacks,jfr-nostacks --rounds 6 --warmup 4 --seconds 3
 #   --out target/loopback-results.md (relative to integration-tests/)
 # The full default run takes about 70 minutes (HTTP children warm up ~20 s each); run it on an otherwise idle machine.

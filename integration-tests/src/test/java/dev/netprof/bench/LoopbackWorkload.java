@@ -12,13 +12,14 @@ import java.util.Locale;
  * without a profiler, and compares the rates.
  *
  * <pre>
- *   LoopbackWorkload pingpong|nio|bulk|http|tls &lt;warmupSeconds&gt; &lt;measureSeconds&gt;
+ *   LoopbackWorkload pingpong|nio|bulk|http|tls|connect &lt;warmupSeconds&gt; &lt;measureSeconds&gt;
  * </pre>
- * Rates are round trips/s for the ping-pongs (64 bytes each way), GET/s for http, and MiB/s for bulk (64 KiB
- * writes).
+ * Rates are round trips/s for the ping-pongs (64 bytes each way), GET/s for http, MiB/s for bulk (64 KiB writes)
+ * and connections/s for connect (a connection per 64-byte request).
  */
 public final class LoopbackWorkload {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    static final String NAMES = "pingpong, nio, bulk, http, tls or connect";
     /**
      * Warm-up goes on while the JIT compiled for more than this in the last second. On the one pinned CPU the
      * compiler threads take the workload's CPU: the HTTP workload's JDK 17 compilations alone used ~370 ms of
@@ -54,8 +55,10 @@ public final class LoopbackWorkload {
                 return new HttpGets();
             case "tls":
                 return StreamPingPong.tls();
+            case "connect":
+                return new ConnectPerRequest();
             default:
-                throw new IllegalArgumentException("no workload " + name + "; pingpong, nio, bulk, http or tls");
+                throw new IllegalArgumentException("no workload " + name + "; " + NAMES);
         }
     }
 
@@ -70,8 +73,10 @@ public final class LoopbackWorkload {
                 return "MiB/s";
             case "http":
                 return "GET/s";
+            case "connect":
+                return "connections/s";
             default:
-                throw new IllegalArgumentException("no workload " + name + "; pingpong, nio, bulk, http or tls");
+                throw new IllegalArgumentException("no workload " + name + "; " + NAMES);
         }
     }
 
