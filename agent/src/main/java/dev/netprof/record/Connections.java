@@ -41,7 +41,10 @@ public final class Connections {
             this.hash = hash;
         }
 
-        /** True the first time {@code op} asks on this connection: so its first read and first write get a stack. */
+        /**
+         * True the first time {@code op} asks on this connection: so its first read, first write and close get a
+         * stack (unless {@link #stackOnlyWhenSampled}).
+         */
         boolean firstOf(int op) {
             int bit = 1 << op;
             if ((stackedOps & bit) != 0) {
@@ -49,6 +52,11 @@ public final class Connections {
             }
             stackedOps |= bit;
             return true;
+        }
+
+        /** From now on no op is a first here: its operations take a stack only when sampled. */
+        void stackOnlyWhenSampled() {
+            stackedOps = -1;
         }
 
         public boolean isClosed() {

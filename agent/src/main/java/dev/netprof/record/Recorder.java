@@ -112,6 +112,7 @@ public final class Recorder {
         int stack = c.stacks.capture();
         if (established && !e.established) {
             e.established = true;
+            stackFirstsOfFewPerSite(c, e, stack);
             define(c, e.id, api, Api.ROLE_CLIENT, false, true, e.pendingSince, socket, stack);
         }
         emit(c, op, established ? Outcome.OK : Outcome.PENDING, 0, start, end, e.id, 0, stack);
@@ -154,6 +155,7 @@ public final class Recorder {
         Connections.Entry e = c.connections.add(accepted, c.newId(), api);
         e.established = true;
         int stack = c.stacks.capture();
+        stackFirstsOfFewPerSite(c, e, stack);
         define(c, e.id, api, Api.ROLE_SERVER, false, true, start, accepted, stack);
         emit(c, Op.ACCEPT, Outcome.OK, 0, start, end, e.id, 0, stack);
     }
@@ -200,7 +202,7 @@ public final class Recorder {
             return;
         }
         e.closed = true;
-        int stack = c.stacks.capture();
+        int stack = e.firstOf(Op.CLOSE) || c.sampling.wants(end, end - start, false) ? c.stacks.capture() : 0;
         int outcome = thrown == null ? Outcome.OK : Outcome.of(thrown);
         int ref = thrown == null ? 0 : c.catalog.string(describe(thrown));
         if (api == Api.DATAGRAM) {
@@ -280,6 +282,13 @@ public final class Recorder {
             Endpoints.format(Endpoints.local(Api.DATAGRAM, channel)), Endpoints.format(remote),
             Endpoints.hostName(remote), stack));
         return id;
+    }
+
+    /** Past the first connections opened from {@code openStack}, only sampled operations of {@code e} are stacked. */
+    private static void stackFirstsOfFewPerSite(Capture c, Connections.Entry e, int openStack) {
+        if (!c.stacks.amongFirstOpenedFrom(openStack)) {
+            e.stackOnlyWhenSampled();
+        }
     }
 
     /** A socket used before netprof saw it open: opened before an attach. Its open time and role are unknown. */

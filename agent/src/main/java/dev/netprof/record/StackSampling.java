@@ -4,15 +4,16 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Which reads and writes get a Java stack (connects, accepts, closes and failures always do).
+ * Which reads, writes and closes get a Java stack (connects, accepts and failures always do).
  *
- * <p>{@code sampled}: the first read and the first write of each connection, so that every connection's bytes have a
- * stack to be drawn under; one operation that blocked at least {@code slowNs} per {@code slowIntervalNs} across the
+ * <p>{@code sampled}: the first read, first write and close of each of the first {@link #FULLY_STACKED_PER_SITE}
+ * connections opened from one stack, so that every connection's bytes have a stack to be drawn under (their own, or
+ * those of the connections opened from the same place); one operation that blocked at least {@code slowNs} per {@code slowIntervalNs} across the
  * whole JVM; plus one operation per {@code intervalNs}, whichever thread gets there first, for the other paths a
  * long-lived connection takes. The check on the read/write path is a bit test on the connection and a compare
- * against a shared, rarely written deadline; the cost of captures (a stack walk each, see {@link Stacks}) is then
- * bounded by the connections opened (which pay for a connect or accept stack anyway), {@code 1 s / slowIntervalNs}
- * and {@code 1 s / intervalNs}. Slow operations have a pace of their own because a thread that blocks in every read
+ * against a shared, rarely written deadline; the cost of captures (see {@link Stacks}) is then bounded by the
+ * connections opened (one connect or accept stack each, three more for the first ones from each place), {@code 1 s /
+ * slowIntervalNs} and {@code 1 s / intervalNs}. Slow operations have a pace of their own because a thread that blocks in every read
  * (a blocking server waiting for its next request) would otherwise capture on every operation; their blocked time
  * is what flame-time is mostly made of, so they get five times the pace of the others. {@code all} captures every
  * operation: exact flame graphs, at a cost per operation.
@@ -38,6 +39,14 @@ public final class StackSampling {
      * 10/s), so the cost falls by half, not by five.
      */
     public static final long DEFAULT_INTERVAL_NS = 100_000_000L;
+
+    /**
+     * Connections opened from one stack that take a stack at their first read, first write and close. Past them, a
+     * connection's operations are stacked only when sampled, and the flame graphs draw the rest under what the
+     * connections opened from the same place sampled: a client opening a connection per request otherwise took four
+     * stacks per connection at each end (~1 µs each even when known by their fingerprint, see {@link Stacks}).
+     */
+    public static final int FULLY_STACKED_PER_SITE = 16;
 
     private static final VarHandle NEXT;
     private static final VarHandle NEXT_SLOW;

@@ -32,6 +32,8 @@ final class Stacks {
     private static final String OWN_PACKAGE = Stacks.class.getPackageName() + ".";
 
     private final ConcurrentHashMap<Key, Integer> ids = new ConcurrentHashMap<>();
+    /** Per stack id, connections opened from it so far, counted up to {@link StackSampling#FULLY_STACKED_PER_SITE}. */
+    private final byte[] openedFrom = new byte[MAX_STACKS + 1];
     private final ConcurrentHashMap<Backtraces.Fingerprint, Integer> byFingerprint = new ConcurrentHashMap<>();
     private final AtomicInteger next = new AtomicInteger(1);
     private final Catalog catalog;
@@ -55,6 +57,21 @@ final class Stacks {
             byFingerprint.putIfAbsent(fingerprint, id);
         }
         return id;
+    }
+
+    /**
+     * Whether a connection opened from {@code stack} is among the first {@link StackSampling#FULLY_STACKED_PER_SITE} from there
+     * (racy: a few more may be). A connection without an open stack always is.
+     */
+    boolean amongFirstOpenedFrom(int stack) {
+        if (stack <= 0 || stack >= openedFrom.length) {
+            return true;
+        }
+        if (openedFrom[stack] >= StackSampling.FULLY_STACKED_PER_SITE) {
+            return false;
+        }
+        openedFrom[stack]++;
+        return true;
     }
 
     private int intern(Key key) {

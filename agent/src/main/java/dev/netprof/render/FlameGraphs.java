@@ -19,10 +19,12 @@ import one.convert.FlameGraph;
  * flame-time and flame-bytes, as folded stacks ({@code .collapsed}) and as async-profiler's HTML flame graph.
  *
  * <p>Each stack is the Java stack (outermost first) then {@code [op]} then {@code [peer host:port]}. Connects,
- * accepts, closes and failures carry their own stack. Reads and writes are sampled, slow ones at a pace of their own:
+ * accepts and failures carry their own stack. Reads, writes and closes are sampled, slow ones at a pace of their own:
  * the time and bytes of the unsampled ones of a connection and op are spread over that connection's sampled stacks
  * for the op, in proportion to what each sampled stack moved in operations as fast or as slow, so each (connection,
- * op, label) adds up to exactly what it recorded.
+ * op, label) adds up to exactly what it recorded. A connection with no sampled stack for the op (past the first few
+ * opened from one place, connections take a stack only when sampled) has its weight spread the same way over the
+ * stacks sampled for that op on the connections opened from the same stack, still under its own op and peer.
  */
 final class FlameGraphs {
     static final String NO_STACK = "[stack not captured]";
@@ -55,18 +57,43 @@ final class FlameGraphs {
             groups.computeIfAbsent(new FlameAggregator.Key(0, k.op(), k.connection(), k.label()),
                 g -> new ArrayList<>()).add(e);
         }
+        Map<FlameAggregator.Key, List<Map.Entry<FlameAggregator.Key, long[]>>> bySite = sampledBySite(groups);
         for (List<Map.Entry<FlameAggregator.Key, long[]>> group : groups.values()) {
-            spread(group, 0, time);
-            spread(group, 1, bytes);
+            List<Map.Entry<FlameAggregator.Key, long[]>> site = bySite.get(siteOf(group.get(0).getKey()));
+            spread(group, site, 0, time);
+            spread(group, site, 1, bytes);
         }
+    }
+
+    /** A (connection, op, label) group's site: its connection's open stack, op and label; null without one. */
+    private FlameAggregator.Key siteOf(FlameAggregator.Key k) {
+        Recording.Connection c = r.connections.get(k.connection());
+        return c == null || c.openStack == 0 ? null : new FlameAggregator.Key(c.openStack, k.op(), 0, k.label());
+    }
+
+    /** The sampled stacks of every group, by the site of the connection they were sampled on. */
+    private Map<FlameAggregator.Key, List<Map.Entry<FlameAggregator.Key, long[]>>> sampledBySite(
+            Map<FlameAggregator.Key, List<Map.Entry<FlameAggregator.Key, long[]>>> groups) {
+        Map<FlameAggregator.Key, List<Map.Entry<FlameAggregator.Key, long[]>>> bySite = new HashMap<>();
+        for (List<Map.Entry<FlameAggregator.Key, long[]>> group : groups.values()) {
+            FlameAggregator.Key site = siteOf(group.get(0).getKey());
+            for (Map.Entry<FlameAggregator.Key, long[]> e : group) {
+                if (site != null && e.getKey().stack() != 0) {
+                    bySite.computeIfAbsent(site, k -> new ArrayList<>()).add(e);
+                }
+            }
+        }
+        return bySite;
     }
 
     /**
      * Adds one (connection, op, label) group's weights (0 time, 1 bytes) to {@code out}. What the unsampled fast
      * operations weigh is shared over the sampled stacks by what each moved in fast operations, the unsampled slow
-     * ones' by what each moved in slow operations (see {@link #share}).
+     * ones' by what each moved in slow operations (see {@link #share}); over the stacks sampled at its {@code site}
+     * when the group has none of its own.
      */
-    private void spread(List<Map.Entry<FlameAggregator.Key, long[]>> group, int what, Map<String, Long> out) {
+    private void spread(List<Map.Entry<FlameAggregator.Key, long[]>> group,
+                        List<Map.Entry<FlameAggregator.Key, long[]>> site, int what, Map<String, Long> out) {
         long unsampledFast = 0;
         long unsampledSlow = 0;
         List<long[]> sampled = new ArrayList<>();
@@ -85,9 +112,18 @@ final class FlameGraphs {
         for (int i = 0; i < weights.length; i++) {
             weights[i] = sampled.get(i)[what];
         }
+        FlameAggregator.Key groupKey = group.get(0).getKey();
+        if (sampled.isEmpty() && site != null) {
+            for (Map.Entry<FlameAggregator.Key, long[]> e : site) {
+                sampled.add(e.getValue());
+                keys.add(new FlameAggregator.Key(e.getKey().stack(), groupKey.op(), groupKey.connection(),
+                    groupKey.label()));
+            }
+            weights = new long[sampled.size()]; // the site's own weights are drawn with their own connections
+        }
         long notShared = share(sampled, what, false, unsampledFast, weights)
             + share(sampled, what, true, unsampledSlow, weights);
-        add(out, NO_STACK, group.get(0).getKey(), notShared);
+        add(out, NO_STACK, groupKey, notShared);
         for (int i = 0; i < weights.length; i++) {
             add(out, javaFrames(keys.get(i).stack()), keys.get(i), weights[i]);
         }

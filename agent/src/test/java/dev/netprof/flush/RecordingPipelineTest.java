@@ -166,6 +166,42 @@ class RecordingPipelineTest {
     }
 
     @Test
+    void pastTheFirstConnectionsOpenedFromOneStackOnlySampledOperationsCarryOne() throws Exception {
+        int connections = StackSampling.FULLY_STACKED_PER_SITE + 1;
+        SocketChannel[] clients = new SocketChannel[connections];
+        for (int i = 0; i < connections; i++) {
+            clients[i] = SocketChannel.open(listener.getLocalAddress());
+            listener.accept().close();
+        }
+        Path log = recordWith(new StackSampling(StackSampling.SAMPLED, Long.MAX_VALUE, HOUR, HOUR), 0, () -> {
+            for (SocketChannel ch : clients) {
+                Recorder.connected(Op.CONNECT, Api.NIO, ch, System.nanoTime(), true);
+                Recorder.transfer(Op.WRITE, Api.NIO, ch, System.nanoTime(), 10);
+                if (ch == clients[0]) { // takes the JVM-wide sample, which does not come round again in the test
+                    Recorder.transfer(Op.WRITE, Api.NIO, ch, System.nanoTime(), 10);
+                }
+                Recorder.closed(Api.NIO, ch, System.nanoTime(), null);
+            }
+        });
+        Map<Long, StringBuilder> marks = new HashMap<>();
+        new LogReader().read(log, new LogVisitor() {
+            @Override
+            public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
+                              long bytes, int ref, int stack) {
+                marks.computeIfAbsent(connection, k -> new StringBuilder()).append(stack != 0 ? 'S' : '-');
+            }
+        });
+        // Per connection, its connect, write(s) and close; connection ids count from 1 in opening order.
+        for (long id = 1; id <= connections; id++) {
+            String expected = id == 1 ? "SSSS" : id < connections ? "SSS" : "S--";
+            assertEquals(expected, marks.get(id).toString(), "connection " + id);
+        }
+        for (SocketChannel ch : clients) {
+            ch.close();
+        }
+    }
+
+    @Test
     void slowOperationsAreSampledAtTheirOwnPace() throws Exception {
         // Every transfer blocked 1 ms, the slow threshold; neither deadline comes round again within the test.
         Map<String, String> marks = stackMarks(new StackSampling(StackSampling.SAMPLED, 1_000_000, HOUR, HOUR),
