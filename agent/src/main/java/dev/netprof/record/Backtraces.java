@@ -88,7 +88,7 @@ public final class Backtraces {
                     words[n++] = bcis[j];
                 }
             }
-            return new Fingerprint(Arrays.copyOf(words, n));
+            return new Fingerprint(n == words.length ? words : Arrays.copyOf(words, n));
         } catch (RuntimeException unexpectedLayout) {
             return null;
         }

@@ -8,15 +8,15 @@ import java.lang.invoke.VarHandle;
  *
  * <p>{@code sampled}: the first read, first write and close of each of the first {@link #FULLY_STACKED_PER_SITE}
  * connections opened from one stack, so that every connection's bytes have a stack to be drawn under (their own, or
- * those of the connections opened from the same place); one operation that blocked at least {@code slowNs} per {@code slowIntervalNs} across the
- * whole JVM; plus one operation per {@code intervalNs}, whichever thread gets there first, for the other paths a
- * long-lived connection takes. The check on the read/write path is a bit test on the connection and a compare
- * against a shared, rarely written deadline; the cost of captures (see {@link Stacks}) is then bounded by the
- * connections opened (one connect or accept stack each, three more for the first ones from each place), {@code 1 s /
- * slowIntervalNs} and {@code 1 s / intervalNs}. Slow operations have a pace of their own because a thread that blocks in every read
- * (a blocking server waiting for its next request) would otherwise capture on every operation; their blocked time
- * is what flame-time is mostly made of, so they get five times the pace of the others. {@code all} captures every
- * operation: exact flame graphs, at a cost per operation.
+ * those of the connections opened from the same place); one operation that blocked at least {@code slowNs} per
+ * {@code slowIntervalNs} across the whole JVM; plus one operation per {@code intervalNs}, whichever thread gets there
+ * first, for the other paths a long-lived connection takes. The check on the read/write path is a bit test on the
+ * connection and a compare against a shared, rarely written deadline; the cost of captures (see {@link Stacks}) is
+ * then bounded by the connections opened (one connect or accept stack each, three more for the first ones from each
+ * place), {@code 1 s / slowIntervalNs} and {@code 1 s / intervalNs}. Slow operations have a pace of their own because
+ * a thread that blocks in every read (a blocking server waiting for its next request) would otherwise capture on
+ * every operation; their blocked time is what flame-time is mostly made of, so they get five times the pace of the
+ * others. {@code all} captures every operation: exact flame graphs, at a cost per operation.
  */
 public final class StackSampling {
     public static final int OFF = 0;

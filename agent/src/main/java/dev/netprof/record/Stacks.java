@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The stack is a {@code Throwable}'s: the JVM fills it natively. Only a stack not seen before is resolved to
  * names and lines; one seen before is found by its {@link Backtraces.Fingerprint} (~1 µs for 40 frames, warm, where
- * resolving them costs ~4.5 µs). That matters where captures are frequent: each connection's connect or accept,
- * close and first read and write take one, and a client opening a connection per request (both ends in one JVM)
- * spent 22% of its CPU resolving stacks it had seen thousands of times. Captures are otherwise rare (see {@link
+ * resolving them costs ~4.5 µs). That matters where captures are frequent: every connect and accept takes one, and a
+ * client opening a connection per request (both ends in one JVM, four stacks per connection at each end then) spent
+ * 22% of its CPU resolving stacks it had seen thousands of times. Captures are otherwise rare (see {@link
  * StackSampling}) and run cold: {@code StackWalker} does in Java what a {@code Throwable} does natively, one
  * reflective constructor call per frame on JDK 25, and measured in a fresh JVM (50 captures a second, caches flushed
  * between them, 40 frames deep) JDK 17 took 112 µs walking and 63 µs with a {@code Throwable}, JDK 25 137 against
@@ -60,8 +60,8 @@ final class Stacks {
     }
 
     /**
-     * Whether a connection opened from {@code stack} is among the first {@link StackSampling#FULLY_STACKED_PER_SITE} from there
-     * (racy: a few more may be). A connection without an open stack always is.
+     * Whether a connection opened from {@code stack} is among the first {@link StackSampling#FULLY_STACKED_PER_SITE}
+     * from there (racy: a few more may be). A connection without an open stack always is.
      */
     boolean amongFirstOpenedFrom(int stack) {
         if (stack <= 0 || stack >= openedFrom.length) {

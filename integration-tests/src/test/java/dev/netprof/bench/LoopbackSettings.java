@@ -8,7 +8,8 @@ import java.util.List;
 /** {@link LoopbackBenchmark}'s command line. */
 record LoopbackSettings(List<Integer> jdks, List<String> workloads, List<ProfilerConfig> configs, int rounds,
                         double warmupSeconds, double measureSeconds, Path out, String commandLine) {
-    static final String USAGE = "usage: LoopbackBenchmark [--jdks 17,25] [--workloads pingpong,nio,bulk,http,tls(,connect)]"
+    static final String USAGE = "usage: LoopbackBenchmark [--jdks 17,25]"
+        + " [--workloads pingpong,nio,bulk,http,tls(,connect)]"
         + " [--configs none,netprof,netprof-syscalls,jfr-stacks,jfr-nostacks] [--rounds 6] [--warmup 4] [--seconds 3]"
         + " [--out target/loopback-results.md]";
 
