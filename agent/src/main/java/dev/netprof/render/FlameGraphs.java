@@ -71,18 +71,28 @@ final class FlameGraphs {
         return c == null || c.openStack == 0 ? null : new FlameAggregator.Key(c.openStack, k.op(), 0, k.label());
     }
 
-    /** The sampled stacks of every group, by the site of the connection they were sampled on. */
+    /**
+     * Per site, its sampled stacks with what each moved summed over the site's connections: one entry per distinct
+     * stack, so spreading a connection over its site costs the site's stacks, not its connections.
+     */
     private Map<FlameAggregator.Key, List<Map.Entry<FlameAggregator.Key, long[]>>> sampledBySite(
             Map<FlameAggregator.Key, List<Map.Entry<FlameAggregator.Key, long[]>>> groups) {
-        Map<FlameAggregator.Key, List<Map.Entry<FlameAggregator.Key, long[]>>> bySite = new HashMap<>();
+        Map<FlameAggregator.Key, Map<Integer, long[]>> sums = new HashMap<>();
         for (List<Map.Entry<FlameAggregator.Key, long[]>> group : groups.values()) {
             FlameAggregator.Key site = siteOf(group.get(0).getKey());
             for (Map.Entry<FlameAggregator.Key, long[]> e : group) {
                 if (site != null && e.getKey().stack() != 0) {
-                    bySite.computeIfAbsent(site, k -> new ArrayList<>()).add(e);
+                    long[] sum = sums.computeIfAbsent(site, k -> new LinkedHashMap<>())
+                        .computeIfAbsent(e.getKey().stack(), k -> new long[6]);
+                    for (int i = 0; i < sum.length; i++) {
+                        sum[i] += e.getValue()[i];
+                    }
                 }
             }
         }
+        Map<FlameAggregator.Key, List<Map.Entry<FlameAggregator.Key, long[]>>> bySite = new HashMap<>();
+        sums.forEach((site, byStack) -> byStack.forEach((stack, sum) -> bySite.computeIfAbsent(site,
+            k -> new ArrayList<>()).add(Map.entry(new FlameAggregator.Key(stack, site.op(), 0, site.label()), sum))));
         return bySite;
     }
 

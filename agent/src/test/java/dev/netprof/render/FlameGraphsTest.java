@@ -70,17 +70,20 @@ class FlameGraphsTest {
         r.connection(7, 0, 0, 0, 0, "127.0.0.1:1", "127.0.0.1:80", null, 1);
         r.connection(8, 0, 0, 0, 0, "127.0.0.1:2", "127.0.0.1:81", null, 1);
         r.connection(9, 0, 0, 0, 0, "127.0.0.1:3", "127.0.0.1:82", null, 4);
+        r.connection(10, 0, 0, 0, 0, "127.0.0.1:4", "127.0.0.1:83", null, 1);
         FlameAggregator sums = new FlameAggregator(r, SLOW_NS);
-        sums.event(1, Op.READ, Outcome.OK, 1, 0, 3_000, 7, 30, 0, 2);   // sampled on 7: readReply 3 µs
+        sums.event(1, Op.READ, Outcome.OK, 1, 0, 2_000, 7, 20, 0, 2);   // sampled on 7: readReply 2 µs
         sums.event(1, Op.READ, Outcome.OK, 1, 0, 1_000, 7, 10, 0, 3);   // and readHeader 1 µs
-        sums.event(1, Op.READ, Outcome.OK, 1, 0, 800, 8, 8, 0, 0);      // 8, opened where 7 was: no stack of its own
+        sums.event(1, Op.READ, Outcome.OK, 1, 0, 1_000, 10, 10, 0, 2);  // on 10, from the same place: readReply 1 µs
+        sums.event(1, Op.READ, Outcome.OK, 1, 0, 800, 8, 8, 0, 0);      // 8, opened there too: no stack of its own
         sums.event(1, Op.READ, Outcome.OK, 1, 0, 500, 9, 5, 0, 0);      // 9, opened elsewhere: nothing sampled there
         FlameGraphs flames = new FlameGraphs(r, sums);
 
         assertEquals(Map.of(
-            "app/Client.readReply_[j];[read];[peer 127.0.0.1:80]", 3_000L,
+            "app/Client.readReply_[j];[read];[peer 127.0.0.1:80]", 2_000L,
             "app/Client.readHeader_[j];[read];[peer 127.0.0.1:80]", 1_000L,
-            "app/Client.readReply_[j];[read];[peer 127.0.0.1:81]", 600L,
+            "app/Client.readReply_[j];[read];[peer 127.0.0.1:83]", 1_000L,
+            "app/Client.readReply_[j];[read];[peer 127.0.0.1:81]", 600L, // the site read 3 µs there, 1 µs below
             "app/Client.readHeader_[j];[read];[peer 127.0.0.1:81]", 200L,
             FlameGraphs.NO_STACK + ";[read];[peer 127.0.0.1:82]", 500L), flames.time);
     }
