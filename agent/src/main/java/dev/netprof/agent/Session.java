@@ -181,7 +181,7 @@ final class Session {
      * in a JVM of its own.
      */
     private void render() {
-        long needed = Renderer.heapNeeded(flusher.events(), flusher.listed());
+        long needed = Renderer.heapNeeded(flusher.events(), flusher.connections(), flusher.listed());
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (needed > free) {

@@ -61,7 +61,9 @@ public final class Flusher {
     /** Runs on the flusher thread after each write to the file, e.g. to publish the recording's status. */
     private volatile Runnable afterWrite = () -> { };
     private volatile long events;
-    /** Connections, handshakes, exchanges and lookups written: a render holds an object for each. */
+    /** Connections written: a render holds an object and its flame graph weights (per op and stack) for each. */
+    private volatile long connections;
+    /** Handshakes, exchanges and lookups written: a render holds an object for each. */
     private volatile long listed;
 
     private Flusher(Capture capture, LogWriter log, long thresholdNs) {
@@ -140,7 +142,12 @@ public final class Flusher {
         return events;
     }
 
-    /** Connections, TLS handshakes, HTTP exchanges and DNS lookups written so far. */
+    /** Connections written so far. */
+    public long connections() {
+        return connections;
+    }
+
+    /** TLS handshakes, HTTP exchanges and DNS lookups written so far. */
     public long listed() {
         return listed;
     }
@@ -198,7 +205,7 @@ public final class Flusher {
         for (Object d; (d = capture.catalog.poll()) != null; ) {
             if (d instanceof Catalog.ConnectionInfo) {
                 Catalog.ConnectionInfo c = (Catalog.ConnectionInfo) d;
-                listed++;
+                connections++;
                 log.begin(LogFormat.CONNECTION);
                 log.varint(c.id());
                 log.u8(c.api());
