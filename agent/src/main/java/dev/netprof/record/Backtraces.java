@@ -22,9 +22,9 @@ public final class Backtraces {
     private static final int METHODS = 0;
     private static final int BCIS = 1;
     private static final int CLASSES = 2;
-    /** Where a chunk holds the next one; 0 when it was not found. */
-    private static final int NEXT = BACKTRACE != null && DEPTH != null ? nextChunkIndex() : 0;
-    public static final boolean READABLE = NEXT > 0 && layoutIsKnown();
+    /** Where a chunk holds the next one; 0 when this JVM's backtraces do not read as expected. */
+    private static final int NEXT = BACKTRACE != null && DEPTH != null ? checkedNextChunkIndex() : 0;
+    public static final boolean READABLE = NEXT > 0;
 
     /**
      * A stack's frames as (class identity hash, method number, bci and method version), innermost first. Classes are
@@ -94,46 +94,40 @@ public final class Backtraces {
         }
     }
 
-    /** Whether this JVM's backtraces read as expected: a stack deeper than one chunk, checked against its trace. */
-    private static boolean layoutIsKnown() {
+    /**
+     * Checks the layout on a stack deeper than one chunk: the one index after the classes that holds a chunk (an
+     * array starting with method numbers) is the next chunk's, and the chunks name the classes of {@code
+     * getStackTrace()}, frame by frame. Returns that index, or 0 when anything reads otherwise.
+     */
+    private static int checkedNextChunkIndex() {
         try {
             Throwable t = deeper(40);
             StackTraceElement[] trace = t.getStackTrace();
             Object[] chunk = (Object[]) BACKTRACE.get(t);
             int depth = (int) DEPTH.get(t);
-            if (depth != trace.length || depth <= ((Object[]) chunk[CLASSES]).length) {
-                return false;
-            }
-            for (int frame = 0; frame < depth; chunk = (Object[]) chunk[NEXT]) {
-                Object[] classes = (Object[]) chunk[CLASSES];
-                if (((short[]) chunk[METHODS]).length != classes.length
-                    || ((int[]) chunk[BCIS]).length != classes.length) {
-                    return false;
-                }
-                for (int j = 0; j < classes.length && frame < depth; j++, frame++) {
-                    if (!((Class<?>) classes[j]).getName().equals(trace[frame].getClassName())) {
-                        return false;
-                    }
-                }
-            }
-            return true;
-        } catch (RuntimeException | LinkageError unexpectedLayout) {
-            return false;
-        }
-    }
-
-    /** The one index after the classes that holds a chunk (an array starting with method numbers) in a deep stack. */
-    private static int nextChunkIndex() {
-        try {
-            Object[] chunk = (Object[]) BACKTRACE.get(deeper(40));
-            int found = 0;
+            int next = 0;
             for (int i = CLASSES + 1; i < chunk.length; i++) {
                 if (chunk[i] instanceof Object[] && ((Object[]) chunk[i]).length > 0
                     && ((Object[]) chunk[i])[METHODS] instanceof short[]) {
-                    found = found == 0 ? i : -1;
+                    next = next == 0 ? i : -1;
                 }
             }
-            return Math.max(found, 0);
+            if (next <= 0 || depth != trace.length || depth <= ((Object[]) chunk[CLASSES]).length) {
+                return 0;
+            }
+            for (int frame = 0; frame < depth; chunk = (Object[]) chunk[next]) {
+                Object[] classes = (Object[]) chunk[CLASSES];
+                if (((short[]) chunk[METHODS]).length != classes.length
+                    || ((int[]) chunk[BCIS]).length != classes.length) {
+                    return 0;
+                }
+                for (int j = 0; j < classes.length && frame < depth; j++, frame++) {
+                    if (!((Class<?>) classes[j]).getName().equals(trace[frame].getClassName())) {
+                        return 0;
+                    }
+                }
+            }
+            return next;
         } catch (RuntimeException | LinkageError unexpectedLayout) {
             return 0;
         }

@@ -57,9 +57,9 @@ final class FlameGraphs {
             groups.computeIfAbsent(new FlameAggregator.Key(0, k.op(), k.connection(), k.label()),
                 g -> new ArrayList<>()).add(e);
         }
-        Map<FlameAggregator.Key, List<Map.Entry<FlameAggregator.Key, long[]>>> bySite = sampledBySite(groups);
+        Map<FlameAggregator.Key, Map<Integer, long[]>> bySite = sampledBySite(groups);
         for (List<Map.Entry<FlameAggregator.Key, long[]>> group : groups.values()) {
-            List<Map.Entry<FlameAggregator.Key, long[]>> site = bySite.get(siteOf(group.get(0).getKey()));
+            Map<Integer, long[]> site = bySite.get(siteOf(group.get(0).getKey()));
             spread(group, site, 0, time);
             spread(group, site, 1, bytes);
         }
@@ -75,7 +75,7 @@ final class FlameGraphs {
      * Per site, its sampled stacks with what each moved summed over the site's connections: one entry per distinct
      * stack, so spreading a connection over its site costs the site's stacks, not its connections.
      */
-    private Map<FlameAggregator.Key, List<Map.Entry<FlameAggregator.Key, long[]>>> sampledBySite(
+    private Map<FlameAggregator.Key, Map<Integer, long[]>> sampledBySite(
             Map<FlameAggregator.Key, List<Map.Entry<FlameAggregator.Key, long[]>>> groups) {
         Map<FlameAggregator.Key, Map<Integer, long[]>> sums = new HashMap<>();
         for (List<Map.Entry<FlameAggregator.Key, long[]>> group : groups.values()) {
@@ -90,10 +90,7 @@ final class FlameGraphs {
                 }
             }
         }
-        Map<FlameAggregator.Key, List<Map.Entry<FlameAggregator.Key, long[]>>> bySite = new HashMap<>();
-        sums.forEach((site, byStack) -> byStack.forEach((stack, sum) -> bySite.computeIfAbsent(site,
-            k -> new ArrayList<>()).add(Map.entry(new FlameAggregator.Key(stack, site.op(), 0, site.label()), sum))));
-        return bySite;
+        return sums;
     }
 
     /**
@@ -102,8 +99,8 @@ final class FlameGraphs {
      * ones' by what each moved in slow operations (see {@link #share}); over the stacks sampled at its {@code site}
      * when the group has none of its own.
      */
-    private void spread(List<Map.Entry<FlameAggregator.Key, long[]>> group,
-                        List<Map.Entry<FlameAggregator.Key, long[]>> site, int what, Map<String, Long> out) {
+    private void spread(List<Map.Entry<FlameAggregator.Key, long[]>> group, Map<Integer, long[]> site, int what,
+                        Map<String, Long> out) {
         long unsampledFast = 0;
         long unsampledSlow = 0;
         List<long[]> sampled = new ArrayList<>();
@@ -124,11 +121,10 @@ final class FlameGraphs {
         }
         FlameAggregator.Key groupKey = group.get(0).getKey();
         if (sampled.isEmpty() && site != null) {
-            for (Map.Entry<FlameAggregator.Key, long[]> e : site) {
-                sampled.add(e.getValue());
-                keys.add(new FlameAggregator.Key(e.getKey().stack(), groupKey.op(), groupKey.connection(),
-                    groupKey.label()));
-            }
+            site.forEach((stack, sum) -> {
+                sampled.add(sum);
+                keys.add(new FlameAggregator.Key(stack, groupKey.op(), groupKey.connection(), groupKey.label()));
+            });
             weights = new long[sampled.size()]; // the site's own weights are drawn with their own connections
         }
         long notShared = share(sampled, what, false, unsampledFast, weights)
