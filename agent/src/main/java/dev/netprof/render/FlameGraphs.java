@@ -3,15 +3,18 @@ package dev.netprof.render;
 import dev.netprof.event.Op;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.StringReader;
+import java.io.Reader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import one.convert.Arguments;
 import one.convert.FlameGraph;
 
@@ -30,39 +33,75 @@ final class FlameGraphs {
     static final String NO_STACK = "[stack not captured]";
 
     private final Recording r;
-    private final FlameAggregator sums;
-    final Map<String, Long> time = new LinkedHashMap<>();
-    final Map<String, Long> bytes = new LinkedHashMap<>();
+    final Map<String, Long> time;
+    final Map<String, Long> bytes;
+    /** Each stack's folded frames, built once: a stack stands in the graphs once per connection that sampled it. */
+    private final Map<Integer, String> folded = new HashMap<>();
     /** Sampled stacks that stand for operations netprof did not take a stack of; 0 when nothing was scaled. */
     long scaledFromSamples;
 
+    /** Builds both graphs from {@code sums}, and empties it: the rest of a render needs that heap back. */
     FlameGraphs(Recording r, FlameAggregator sums) {
         this.r = r;
-        this.sums = sums;
-        build();
+        Map<Line, long[]> lines = new LinkedHashMap<>();
+        build(sums, lines);
+        time = foldedLines(lines, 0);
+        bytes = foldedLines(lines, 1);
     }
 
-    private void build() {
-        // Grouped by connection, op and label: a host's unsampled lookups or exchanges are spread only over stacks
-        // sampled for that same host, never over another's.
-        Map<FlameAggregator.Key, List<Map.Entry<FlameAggregator.Key, long[]>>> groups = new HashMap<>();
-        for (Map.Entry<FlameAggregator.Key, long[]> e : sums.sums.entrySet()) {
-            FlameAggregator.Key k = e.getKey();
+    /**
+     * A flame graph line before it is a string: folded frames, op (with its label) and peer, each an instance shared
+     * by every line that has it, so summing a connection's weights hashes no long string.
+     */
+    private record Line(String frames, String op, String peer) {
+    }
+
+    private void build(FlameAggregator sums, Map<Line, long[]> lines) {
+        List<Map.Entry<FlameAggregator.Key, long[]>> entries = new ArrayList<>(sums.sums.entrySet());
+        for (Map.Entry<FlameAggregator.Key, long[]> e : entries) {
             long[] s = e.getValue();
-            Long nested = sums.nested.get(k);
+            Long nested = sums.nested.get(e.getKey());
             if (nested != null) {
                 s[0] = Math.max(0, s[0] - nested); // a layer's own time: what nested inside is counted there
                 s[3] = Math.min(s[3], s[0]); // so is its slow part: what is left of a slow one is slow
             }
-            groups.computeIfAbsent(new FlameAggregator.Key(0, k.op(), k.connection(), k.label()),
-                g -> new ArrayList<>()).add(e);
         }
-        Map<FlameAggregator.Key, Map<Integer, long[]>> bySite = sampledBySite(groups);
-        for (List<Map.Entry<FlameAggregator.Key, long[]>> group : groups.values()) {
+        // The entries (key and sums) live on in the list until the graphs are built; the maps' own nodes go now.
+        sums.sums.clear();
+        sums.nested.clear();
+        // Grouped by connection, op and label: a host's unsampled lookups or exchanges are spread only over stacks
+        // sampled for that same host, never over another's. Sorted so that each group is a run of the list: a map
+        // of groups cost a render ~150 bytes per group, and a connection-per-request recording has millions.
+        entries.sort(GROUPED);
+        Map<FlameAggregator.Key, Map<Integer, long[]>> bySite = sampledBySite(entries);
+        forEachGroup(entries, group -> {
             Map<Integer, long[]> site = bySite.get(siteOf(group.get(0).getKey()));
-            spread(group, site, 0, time);
-            spread(group, site, 1, bytes);
+            spread(group, site, 0, lines);
+            spread(group, site, 1, lines);
+        });
+    }
+
+    private static final Comparator<Map.Entry<FlameAggregator.Key, long[]>> GROUPED = Comparator
+        .comparingLong((Map.Entry<FlameAggregator.Key, long[]> e) -> e.getKey().connection())
+        .thenComparingInt(e -> e.getKey().op())
+        .thenComparingInt(e -> e.getKey().label())
+        .thenComparingInt(e -> e.getKey().stack());
+
+    /** Each run of {@code entries} (sorted {@link #GROUPED}) with one connection, op and label. */
+    private static void forEachGroup(List<Map.Entry<FlameAggregator.Key, long[]>> entries,
+                                     Consumer<List<Map.Entry<FlameAggregator.Key, long[]>>> action) {
+        for (int from = 0, to; from < entries.size(); from = to) {
+            FlameAggregator.Key first = entries.get(from).getKey();
+            to = from + 1;
+            while (to < entries.size() && sameGroup(first, entries.get(to).getKey())) {
+                to++;
+            }
+            action.accept(entries.subList(from, to));
         }
+    }
+
+    private static boolean sameGroup(FlameAggregator.Key a, FlameAggregator.Key b) {
+        return a.connection() == b.connection() && a.op() == b.op() && a.label() == b.label();
     }
 
     /** A (connection, op, label) group's site: its connection's open stack, op and label; null without one. */
@@ -76,17 +115,18 @@ final class FlameGraphs {
      * stack, so spreading a connection over its site costs the site's stacks, not its connections.
      */
     private Map<FlameAggregator.Key, Map<Integer, long[]>> sampledBySite(
-            Map<FlameAggregator.Key, List<Map.Entry<FlameAggregator.Key, long[]>>> groups) {
+            List<Map.Entry<FlameAggregator.Key, long[]>> entries) {
         Map<FlameAggregator.Key, Map<Integer, long[]>> sums = new HashMap<>();
-        for (List<Map.Entry<FlameAggregator.Key, long[]>> group : groups.values()) {
-            FlameAggregator.Key site = siteOf(group.get(0).getKey());
-            for (Map.Entry<FlameAggregator.Key, long[]> e : group) {
-                if (site != null && e.getKey().stack() != 0) {
-                    long[] sum = sums.computeIfAbsent(site, k -> new LinkedHashMap<>())
-                        .computeIfAbsent(e.getKey().stack(), k -> new long[6]);
-                    for (int i = 0; i < sum.length; i++) {
-                        sum[i] += e.getValue()[i];
-                    }
+        for (Map.Entry<FlameAggregator.Key, long[]> e : entries) {
+            if (e.getKey().stack() == 0) {
+                continue;
+            }
+            FlameAggregator.Key site = siteOf(e.getKey());
+            if (site != null) {
+                long[] sum = sums.computeIfAbsent(site, k -> new LinkedHashMap<>())
+                    .computeIfAbsent(e.getKey().stack(), k -> new long[6]);
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += e.getValue()[i];
                 }
             }
         }
@@ -100,7 +140,7 @@ final class FlameGraphs {
      * when the group has none of its own.
      */
     private void spread(List<Map.Entry<FlameAggregator.Key, long[]>> group, Map<Integer, long[]> site, int what,
-                        Map<String, Long> out) {
+                        Map<Line, long[]> out) {
         long unsampledFast = 0;
         long unsampledSlow = 0;
         List<long[]> sampled = new ArrayList<>();
@@ -129,9 +169,9 @@ final class FlameGraphs {
         }
         long notShared = share(sampled, what, false, unsampledFast, weights)
             + share(sampled, what, true, unsampledSlow, weights);
-        add(out, NO_STACK, groupKey, notShared);
+        add(out, NO_STACK, groupKey, what, notShared);
         for (int i = 0; i < weights.length; i++) {
-            add(out, javaFrames(keys.get(i).stack()), keys.get(i), weights[i]);
+            add(out, javaFrames(keys.get(i).stack()), keys.get(i), what, weights[i]);
         }
     }
 
@@ -180,7 +220,7 @@ final class FlameGraphs {
         return amount;
     }
 
-    private void add(Map<String, Long> out, String frames, FlameAggregator.Key k, long weight) {
+    private void add(Map<Line, long[]> out, String frames, FlameAggregator.Key k, int what, long weight) {
         if (weight <= 0) {
             return;
         }
@@ -188,11 +228,31 @@ final class FlameGraphs {
         String peer = c == null || c.remote == null ? "unknown" : c.remote;
         String label = r.layerLabel(k.op(), k.label());
         String op = label != null ? Op.name(k.op()) + " " + label : Op.name(k.op());
-        out.merge(frames + ";[" + op + "];[peer " + peer + "]", weight, Long::sum);
+        out.computeIfAbsent(new Line(frames, op, peer), l -> new long[2])[what] += weight;
+    }
+
+    /**
+     * One graph's folded lines, in the order the lines were first added. Two lines can fold to one string (stacks
+     * that differ only in line numbers), so they are summed again here.
+     */
+    private static Map<String, Long> foldedLines(Map<Line, long[]> lines, int what) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Map.Entry<Line, long[]> e : lines.entrySet()) {
+            long weight = e.getValue()[what];
+            if (weight > 0) {
+                Line l = e.getKey();
+                out.merge(l.frames() + ";[" + l.op() + "];[peer " + l.peer() + "]", weight, Long::sum);
+            }
+        }
+        return out;
     }
 
     /** A captured stack as folded frames: outermost first, {@code pkg/Class.method} (lines merged). */
     private String javaFrames(int stack) {
+        return folded.computeIfAbsent(stack, this::fold);
+    }
+
+    private String fold(int stack) {
         List<String> frames = r.frames(stack);
         if (frames.isEmpty()) {
             return NO_STACK;
@@ -220,15 +280,19 @@ final class FlameGraphs {
     }
 
     static void write(Path dir, String name, Map<String, Long> folded, String title) throws IOException {
-        StringBuilder collapsed = new StringBuilder();
-        for (Map.Entry<String, Long> e : folded.entrySet()) {
-            collapsed.append(e.getKey()).append(' ').append(e.getValue()).append('\n');
+        // Streamed to the file and parsed back from it: a connection-per-request recording folds to tens of MB.
+        Path collapsed = dir.resolve(name + ".collapsed");
+        try (Writer w = Files.newBufferedWriter(collapsed, StandardCharsets.UTF_8)) {
+            for (Map.Entry<String, Long> e : folded.entrySet()) {
+                w.append(e.getKey()).append(' ').append(Long.toString(e.getValue())).append('\n');
+            }
         }
-        Files.writeString(dir.resolve(name + ".collapsed"), collapsed, StandardCharsets.UTF_8);
         Arguments args = new Arguments();
         args.title = title;
         FlameGraph fg = new FlameGraph(args);
-        fg.parseCollapsed(new StringReader(collapsed.toString()));
+        try (Reader in = Files.newBufferedReader(collapsed, StandardCharsets.UTF_8)) {
+            fg.parseCollapsed(in);
+        }
         try (OutputStream out = Files.newOutputStream(dir.resolve(name + ".html"))) {
             fg.dump(out);
         }

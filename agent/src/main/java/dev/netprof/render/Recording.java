@@ -7,6 +7,8 @@ import dev.netprof.event.Outcome;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -403,9 +405,10 @@ public final class Recording implements LogVisitor {
         return strings.get(id);
     }
 
+    /** A stack's frames, innermost first; a view, not a copy: summary.json asks once per connection. */
     public List<String> frames(int stackId) {
         String[] f = stacks.get(stackId);
-        return f == null ? List.of() : List.of(f);
+        return f == null ? List.of() : Collections.unmodifiableList(Arrays.asList(f));
     }
 
     /** Connections that were established (failed connect attempts are errors, not connections). */

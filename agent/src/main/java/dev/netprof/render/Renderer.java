@@ -51,13 +51,13 @@ public final class Renderer {
      * {@code listed} handshakes, exchanges and lookups needs: the event-loop analysis keeps up to {@link
      * EventLoops#MAX_OPS} operations (24 bytes each, half as much again while its array grows), the recording an
      * object per listed item (~190 bytes measured, with its layer window), and per connection its object and the
-     * flame graphs' weights for each of its ops and stacks, twice (summed, then grouped). A one-minute recording of a
-     * busy HTTP client (15 M events, 838 k exchanges on a few connections) rendered in 320 MB of heap and not in
-     * 304 MB; this says 390 MB. 15 s of a connection per request (1.76 M events, 441 k connections) rendered in
-     * 640 MB and not in 512 MB (~1.2 KB per connection); this says 681 MB.
+     * flame graphs' weights for each of its ops and stacks. A one-minute recording of a busy HTTP client (15 M
+     * events, 838 k exchanges on a few connections) rendered in 320 MB of heap and not in 304 MB; this says 390 MB.
+     * 15 s of a connection per request (1.76 M events, 441 k connections) renders in 384 MB and not in 352 MB
+     * (~650 bytes per connection); this says 412 MB.
      */
     public static long heapNeeded(long events, long connections, long listed) {
-        return (32L << 20) + 36 * Math.min(events, EventLoops.MAX_OPS) + 1400 * connections + 256 * listed;
+        return (32L << 20) + 36 * Math.min(events, EventLoops.MAX_OPS) + 760 * connections + 256 * listed;
     }
 
     /** The slow-operation cut-off the recording used for stacks, from its "stacks" note. */
