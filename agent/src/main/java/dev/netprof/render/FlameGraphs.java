@@ -31,12 +31,18 @@ import one.convert.FlameGraph;
  */
 final class FlameGraphs {
     static final String NO_STACK = "[stack not captured]";
+    /** Sums in (connection, op, label) groups, each group's stacks in order, so a group is a run of the list. */
+    private static final Comparator<Map.Entry<FlameAggregator.Key, long[]>> GROUPED = Comparator
+        .comparingLong((Map.Entry<FlameAggregator.Key, long[]> e) -> e.getKey().connection())
+        .thenComparingInt(e -> e.getKey().op())
+        .thenComparingInt(e -> e.getKey().label())
+        .thenComparingInt(e -> e.getKey().stack());
 
     private final Recording r;
     final Map<String, Long> time;
     final Map<String, Long> bytes;
     /** Each stack's folded frames, built once: a stack stands in the graphs once per connection that sampled it. */
-    private final Map<Integer, String> folded = new HashMap<>();
+    private final Map<Integer, String> foldedStacks = new HashMap<>();
     /** Sampled stacks that stand for operations netprof did not take a stack of; 0 when nothing was scaled. */
     long scaledFromSamples;
 
@@ -80,12 +86,6 @@ final class FlameGraphs {
             spread(group, site, 1, lines);
         });
     }
-
-    private static final Comparator<Map.Entry<FlameAggregator.Key, long[]>> GROUPED = Comparator
-        .comparingLong((Map.Entry<FlameAggregator.Key, long[]> e) -> e.getKey().connection())
-        .thenComparingInt(e -> e.getKey().op())
-        .thenComparingInt(e -> e.getKey().label())
-        .thenComparingInt(e -> e.getKey().stack());
 
     /** Each run of {@code entries} (sorted {@link #GROUPED}) with one connection, op and label. */
     private static void forEachGroup(List<Map.Entry<FlameAggregator.Key, long[]>> entries,
@@ -249,7 +249,7 @@ final class FlameGraphs {
 
     /** A captured stack as folded frames: outermost first, {@code pkg/Class.method} (lines merged). */
     private String javaFrames(int stack) {
-        return folded.computeIfAbsent(stack, this::fold);
+        return foldedStacks.computeIfAbsent(stack, this::fold);
     }
 
     private String fold(int stack) {
