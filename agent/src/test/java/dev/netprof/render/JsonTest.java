@@ -1,6 +1,7 @@
 package dev.netprof.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringWriter;
 import java.util.List;
@@ -27,5 +28,20 @@ class JsonTest {
         StringWriter w = new StringWriter();
         new Json(w, true).beginObject().name("a").beginArray().value(1L).endArray().endObject();
         assertEquals("{\n  \"a\": [\n    1\n  ]\n}", w.toString());
+    }
+
+    @Test
+    void outputLongerThanItsBufferReachesTheWriterWhole() throws Exception {
+        StringWriter w = new StringWriter();
+        Json j = new Json(w, false).beginArray();
+        StringBuilder expected = new StringBuilder("[");
+        for (int i = 0; i < 50_000; i++) {
+            j.value("item " + i);
+            expected.append(i == 0 ? "" : ",").append("\"item ").append(i).append('"');
+        }
+        j.endArray();
+        String written = w.toString();
+        assertEquals(expected.append(']').length(), written.length(), "characters that reached the Writer");
+        assertTrue(expected.toString().equals(written), "what reached the Writer differs from what was written");
     }
 }
