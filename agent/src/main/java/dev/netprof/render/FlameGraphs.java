@@ -56,8 +56,8 @@ final class FlameGraphs {
     }
 
     /**
-     * A flame graph line before it is a string: folded frames, op (with its label) and peer, each an instance shared
-     * by every line that has it, so summing a connection's weights hashes no long string.
+     * A flame graph line before it is a string: folded frames (one instance per stack, its hash computed once), op
+     * with its label, and peer, so summing a connection's weights hashes no long string.
      */
     private record Line(String frames, String op, String peer) {
     }
@@ -144,7 +144,7 @@ final class FlameGraphs {
         long unsampledFast = 0;
         long unsampledSlow = 0;
         List<long[]> sampled = new ArrayList<>();
-        List<FlameAggregator.Key> keys = new ArrayList<>();
+        List<Integer> stacks = new ArrayList<>();
         for (Map.Entry<FlameAggregator.Key, long[]> e : group) {
             long[] s = e.getValue();
             if (e.getKey().stack() == 0) {
@@ -152,26 +152,31 @@ final class FlameGraphs {
                 unsampledSlow += s[3 + what];
             } else {
                 sampled.add(s);
-                keys.add(e.getKey());
+                stacks.add(e.getKey().stack());
             }
         }
         long[] weights = new long[sampled.size()];
         for (int i = 0; i < weights.length; i++) {
             weights[i] = sampled.get(i)[what];
         }
-        FlameAggregator.Key groupKey = group.get(0).getKey();
         if (sampled.isEmpty() && site != null) {
             site.forEach((stack, sum) -> {
                 sampled.add(sum);
-                keys.add(new FlameAggregator.Key(stack, groupKey.op(), groupKey.connection(), groupKey.label()));
+                stacks.add(stack);
             });
             weights = new long[sampled.size()]; // the site's own weights are drawn with their own connections
         }
         long notShared = share(sampled, what, false, unsampledFast, weights)
             + share(sampled, what, true, unsampledSlow, weights);
-        add(out, NO_STACK, groupKey, what, notShared);
+        // Every line of the group has its op and peer.
+        FlameAggregator.Key groupKey = group.get(0).getKey();
+        Recording.Connection c = r.connections.get(groupKey.connection());
+        String peer = c == null || c.remote == null ? "unknown" : c.remote;
+        String label = r.layerLabel(groupKey.op(), groupKey.label());
+        String op = label != null ? Op.name(groupKey.op()) + " " + label : Op.name(groupKey.op());
+        add(out, new Line(NO_STACK, op, peer), what, notShared);
         for (int i = 0; i < weights.length; i++) {
-            add(out, javaFrames(keys.get(i).stack()), keys.get(i), what, weights[i]);
+            add(out, new Line(javaFrames(stacks.get(i)), op, peer), what, weights[i]);
         }
     }
 
@@ -220,15 +225,10 @@ final class FlameGraphs {
         return amount;
     }
 
-    private void add(Map<Line, long[]> out, String frames, FlameAggregator.Key k, int what, long weight) {
-        if (weight <= 0) {
-            return;
+    private static void add(Map<Line, long[]> out, Line line, int what, long weight) {
+        if (weight > 0) {
+            out.computeIfAbsent(line, l -> new long[2])[what] += weight;
         }
-        Recording.Connection c = r.connections.get(k.connection());
-        String peer = c == null || c.remote == null ? "unknown" : c.remote;
-        String label = r.layerLabel(k.op(), k.label());
-        String op = label != null ? Op.name(k.op()) + " " + label : Op.name(k.op());
-        out.computeIfAbsent(new Line(frames, op, peer), l -> new long[2])[what] += weight;
     }
 
     /**

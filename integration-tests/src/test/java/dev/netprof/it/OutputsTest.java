@@ -9,6 +9,7 @@ import dev.netprof.event.Op;
 import dev.netprof.it.workload.EchoWorkload;
 import dev.netprof.render.LogReader;
 import dev.netprof.render.LogVisitor;
+import dev.netprof.render.Recording;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -133,16 +134,8 @@ class OutputsTest {
     @ParameterizedTest
     @EnumSource(Jdk.class)
     void stacksSeenBeforeAreKnownByTheirBacktraces(Jdk jdk) throws Exception {
-        StringBuilder stacksNote = new StringBuilder();
-        new LogReader().read(out(jdk).resolve("events.nprof"), new LogVisitor() {
-            @Override
-            public void note(String kind, String text) {
-                if (kind.equals("stacks")) {
-                    stacksNote.append(text);
-                }
-            }
-        });
-        assertTrue(stacksNote.toString().endsWith(" backtraces=read"), stacksNote.toString());
+        String stacksNote = Recording.read(out(jdk).resolve("events.nprof")).note("stacks");
+        assertTrue(stacksNote.endsWith(" backtraces=read"), stacksNote);
     }
 
     @ParameterizedTest
