@@ -1,0 +1,105 @@
+package dev.netprof.flush;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * KernelView over a /proc of the test's making: socket tables in the kernel's format, and file descriptors that are
+ * symbolic links to {@code socket:[inode]} like /proc/self/fd's.
+ */
+class KernelViewTest {
+    private static final String TCP_HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+        + "retrnsmt   uid  timeout inode";
+    private static final String UDP_HEADER = TCP_HEADER + " ref pointer drops";
+    /** Another process's socket, or one in TIME_WAIT (inode 0): ~150 bytes like the kernel's lines. */
+    private static final String FOREIGN = "%6d: 0000000000000000FFFF00000100007F:8461 "
+        + "0000000000000000FFFF00000100007F:B72A %s 00000000:00000000 03:00001033 00000000     0        0 %d 3 "
+        + "00000000f05c2ee0";
+
+    @TempDir
+    Path proc;
+
+    @BeforeEach
+    void ourDescriptors() throws IOException {
+        Path fd = Files.createDirectories(proc.resolve("self/fd"));
+        Files.createSymbolicLink(fd.resolve("0"), Path.of("anon_inode:[eventpoll]"));
+        Files.createSymbolicLink(fd.resolve("3"), Path.of("pipe:[777]"));
+        Files.createSymbolicLink(fd.resolve("5"), Path.of("socket:[4242]"));
+        Files.createSymbolicLink(fd.resolve("6"), Path.of("socket:[4243]"));
+        Files.createSymbolicLink(fd.resolve("7"), Path.of("socket:[90001]"));
+        Files.createDirectories(proc.resolve("net"));
+    }
+
+    @Test
+    void onlyThisProcessSocketsAreReadWithTheirStateQueuesAndDrops() throws IOException {
+        table("tcp", TCP_HEADER,
+            "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000005 00:00000000 00000000     0        0 4242 1 "
+                + "0000000000000000 100 0 0 10 0",
+            foreign(1, "06", 0),
+            foreign(2, "01", 777),
+            "   3: 0100007F:D431 0100007F:1F90 08 00000010:00000200 01:00000014 00000003  1000        0 4243 1 "
+                + "0000000000000000 20 4 1 10 -1",
+            "   4: short line 4242");
+        table("tcp6", TCP_HEADER);
+        table("udp", UDP_HEADER,
+            " 5120: 0100007F:A000 00000000:0000 07 00000000:00000040 00:00000000 00000000     0        0 90001 2 "
+                + "0000000000000000 7");
+
+        assertEquals(List.of(
+                new KernelView.Socket(false, "127.0.0.1:8080", "0.0.0.0:0", 0x0A, 0, 5, 0, 0, 0),
+                new KernelView.Socket(false, "127.0.0.1:54321", "127.0.0.1:8080", 0x08, 0x10, 0x200, 1, 3, 0),
+                new KernelView.Socket(true, "127.0.0.1:40960", "0.0.0.0:0", 0x07, 0, 0x40, 0, 0, 7)),
+            new KernelView(proc).sockets());
+    }
+
+    /**
+     * A host's table lists every socket of its network namespace: 100 k lines (15 MB) of others' and TIME_WAIT
+     * sockets around ours, lines crossing the reader's buffer, cost about nothing in memory.
+     */
+    @Test
+    void aHostFullOfOtherSocketsIsReadWithoutDecodingTheirLines() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            lines.add(i == 0 || i == 54_321 || i == 99_999
+                ? String.format(FOREIGN, i, "01", i == 0 ? 4242 : i == 54_321 ? 4243 : 90001)
+                : foreign(i, i % 3 == 0 ? "01" : "06", i % 3 == 0 ? 1_000_000 + i : 0));
+        }
+        table("tcp6", TCP_HEADER, lines.toArray(new String[0]));
+        KernelView view = new KernelView(proc);
+        view.sockets();
+
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        List<KernelView.Socket> sockets = view.sockets();
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertEquals(3, sockets.size(), sockets.toString());
+        for (KernelView.Socket s : sockets) {
+            assertEquals("127.0.0.1:33889", s.local()); // IPv4-mapped, as Java reports it
+            assertEquals(1, s.state());
+        }
+        assertTrue(allocated < 1 << 20, "reading " + Files.size(proc.resolve("net/tcp6")) + " bytes of table allocated "
+            + allocated + " bytes");
+    }
+
+    private static String foreign(int slot, String state, long inode) {
+        return String.format(FOREIGN, slot, state, inode);
+    }
+
+    private void table(String name, String header, String... lines) throws IOException {
+        List<String> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(List.of(lines));
+        Files.write(proc.resolve("net").resolve(name), all);
+    }
+}
