@@ -37,11 +37,11 @@ final class KernelView {
                   long retransmits, long drops) {
     }
 
-    /** The inode's place among a table line's fields ({@code sl local rem st tx:rx tr:when retrnsmt uid timeout inode}). */
+    /** The inode's place in a table line: {@code sl local rem st tx:rx tr:when retrnsmt uid timeout inode}. */
     private static final int INODE = 9;
 
     private final Path proc;
-    /** Holds a few lines of a table at a time (they are ~150 bytes); one snapshot at a time, on the flusher. */
+    /** A window of ~400 table lines (~150 bytes each); one snapshot at a time, on the flusher. */
     private final byte[] buffer = new byte[64 << 10];
 
     KernelView(Path proc) {
