@@ -173,8 +173,8 @@ final class KernelView {
                     if (target.startsWith("socket:[") && target.endsWith("]")) {
                         inodes.add(Long.parseLong(target.substring(8, target.length() - 1)));
                     }
-                } catch (IOException | NumberFormatException closedMeanwhile) {
-                    // the fd went away between listing and reading
+                } catch (IOException | NumberFormatException skipped) {
+                    // the fd went away between listing and reading, or names no socket inode
                 }
             }
         } catch (IOException | RuntimeException e) {
