@@ -56,6 +56,7 @@ public final class Samples {
                 long cpuNs = 0;
                 long wallNs = 0;
                 Map<Integer, Object[]> stacks = new HashMap<>();
+                Names names = new Names(r);
                 for (ExecutionSample s; (s = r.readEvent(ExecutionSample.class)) != null; ) {
                     if (cpuNs == 0) {
                         // async-profiler writes its options before the first sample: the file's own intervals,
@@ -64,7 +65,7 @@ public final class Samples {
                         cpuNs = Math.max(1, intervals[0]);
                         wallNs = Math.max(1, intervals[1]);
                     }
-                    Object[] stack = stacks.computeIfAbsent(s.stackTraceId, id -> decode(r, id));
+                    Object[] stack = stacks.computeIfAbsent(s.stackTraceId, id -> decode(r, id, names));
                     Long javaId = r.javaThreads.get(s.tid);
                     int kind = s.threadState == 0 ? CPU : s.threadState == 1 ? WALL_RUNNABLE : WALL_SLEEPING;
                     out.add(new Sample(s.tid, javaId == null ? 0 : javaId, s.time, kind,
@@ -78,26 +79,46 @@ public final class Samples {
     }
 
     /** {frames leaf first, types}: Java frames as {@code pkg/Class.method}, native and kernel by symbol. */
-    private static Object[] decode(JfrReader r, int stackTraceId) {
+    private static Object[] decode(JfrReader r, int stackTraceId, Names names) {
         StackTrace st = r.stackTraces.get(stackTraceId);
         if (st == null) {
             return new Object[] {new String[0], new byte[0]};
         }
         String[] frames = new String[st.methods.length];
         for (int i = 0; i < frames.length; i++) {
-            MethodRef m = r.methods.get(st.methods[i]);
-            String name = m == null ? "?" : new String(r.symbols.get(m.name), StandardCharsets.UTF_8);
-            byte type = st.types[i];
-            if (m != null && type != NATIVE && type != CPP && type != KERNEL) {
-                ClassRef c = r.classes.get(m.cls);
-                byte[] cls = c == null ? null : r.symbols.get(c.name);
-                if (cls != null && cls.length > 0) {
-                    name = new String(cls, StandardCharsets.UTF_8) + "." + name;
-                }
-            }
-            frames[i] = name;
+            frames[i] = names.of(st.methods[i], st.types[i]);
         }
         return new Object[] {frames, st.types};
+    }
+
+    /**
+     * A file's frame names, each built once and shared by every stack it is in: a long recording has thousands of
+     * stacks over a few thousand methods, and one string per frame of each stack was most of what its samples held.
+     */
+    private static final class Names {
+        private final JfrReader r;
+        private final Map<Long, String> java = new HashMap<>();
+        private final Map<Long, String> symbols = new HashMap<>();
+
+        Names(JfrReader r) {
+            this.r = r;
+        }
+
+        String of(long methodId, byte type) {
+            boolean isJava = type != NATIVE && type != CPP && type != KERNEL;
+            return (isJava ? java : symbols).computeIfAbsent(methodId, id -> build(id, isJava));
+        }
+
+        private String build(long methodId, boolean isJava) {
+            MethodRef m = r.methods.get(methodId);
+            if (m == null) {
+                return "?";
+            }
+            String name = new String(r.symbols.get(m.name), StandardCharsets.UTF_8);
+            ClassRef c = isJava ? r.classes.get(m.cls) : null;
+            byte[] cls = c == null ? null : r.symbols.get(c.name);
+            return cls != null && cls.length > 0 ? new String(cls, StandardCharsets.UTF_8) + "." + name : name;
+        }
     }
 
     public static boolean isJava(byte type) {
