@@ -3,6 +3,7 @@ package dev.netprof.agent;
 import dev.netprof.flush.Flusher;
 import dev.netprof.flush.RecordingHeader;
 import dev.netprof.instrument.Instrumenter;
+import dev.netprof.nativeprof.Samples;
 import dev.netprof.nativeprof.SyscallSampler;
 import dev.netprof.record.Backtraces;
 import dev.netprof.record.Capture;
@@ -181,7 +182,8 @@ final class Session {
      * in a JVM of its own.
      */
     private void render() {
-        long needed = Renderer.heapNeeded(flusher.events(), flusher.connections(), flusher.listed());
+        long needed = Renderer.heapNeeded(flusher.events(), flusher.connections(), flusher.listed(),
+            Samples.fileBytes(out));
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (needed > free) {

@@ -47,17 +47,19 @@ public final class Renderer {
     }
 
     /**
-     * Roughly the most heap a render of a recording of {@code events} events, {@code connections} connections and
-     * {@code listed} handshakes, exchanges and lookups needs: the event-loop analysis keeps up to {@link
-     * EventLoops#MAX_OPS} operations (24 bytes each, half as much again while its array grows), the recording an
-     * object per listed item (~190 bytes measured, with its layer window), and per connection its object and the
-     * flame graphs' weights for each of its ops and stacks. A one-minute recording of a busy HTTP client (15 M
-     * events, 838 k exchanges on a few connections) rendered in 320 MB of heap and not in 304 MB; this says 390 MB.
-     * 15 s of a connection per request (1.76 M events, 441 k connections) renders in 384 MB and not in 352 MB
-     * (~650 bytes per connection); this says 412 MB.
+     * Roughly the most heap a render of a recording of {@code events} events, {@code connections} connections,
+     * {@code listed} handshakes, exchanges and lookups and {@code sampleFileBytes} of async-profiler samples needs:
+     * the event-loop analysis keeps up to {@link EventLoops#MAX_OPS} operations (24 bytes each, half as much again
+     * while its array grows), the recording an object per listed item (~190 bytes measured, with its layer window),
+     * per connection its object and the flame graphs' weights for each of its ops and stacks, and every sample for
+     * the pairing (93 bytes a sample measured where the file holds 33, and the per-thread index while it is built).
+     * A one-minute recording of a busy HTTP client (15 M events, 838 k exchanges on a few connections) rendered in
+     * 320 MB of heap and not in 304 MB; this says 390 MB. 15 s of a connection per request (1.76 M events, 441 k
+     * connections) renders in 384 MB and not in 352 MB (~650 bytes per connection); this says 412 MB.
      */
-    public static long heapNeeded(long events, long connections, long listed) {
-        return (32L << 20) + 36 * Math.min(events, EventLoops.MAX_OPS) + 760 * connections + 256 * listed;
+    public static long heapNeeded(long events, long connections, long listed, long sampleFileBytes) {
+        return (32L << 20) + 36 * Math.min(events, EventLoops.MAX_OPS) + 760 * connections + 256 * listed
+            + 4 * sampleFileBytes;
     }
 
     /** The slow-operation cut-off the recording used for stacks, from its "stacks" note. */

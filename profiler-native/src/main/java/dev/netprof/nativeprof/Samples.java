@@ -25,6 +25,7 @@ public final class Samples {
     public static final byte INTERPRETED = 0, JIT = 1, INLINED = 2, NATIVE = 3, CPP = 4, KERNEL = 5, C1 = 6;
     /** Sample kinds: on CPU (ctimer, cpu, tracepoint), and wall-clock samples of a running or a waiting thread. */
     public static final int CPU = 0, WALL_RUNNABLE = 1, WALL_SLEEPING = 2;
+    private static final String FILES = "samples-*.jfr";
 
     /**
      * One sample (or a batch of identical wall samples: {@code weightNs} covers them all). A tracepoint sample stands
@@ -38,12 +39,25 @@ public final class Samples {
     public record Set(List<Sample> samples, List<String> modes, boolean pairable) {
     }
 
+    /** The bytes of the sample files {@link #read} reads in {@code dir}: 0 when there are none. */
+    public static long fileBytes(Path dir) {
+        long bytes = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, FILES)) {
+            for (Path f : ds) {
+                bytes += Files.size(f);
+            }
+        } catch (IOException e) {
+            // no such directory or file: nothing to read either
+        }
+        return bytes;
+    }
+
     public static Set read(Path dir) throws IOException {
         List<Sample> out = new ArrayList<>();
         List<String> modes = new ArrayList<>();
         boolean pairable = true;
         List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "samples-*.jfr")) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, FILES)) {
             ds.forEach(files::add);
         }
         files.sort(null);
