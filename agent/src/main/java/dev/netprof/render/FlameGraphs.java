@@ -81,9 +81,15 @@ final class FlameGraphs {
         entries.sort(GROUPED);
         Map<FlameAggregator.Key, Map<Integer, long[]>> bySite = sampledBySite(entries);
         forEachGroup(entries, group -> {
-            Map<Integer, long[]> site = bySite.get(siteOf(group.get(0).getKey()));
-            spread(group, site, 0, lines);
-            spread(group, site, 1, lines);
+            // Every line of a group has its op and peer: worked out once for both graphs.
+            FlameAggregator.Key k = group.get(0).getKey();
+            Map<Integer, long[]> site = bySite.get(siteOf(k));
+            Recording.Connection c = r.connections.get(k.connection());
+            String peer = c == null || c.remote == null ? "unknown" : c.remote;
+            String label = r.layerLabel(k.op(), k.label());
+            String op = label != null ? Op.name(k.op()) + " " + label : Op.name(k.op());
+            spread(group, site, 0, op, peer, lines);
+            spread(group, site, 1, op, peer, lines);
         });
     }
 
@@ -134,13 +140,14 @@ final class FlameGraphs {
     }
 
     /**
-     * Adds one (connection, op, label) group's weights (0 time, 1 bytes) to {@code out}. What the unsampled fast
+     * Adds one (connection, op, label) group's weights (0 time, 1 bytes) to {@code out}, as lines of its {@code op}
+     * and {@code peer}. What the unsampled fast
      * operations weigh is shared over the sampled stacks by what each moved in fast operations, the unsampled slow
      * ones' by what each moved in slow operations (see {@link #share}); over the stacks sampled at its {@code site}
      * when the group has none of its own.
      */
     private void spread(List<Map.Entry<FlameAggregator.Key, long[]>> group, Map<Integer, long[]> site, int what,
-                        Map<Line, long[]> out) {
+                        String op, String peer, Map<Line, long[]> out) {
         long unsampledFast = 0;
         long unsampledSlow = 0;
         List<long[]> sampled = new ArrayList<>();
@@ -168,12 +175,6 @@ final class FlameGraphs {
         }
         long notShared = share(sampled, what, false, unsampledFast, weights)
             + share(sampled, what, true, unsampledSlow, weights);
-        // Every line of the group has its op and peer.
-        FlameAggregator.Key groupKey = group.get(0).getKey();
-        Recording.Connection c = r.connections.get(groupKey.connection());
-        String peer = c == null || c.remote == null ? "unknown" : c.remote;
-        String label = r.layerLabel(groupKey.op(), groupKey.label());
-        String op = label != null ? Op.name(groupKey.op()) + " " + label : Op.name(groupKey.op());
         add(out, new Line(NO_STACK, op, peer), what, notShared);
         for (int i = 0; i < weights.length; i++) {
             add(out, new Line(javaFrames(stacks.get(i)), op, peer), what, weights[i]);
