@@ -21,8 +21,8 @@ class KernelViewTest {
     private static final String TCP_HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
         + "retrnsmt   uid  timeout inode";
     private static final String UDP_HEADER = TCP_HEADER + " ref pointer drops";
-    /** Another process's socket, or one in TIME_WAIT (inode 0): ~150 bytes like the kernel's lines. */
-    private static final String FOREIGN = "%6d: 0000000000000000FFFF00000100007F:8461 "
+    /** A table line of the kernel's shape and length (~150 bytes): slot, state, inode. */
+    private static final String LINE = "%6d: 0000000000000000FFFF00000100007F:8461 "
         + "0000000000000000FFFF00000100007F:B72A %s 00000000:00000000 03:00001033 00000000     0        0 %d 3 "
         + "00000000f05c2ee0";
 
@@ -45,8 +45,8 @@ class KernelViewTest {
         table("tcp", TCP_HEADER,
             "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000005 00:00000000 00000000     0        0 4242 1 "
                 + "0000000000000000 100 0 0 10 0",
-            foreign(1, "06", 0),
-            foreign(2, "01", 777),
+            line(1, "06", 0),
+            line(2, "01", 777),
             "   3: 0100007F:D431 0100007F:1F90 08 00000010:00000200 01:00000014 00000003  1000        0 4243 1 "
                 + "0000000000000000 20 4 1 10 -1",
             "   4: short line 4242");
@@ -71,8 +71,8 @@ class KernelViewTest {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 100_000; i++) {
             lines.add(i == 0 || i == 54_321 || i == 99_999
-                ? String.format(FOREIGN, i, "01", i == 0 ? 4242 : i == 54_321 ? 4243 : 90001)
-                : foreign(i, i % 3 == 0 ? "01" : "06", i % 3 == 0 ? 1_000_000 + i : 0));
+                ? line(i, "01", i == 0 ? 4242 : i == 54_321 ? 4243 : 90001)
+                : line(i, i % 3 == 0 ? "01" : "06", i % 3 == 0 ? 1_000_000 + i : 0));
         }
         table("tcp6", TCP_HEADER, lines.toArray(new String[0]));
         KernelView view = new KernelView(proc);
@@ -92,8 +92,8 @@ class KernelViewTest {
             + allocated + " bytes");
     }
 
-    private static String foreign(int slot, String state, long inode) {
-        return String.format(FOREIGN, slot, state, inode);
+    private static String line(int slot, String state, long inode) {
+        return String.format(LINE, slot, state, inode);
     }
 
     private void table(String name, String header, String... lines) throws IOException {
