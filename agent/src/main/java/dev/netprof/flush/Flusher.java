@@ -11,7 +11,6 @@ import dev.netprof.record.EventBuffer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -22,7 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>It takes full buffers as they are handed over, reads the published part of every other buffer each
  * {@link #SCAN_NS}, and writes to the file at least every {@link #WRITE_NS}, so a process killed with -9 loses at
  * most that much. It does no socket I/O, so the instrumentation never sees it. Only this thread touches the
- * {@link LogWriter}; {@link #finish} asks it to drain everything and exits with it.
+ * {@link LogWriter}; {@link #finish} asks it to drain everything and exits with it. The kernel's view of the sockets
+ * is read by {@link KernelWatch} on a thread of its own and only written here.
  */
 public final class Flusher {
     static final long SCAN_NS = 100_000_000L;
@@ -38,13 +38,6 @@ public final class Flusher {
     static final long PARK_NS = 10_000_000L;
     /** How often sockets collected without close are looked for. */
     static final long LEAK_NS = 1_000_000_000L;
-    /**
-     * How often, at most, the kernel's view of the sockets is read. Reading /proc/net/tcp walks the kernel's whole
-     * TCP hash table (~4.5 ms per file on this 2-core VM, far more on a host with many sockets), so the next read
-     * waits at least {@link #KERNEL_COST_RATIO} times as long as the last one took: never more than 0.1% of a CPU.
-     */
-    static final long KERNEL_NS = 5_000_000_000L;
-    static final long KERNEL_COST_RATIO = 1000;
 
     private final Capture capture;
     private final LogWriter log;
@@ -52,7 +45,7 @@ public final class Flusher {
     /** (connection, op) to {operations, bytes, duration} of fast operations since the last write. */
     private final Map<Long, long[]> aggregates = new HashMap<>();
     private final Thread thread;
-    private final KernelView kernel = KernelView.ofThisProcess();
+    private final KernelWatch kernel;
     private volatile boolean stopping;
     private volatile IOException failure;
     /** Flush requests ({@link #flushNow}) asked for and served; the flusher thread serves them in its loop. */
@@ -66,16 +59,22 @@ public final class Flusher {
     /** Handshakes, exchanges and lookups written: a render holds an object for each. */
     private volatile long listed;
 
-    private Flusher(Capture capture, LogWriter log, long thresholdNs) {
+    private Flusher(Capture capture, LogWriter log, long thresholdNs, KernelView kernel) {
         this.capture = capture;
         this.log = log;
         this.thresholdNs = thresholdNs;
+        this.kernel = new KernelWatch(kernel);
         this.thread = new Thread(this::run, "netprof-flusher");
         thread.setDaemon(true);
     }
 
     /** Creates {@code file}, writes its header and starts the flusher thread. */
     public static Flusher start(Capture capture, Path file, RecordingHeader header, long thresholdNs)
+        throws IOException {
+        return start(capture, file, header, thresholdNs, KernelView.ofThisProcess());
+    }
+
+    static Flusher start(Capture capture, Path file, RecordingHeader header, long thresholdNs, KernelView kernel)
         throws IOException {
         LogWriter log = new LogWriter(file);
         log.begin(LogFormat.HEADER);
@@ -87,8 +86,9 @@ public final class Flusher {
         log.string(header.jvm());
         log.end();
         log.flush();
-        Flusher f = new Flusher(capture, log, thresholdNs);
+        Flusher f = new Flusher(capture, log, thresholdNs, kernel);
         f.thread.start();
+        f.kernel.start();
         return f;
     }
 
@@ -101,10 +101,12 @@ public final class Flusher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        KernelView.Snapshot last = kernel.stop(stoppedNs);
         try (LogWriter l = log) {
             drainAll();
             leaks(stoppedNs);
-            kernel(stoppedNs);
+            kernel(kernel.poll());
+            kernel(last);
             aggregates();
             status(stoppedNs);
             l.begin(LogFormat.END);
@@ -156,8 +158,6 @@ public final class Flusher {
         long lastScan = System.nanoTime();
         long lastWrite = lastScan;
         long lastLeaks = lastScan;
-        long lastKernel = lastScan;
-        long kernelEvery = kernelEvery(lastScan);
         try {
             while (!stopping) {
                 definitions();
@@ -174,10 +174,7 @@ public final class Flusher {
                     leaks(now);
                     lastLeaks = now;
                 }
-                if (now - lastKernel >= kernelEvery) {
-                    kernelEvery = kernelEvery(now);
-                    lastKernel = now;
-                }
+                kernel(kernel.poll());
                 if (forced || log.pending() > (1 << 19) || now - lastWrite >= WRITE_NS) {
                     aggregates();
                     status(now);
@@ -439,22 +436,14 @@ public final class Flusher {
         log.end();
     }
 
-    /** Takes the kernel's view now; returns how long to wait before the next one. */
-    private long kernelEvery(long atNs) {
-        kernel(atNs);
-        return Math.max(KERNEL_NS, (System.nanoTime() - atNs) * KERNEL_COST_RATIO);
-    }
-
-    private void kernel(long atNs) {
-        List<KernelView.Socket> sockets = kernel.sockets();
-        Map<String, Long> counters = kernel.counters();
-        if (sockets.isEmpty() && counters.isEmpty()) {
+    private void kernel(KernelView.Snapshot snapshot) {
+        if (snapshot == null || snapshot.isEmpty()) {
             return;
         }
         log.begin(LogFormat.KERNEL);
-        log.varint(atNs);
-        log.varint(sockets.size());
-        for (KernelView.Socket k : sockets) {
+        log.varint(snapshot.atNs());
+        log.varint(snapshot.sockets().size());
+        for (KernelView.Socket k : snapshot.sockets()) {
             log.u8(k.udp() ? 1 : 0);
             log.string(k.local());
             log.string(k.remote());
@@ -465,8 +454,8 @@ public final class Flusher {
             log.varint(k.retransmits());
             log.varint(k.drops());
         }
-        log.varint(counters.size());
-        for (Map.Entry<String, Long> c : counters.entrySet()) {
+        log.varint(snapshot.counters().size());
+        for (Map.Entry<String, Long> c : snapshot.counters().entrySet()) {
             log.string(c.getKey());
             log.varint(c.getValue());
         }

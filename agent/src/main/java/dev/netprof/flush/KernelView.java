@@ -21,8 +21,8 @@ import java.util.Set;
  * /proc/self/fd), the TCP state, send and receive queues, pending timer and retransmits from /proc/net/tcp{,6},
  * queues and drops from /proc/net/udp{,6}; and the TCP counters of /proc/net/netstat and /proc/net/snmp (listen
  * overflows and drops, retransmits, resets), which the kernel keeps per network namespace, not per process.
- * Read on the flusher thread; file reads only, so the instrumentation never sees them. Anywhere else, or when
- * /proc cannot be read, a snapshot is simply empty.
+ * Read by {@link KernelWatch} on a thread of its own; file reads only, so the instrumentation never sees them.
+ * Anywhere else, or when /proc cannot be read, a snapshot is simply empty.
  */
 final class KernelView {
     /** The counters worth keeping, by the file section that has them. */
@@ -37,11 +37,18 @@ final class KernelView {
                   long retransmits, long drops) {
     }
 
+    /** What the kernel showed at {@code atNs}. */
+    record Snapshot(long atNs, List<Socket> sockets, Map<String, Long> counters) {
+        boolean isEmpty() {
+            return sockets.isEmpty() && counters.isEmpty();
+        }
+    }
+
     /** The inode's place in a table line: {@code sl local rem st tx:rx tr:when retrnsmt uid timeout inode}. */
     private static final int INODE = 9;
 
     private final Path proc;
-    /** A window of ~400 table lines (~150 bytes each); one snapshot at a time, on the flusher. */
+    /** A window of ~400 table lines (~150 bytes each); one snapshot at a time. */
     private final byte[] buffer = new byte[64 << 10];
 
     KernelView(Path proc) {
@@ -50,6 +57,10 @@ final class KernelView {
 
     static KernelView ofThisProcess() {
         return new KernelView(Path.of("/proc"));
+    }
+
+    Snapshot snapshot(long atNs) {
+        return new Snapshot(atNs, sockets(), counters());
     }
 
     List<Socket> sockets() {

@@ -3,12 +3,25 @@ package dev.netprof.flush;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.netprof.event.Api;
+import dev.netprof.event.Op;
+import dev.netprof.record.Capture;
+import dev.netprof.record.Recorder;
+import dev.netprof.record.StackSampling;
+import dev.netprof.render.KernelSocket;
+import dev.netprof.render.LogReader;
+import dev.netprof.render.LogVisitor;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +103,52 @@ class KernelViewTest {
         }
         assertTrue(allocated < 1 << 20, "reading " + Files.size(proc.resolve("net/tcp6")) + " bytes of table allocated "
             + allocated + " bytes");
+    }
+
+    /**
+     * On a host with a million sockets one read of the tables takes seconds. It runs beside the flusher, which goes
+     * on writing events meanwhile: here the read of net/tcp cannot end (a FIFO nobody writes to) while the flusher
+     * serves a flush, and the snapshot lands in the log after those events once the table is written.
+     */
+    @Test
+    void aReadOfTheTablesThatTakesLongDoesNotHoldUpTheFlusher(@TempDir Path out) throws Exception {
+        Path tcp = proc.resolve("net/tcp");
+        assertEquals(0, new ProcessBuilder("mkfifo", tcp.toString()).inheritIO().start().waitFor());
+        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16, new StackSampling(StackSampling.OFF, 0, 0, 0));
+        Path log = out.resolve("events.nprof");
+        Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), 0,
+            new KernelView(proc));
+        Recorder.start(capture);
+        try (ServerSocketChannel listener = ServerSocketChannel.open()
+                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             SocketChannel client = SocketChannel.open(listener.getLocalAddress())) {
+            Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
+            Recorder.transfer(Op.WRITE, Api.NIO, client, System.nanoTime(), 100);
+            assertTrue(flusher.flushNow(5_000), "the flusher waited for the kernel's tables");
+            assertEquals(2, flusher.events());
+
+            table("tcp", TCP_HEADER, line(1, "0A", 4242)); // into the FIFO: the read under way ends
+            Files.delete(tcp);
+            table("tcp", TCP_HEADER, line(2, "01", 4243)); // what the last snapshot, at the stop, reads
+        } finally {
+            Recorder.stop();
+            flusher.finish(System.nanoTime());
+        }
+
+        List<String> written = new ArrayList<>();
+        new LogReader().read(log, new LogVisitor() {
+            @Override
+            public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
+                              long bytes, int ref, int stack) {
+                written.add("op " + op);
+            }
+
+            @Override
+            public void kernel(long atNs, List<KernelSocket> sockets, Map<String, Long> counters) {
+                sockets.forEach(k -> written.add("kernel " + k.state()));
+            }
+        });
+        assertEquals(List.of("op " + Op.CONNECT, "op " + Op.WRITE, "kernel 10", "kernel 1"), written);
     }
 
     private static String line(int slot, String state, long inode) {
