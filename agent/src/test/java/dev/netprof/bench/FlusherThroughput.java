@@ -32,7 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * schedule is due (and catching up without parking when behind). {@code max} runs them flat out, for the sustained
  * rate and the drops at saturation. Every second it prints the events produced, written and dropped in that second;
  * at the end the totals and the log's size. On a small machine the producers and the flusher compete for CPUs, as
- * they would inside an application.
+ * they would inside an application. {@code BENCH_JAVA_OPTS=-Dthreshold=1000000} records as {@code threshold=1ms}
+ * does: the flusher sums the fast operations per connection instead of writing each one.
  */
 public final class FlusherThroughput {
     static final int PRODUCERS = 2;
@@ -67,12 +68,13 @@ public final class FlusherThroughput {
                 new StackSampling(StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS,
                     StackSampling.DEFAULT_INTERVAL_NS, StackSampling.DEFAULT_SLOW_INTERVAL_NS));
             Flusher flusher = Flusher.start(capture, log,
-                new RecordingHeader(ProcessHandle.current().pid(), System.currentTimeMillis(), "bench", "", "bench"), 0);
+                new RecordingHeader(ProcessHandle.current().pid(), System.currentTimeMillis(), "bench", "", "bench"),
+                Long.getLong("threshold", 0));
             Recorder.start(capture);
             connect(listener);
-            System.out.printf("%s, %d s, %d MiB of buffers, %d producers on %d connections%n",
+            System.out.printf("%s, %d s, %d MiB of buffers, %d producers on %d connections, threshold %,d ns%n",
                 rate == 0 ? "flat out" : String.format("target %,d events/s", rate), seconds, bufferMiB, PRODUCERS,
-                sockets.size());
+                sockets.size(), Long.getLong("threshold", 0));
 
             List<Thread> producers = new ArrayList<>();
             for (int t = 0; t < PRODUCERS; t++) {

@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * What an application thread pays per recorded read or write: {@link Recorder#transfer} on a connected socket,
  * plus the clock read the advice does on entry. A drain thread hands full buffers straight back to the pool, so
  * the benchmark measures the application side only (the flusher's own throughput is measured separately).
- * {@code clockOnly} is the floor: the two System.nanoTime() calls any timing of an operation needs.
+ * {@code clockOnly} is the floor: the two System.nanoTime() calls any timing of an operation needs. The
+ * {@code cold} variants first evict the L1 data cache, as the kernel's network stack does between two of a
+ * thread's operations: {@code coldRead} minus {@code coldClock} is what the recording costs with its loads missing L1.
  *
  * <p>Run: {@code agent/bench.sh jmh RecorderBenchmark -prof gc}. Expect {@code gc.alloc.rate.norm} = 0 B/op.
  */
@@ -94,5 +96,34 @@ public class RecorderBenchmark {
     public long clockOnly() {
         long start = System.nanoTime();
         return System.nanoTime() - start;
+    }
+
+    @Benchmark
+    public long coldRead(L1Eviction l1) {
+        long walked = l1.evict();
+        long start = System.nanoTime();
+        Recorder.transfer(Op.READ, Api.NIO, client, start, 64);
+        return walked;
+    }
+
+    @Benchmark
+    public long coldClock(L1Eviction l1) {
+        long walked = l1.evict();
+        long start = System.nanoTime();
+        return walked + System.nanoTime() - start;
+    }
+
+    /** Writes a line in every 64 bytes of 64 KB, twice the L1 data cache of this machine's cores. */
+    @State(Scope.Thread)
+    public static class L1Eviction {
+        private final long[] lines = new long[64 * 1024 / Long.BYTES];
+
+        long evict() {
+            long sum = 0;
+            for (int i = 0; i < lines.length; i += 64 / Long.BYTES) {
+                sum += lines[i]++;
+            }
+            return sum;
+        }
     }
 }
