@@ -119,8 +119,8 @@ public final class Samples {
         }
 
         String of(long methodId, byte type) {
-            boolean isJava = type != NATIVE && type != CPP && type != KERNEL;
-            return (isJava ? java : symbols).computeIfAbsent(methodId, id -> build(id, isJava));
+            boolean javaFrame = isJava(type);
+            return (javaFrame ? java : symbols).computeIfAbsent(methodId, id -> build(id, javaFrame));
         }
 
         private String build(long methodId, boolean isJava) {
