@@ -339,7 +339,6 @@ public final class Flusher {
         int countAt = log.reserveCount();
         int written = 0;
         long prevStart = 0;
-        long lastStart = b.lastStart();
         for (int r = from; r < upTo; r++) {
             int i = r * EventBuffer.RECORD;
             long h = d[i + EventBuffer.H];
@@ -347,23 +346,18 @@ public final class Flusher {
             int outcome = (int) ((h >>> 8) & 0xFF);
             long duration = d[i + EventBuffer.DURATION];
             long stack = d[i + EventBuffer.STACK];
-            long start = d[i + EventBuffer.START];
-            if (start == 0 && Op.isCounter(op)) {
-                // Counts are written without a clock read (it would double a TLS read's cost): dated by the event
-                // before them on their thread (for an SSLSocket, the socket read or write that carried the bytes),
-                // or by when the thread took the buffer.
-                start = lastStart;
-            }
-            lastStart = start;
-            // Sampled stacks stay individual: they are what the flame graphs scale the aggregates by.
-            if (duration < thresholdNs && outcome == Outcome.OK && (Op.isTransfer(op) || Op.isCounter(op))
-                && stack == 0) {
+            // Counts (TLS plaintext bytes) have no time of their own, read no clock and feed only per-connection
+            // totals, so they are summed at any threshold. Sampled stacks stay individual: they are what the flame
+            // graphs scale the aggregates by.
+            if (outcome == Outcome.OK && stack == 0
+                && (Op.isCounter(op) || duration < thresholdNs && Op.isTransfer(op))) {
                 long[] sum = aggregates.computeIfAbsent(d[i + EventBuffer.CONNECTION] << 8 | op, k -> new long[3]);
                 sum[0]++;
                 sum[1] += d[i + EventBuffer.BYTES];
                 sum[2] += duration;
                 continue;
             }
+            long start = d[i + EventBuffer.START];
             long thread = d[i + EventBuffer.THREAD];
             long ref = h >>> 32;
             int flags = outcome | (thread != blockThread ? LogFormat.EVENT_THREAD : 0)
@@ -391,7 +385,7 @@ public final class Flusher {
         }
         log.fillCount(countAt, written);
         log.end();
-        b.consumedUpTo(upTo, lastStart);
+        b.consumedUpTo(upTo);
         events += upTo - from;
     }
 

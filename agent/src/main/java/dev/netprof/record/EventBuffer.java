@@ -40,11 +40,6 @@ public final class EventBuffer {
     final int slot;
     private volatile int published;
     private int consumed;
-    /**
-     * The start of the last record read (when the owner took the buffer, before any), which dates a count that
-     * follows: counts read no clock. Set by the owner in {@link Buffers#acquire}, then the flusher's own.
-     */
-    private long lastStart;
     volatile Thread owner;
     /** The owner's Linux thread id, for pairing with native samples (0 when unknown). */
     volatile int ownerTid;
@@ -88,20 +83,13 @@ public final class EventBuffer {
         return (int) PUBLISHED.getAcquire(this);
     }
 
-    /** Flusher: marks records up to {@code upTo} as written out, the last of them started at {@code lastStart}. */
-    public void consumedUpTo(int upTo, long lastStart) {
+    /** Flusher: marks records up to {@code upTo} as written out. */
+    public void consumedUpTo(int upTo) {
         consumed = upTo;
-        this.lastStart = lastStart;
-    }
-
-    /** Flusher: the start of the last record written out, or when the owner took the buffer. */
-    public long lastStart() {
-        return lastStart;
     }
 
     /** Owner, taking the buffer. */
     void taken(Thread owner, int ownerTid) {
-        lastStart = System.nanoTime();
         this.ownerTid = ownerTid;
         this.owner = owner;
     }

@@ -164,7 +164,7 @@ public final class TlsRecorder {
         Connections.Entry e = c.connections.find(transport);
         long id = e != null ? e.id : alias(c, transport);
         if (id > 0) {
-            // No clock read: a count has no duration, and the flusher dates it (see Flusher.events).
+            // No clock read: a count has no time of its own, and the flusher only sums it per connection.
             Recorder.emit(c, op, Outcome.OK, 0, 0, 0, id, n, 0);
         }
     }

@@ -34,6 +34,7 @@ public final class Recording implements LogVisitor {
     public boolean torn;
     public long droppedEvents;
     public long droppedDefinitions;
+    /** Operations recorded, logged one by one or, for TLS plaintext counts, as per-connection sums. */
     public long events;
     /** Operations below the threshold, known only as per-connection sums. */
     public long aggregatedEvents;
@@ -295,11 +296,13 @@ public final class Recording implements LogVisitor {
     @Override
     public void aggregate(long connection, int op, long count, long bytes, long durationNs) {
         Connection c = connections.computeIfAbsent(connection, Connection::new);
-        aggregatedEvents += count;
         if (Op.isCounter(op)) {
+            // Counts are summed at any threshold: they are recorded events, not ones threshold= folded.
+            events += count;
             tlsCount(c, op, bytes);
             return;
         }
+        aggregatedEvents += count;
         c.blockedNs += durationNs;
         if (Op.isInbound(op)) {
             c.reads += count;

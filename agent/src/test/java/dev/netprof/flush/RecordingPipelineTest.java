@@ -21,8 +21,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -116,43 +118,45 @@ class RecordingPipelineTest {
     }
 
     @Test
-    void countsReadNoClockAndAreDatedByTheOperationBeforeThemOnTheirThread() throws Exception {
+    void countsAreSummedPerConnectionEvenAtThresholdZero() throws Exception {
         Capture capture = new Capture(System.nanoTime(), 1 << 20, 16, new StackSampling(StackSampling.OFF, 0, 0, 0));
         Path log = dir.resolve("events.nprof");
         Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), 0);
         Recorder.start(capture);
-        long write;
-        long counterThreadStarted;
-        long stopped;
         try {
             Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
-            write = System.nanoTime();
-            Recorder.transfer(Op.WRITE, Api.NIO, client, write, 100);
+            Recorder.transfer(Op.WRITE, Api.NIO, client, System.nanoTime(), 100);
             TlsRecorder.count(Op.TLS_WRITE, client, 70);
-            counterThreadStarted = System.nanoTime();
-            Thread onlyCounts = new Thread(() -> TlsRecorder.count(Op.TLS_WRITE, client, 30));
-            onlyCounts.start();
-            onlyCounts.join();
+            Thread another = new Thread(() -> TlsRecorder.count(Op.TLS_WRITE, client, 30));
+            another.start();
+            another.join();
         } finally {
             Recorder.stop();
-            stopped = System.nanoTime();
-            flusher.finish(stopped);
+            flusher.finish(System.nanoTime());
         }
-        Map<Long, long[]> counts = new HashMap<>();
+        List<Integer> logged = new ArrayList<>();
+        Map<Integer, long[]> sums = new HashMap<>();
         new LogReader().read(log, new LogVisitor() {
             @Override
             public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
                               long bytes, int ref, int stack) {
-                if (op == Op.TLS_WRITE) {
-                    counts.put(bytes, new long[] {start, duration});
-                }
+                logged.add(op);
+            }
+
+            @Override
+            public void aggregate(long connection, int op, long count, long bytes, long durationNs) {
+                long[] sum = sums.computeIfAbsent(op, k -> new long[2]);
+                sum[0] += count;
+                sum[1] += bytes;
             }
         });
-        assertEquals(Set.of(70L, 30L), counts.keySet());
-        assertArrayEquals(new long[] {write, 0}, counts.get(70L), "dated by the write before it");
-        assertTrue(counts.get(30L)[0] >= counterThreadStarted && counts.get(30L)[0] <= stopped,
-            "nothing before it on its thread: dated by when the thread took its buffer");
-        assertEquals(100L, connection(Recording.read(log), Api.ROLE_CLIENT).tlsPlaintextWritten);
+        assertEquals(List.of(Op.CONNECT, Op.WRITE), logged, "the write is logged on its own, the counts are not");
+        assertEquals(Set.of(Op.TLS_WRITE), sums.keySet());
+        assertArrayEquals(new long[] {2, 100}, sums.get(Op.TLS_WRITE), "both threads' counts, summed");
+        Recording r = Recording.read(log);
+        assertEquals(100L, connection(r, Api.ROLE_CLIENT).tlsPlaintextWritten);
+        assertEquals(4, r.events, "connect, write and two counts");
+        assertEquals(0, r.aggregatedEvents, "nothing was folded by a threshold");
     }
 
     @Test
