@@ -10,7 +10,6 @@ import dev.netprof.record.Connections;
 import dev.netprof.record.EventBuffer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -43,7 +42,7 @@ public final class Flusher {
     private final LogWriter log;
     private final long thresholdNs;
     /** (connection, op) to {operations, bytes, duration} of fast operations since the last write. */
-    private final Map<Long, long[]> aggregates = new HashMap<>();
+    private final Sums aggregates = new Sums();
     private final Thread thread;
     private final KernelWatch kernel;
     private volatile boolean stopping;
@@ -351,10 +350,7 @@ public final class Flusher {
             // graphs scale the aggregates by.
             if (outcome == Outcome.OK && stack == 0
                 && (Op.isCounter(op) || duration < thresholdNs && Op.isTransfer(op))) {
-                long[] sum = aggregates.computeIfAbsent(d[i + EventBuffer.CONNECTION] << 8 | op, k -> new long[3]);
-                sum[0]++;
-                sum[1] += d[i + EventBuffer.BYTES];
-                sum[2] += duration;
+                aggregates.add(d[i + EventBuffer.CONNECTION], op, d[i + EventBuffer.BYTES], duration);
                 continue;
             }
             long start = d[i + EventBuffer.START];
@@ -395,16 +391,14 @@ public final class Flusher {
         }
         log.begin(LogFormat.AGGREGATE);
         log.varint(aggregates.size());
-        for (Map.Entry<Long, long[]> e : aggregates.entrySet()) {
-            long[] sum = e.getValue();
-            log.varint(e.getKey() >>> 8);
-            log.u8((int) (e.getKey() & 0xFF));
-            log.varint(sum[0]);
-            log.varint(sum[1]);
-            log.varint(sum[2]);
-        }
+        aggregates.drain((connection, op, operations, bytes, durationNs) -> {
+            log.varint(connection);
+            log.u8(op);
+            log.varint(operations);
+            log.varint(bytes);
+            log.varint(durationNs);
+        });
         log.end();
-        aggregates.clear();
     }
 
     /** Sockets the GC collected that the application never closed: each connection (or UDP flow) leaked. */
