@@ -41,7 +41,7 @@ public final class Flusher {
     private final Capture capture;
     private final LogWriter log;
     private final long thresholdNs;
-    /** (connection, op) to {operations, bytes, duration} of fast operations since the last write. */
+    /** TLS counts and operations faster than {@code threshold=}, summed per connection since the last write. */
     private final Sums aggregates = new Sums();
     private final Thread thread;
     private final KernelWatch kernel;

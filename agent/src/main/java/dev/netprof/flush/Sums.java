@@ -4,10 +4,9 @@ import java.util.Arrays;
 
 /**
  * The flusher's per-connection, per-op sums (operations, bytes, nanoseconds) between two writes to the log, in an
- * open-addressing table of primitive keys: it adds to them for every TLS count and every operation faster than
- * {@code threshold=}, and a {@code HashMap<Long, ...>} boxed a key for each of those (measured on the TLS ping-pong:
- * the flusher's CPU per round trip rose by a quarter when its four counts went from being encoded to being summed
- * that way).
+ * open-addressing table of primitive keys. The flusher adds to it for every TLS count and every operation faster
+ * than {@code threshold=}; a {@code HashMap<Long, ...>} boxed a key for each, which cost more than encoding the
+ * event would have (43 against 35 ns an event, 21 ns here).
  */
 final class Sums {
     /** What the table holds per key: operations, bytes, nanoseconds. */
