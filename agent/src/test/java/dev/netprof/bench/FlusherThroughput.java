@@ -62,6 +62,7 @@ public final class FlusherThroughput {
     private void run(long rate, long seconds, long bufferMiB) throws Exception {
         Path dir = Files.createTempDirectory("netprof-flusher");
         Path log = dir.resolve(Renderer.LOG);
+        long thresholdNs = Long.getLong("threshold", 0);
         try (ServerSocketChannel listener = ServerSocketChannel.open()
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), CONNECTIONS)) {
             Capture capture = new Capture(System.nanoTime(), bufferMiB << 20, Capture.RECORDS_PER_BUFFER,
@@ -69,12 +70,12 @@ public final class FlusherThroughput {
                     StackSampling.DEFAULT_INTERVAL_NS, StackSampling.DEFAULT_SLOW_INTERVAL_NS));
             Flusher flusher = Flusher.start(capture, log,
                 new RecordingHeader(ProcessHandle.current().pid(), System.currentTimeMillis(), "bench", "", "bench"),
-                Long.getLong("threshold", 0));
+                thresholdNs);
             Recorder.start(capture);
             connect(listener);
             System.out.printf("%s, %d s, %d MiB of buffers, %d producers on %d connections, threshold %,d ns%n",
                 rate == 0 ? "flat out" : String.format("target %,d events/s", rate), seconds, bufferMiB, PRODUCERS,
-                sockets.size(), Long.getLong("threshold", 0));
+                sockets.size(), thresholdNs);
 
             List<Thread> producers = new ArrayList<>();
             for (int t = 0; t < PRODUCERS; t++) {
