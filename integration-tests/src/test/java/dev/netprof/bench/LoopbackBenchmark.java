@@ -14,16 +14,21 @@ import java.util.concurrent.TimeUnit;
  * What netprof costs an application doing loopback network I/O, next to no agent and to JFR's socket events.
  *
  * <p>For each JDK and {@link LoopbackWorkload}, every round runs each config once, interleaved and rotated
- * (A B C D E, B C D E A, ...), each in a fresh child JVM, and a config's ratio is taken against no agent in the same
- * round; the tables show the median ratio over rounds. Interleaving and pairing matter more than run length here:
- * throughput on a shared machine drifts by more than the overheads measured. Every workload is pinned to one CPU,
- * because unpinned the scheduler's placement of client and server threads swings their rate several-fold from one
- * run to the next (bulk without an agent: 2.2 to 5.8 GiB/s between rounds of one run); pinned, the rate is what
- * one CPU does, agent included.
+ * (A B C D E, B C D E A, ...), and a config's ratio is taken against no agent in the same round; the tables show the
+ * median ratio over rounds and its bootstrap interval. Interleaving and pairing matter more than run length here:
+ * throughput on a shared machine drifts by more than the overheads measured. With {@code --method runs} (the
+ * default) each turn is a fresh child JVM, warmed up and measured; with {@code --method slices} each config has one
+ * warmed-up child for the whole workload, stopped with SIGSTOP while the others take their turns
+ * ({@link SlicedChild}), so a round costs only its measured seconds and rounds can be many and short.
+ *
+ * <p>Every workload is pinned to one CPU, because unpinned the scheduler's placement of client and server threads
+ * swings their rate several-fold from one run to the next (bulk without an agent: 2.2 to 5.8 GiB/s between rounds of
+ * one run); pinned, the rate is what one CPU does, agent included.
  *
  * <pre>
  *   integration-tests/bench.sh                                        # everything: about 70 minutes
  *   integration-tests/bench.sh --jdks 17 --workloads pingpong,tls --configs none,netprof --rounds 1 --warmup 1 --seconds 1
+ *   integration-tests/bench.sh --workloads nio --method slices --rounds 60 --seconds 1    # NIO in about 15 minutes
  * </pre>
  * The tables go to stdout, progress to stderr, and the tables with the machine, JDKs, settings and every rate to
  * {@code --out}. Run it on an otherwise idle machine.
@@ -31,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 public final class LoopbackBenchmark {
     static final String PINNED_CPU = "1";
     /** Beyond warm-up and measurement: JVM start, key generation, and rendering or dumping a recording at exit. */
-    private static final long SLACK_SECONDS = 120;
+    static final long SLACK_SECONDS = 120;
 
     public static void main(String[] args) throws Exception {
         LoopbackSettings settings;
@@ -42,6 +47,9 @@ public final class LoopbackBenchmark {
             System.exit(2);
             return;
         }
+        // Interrupted (Ctrl-C), the benchmark takes its children with it: a sliced one waits stopped otherwise.
+        Runtime.getRuntime().addShutdownHook(new Thread(
+            () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
         Path work = Files.createTempDirectory("netprof-loopback");
         try {
             LoopbackReport report = new LoopbackReport(settings);
@@ -65,25 +73,64 @@ public final class LoopbackBenchmark {
     private static WorkloadResults measure(LoopbackSettings settings, TargetJdk jdk, String workload, Path work)
         throws Exception {
         WorkloadResults results = new WorkloadResults();
-        for (int round = 1; round <= settings.rounds(); round++) {
-            String where = String.format(Locale.ROOT, "[JDK %d %s %d/%d]", jdk.release(), workload, round,
-                settings.rounds());
-            StringBuilder ratios = new StringBuilder();
-            for (ProfilerConfig config : rotated(settings.configs(), round - 1)) {
-                double rate = runOnce(settings, jdk, workload, config, work);
-                results.add(config, rate);
-                progress(String.format(Locale.ROOT, "%s %s: %,.0f %s", where, config.label, rate,
-                    LoopbackWorkload.unit(workload)));
-            }
-            for (ProfilerConfig config : settings.configs()) {
-                if (config != ProfilerConfig.NONE) {
-                    List<Double> r = results.ratios(config);
-                    ratios.append(String.format(Locale.ROOT, " %s %.2f", config.label, r.get(r.size() - 1)));
+        List<SlicedChild> children = new ArrayList<>();
+        try {
+            if (settings.sliced()) {
+                for (ProfilerConfig config : settings.configs()) {
+                    Path dir = Files.createTempDirectory(work, "run");
+                    children.add(SlicedChild.start(config, workload,
+                        childCommand(settings, jdk, workload, config, dir, true), dir, timeoutSeconds(settings)));
                 }
             }
-            progress(where + " ratios:" + ratios);
+            for (int round = 1; round <= settings.rounds(); round++) {
+                String where = String.format(Locale.ROOT, "[JDK %d %s %d/%d]", jdk.release(), workload, round,
+                    settings.rounds());
+                StringBuilder ratios = new StringBuilder();
+                for (ProfilerConfig config : rotated(settings.configs(), round - 1)) {
+                    double rate;
+                    if (settings.sliced()) {
+                        SlicedChild.Turn turn = children.get(settings.configs().indexOf(config))
+                            .turn(timeoutSeconds(settings));
+                        rate = turn.rate();
+                        results.addCpu(config, rate * settings.measureSeconds(), turn.userNs(), turn.systemNs());
+                    } else {
+                        rate = runOnce(settings, jdk, workload, config, work);
+                    }
+                    results.add(config, rate);
+                    progress(String.format(Locale.ROOT, "%s %s: %,.0f %s", where, config.label, rate,
+                        LoopbackWorkload.unit(workload)));
+                }
+                for (ProfilerConfig config : settings.configs()) {
+                    if (config != ProfilerConfig.NONE) {
+                        List<Double> r = results.ratios(config);
+                        ratios.append(String.format(Locale.ROOT, " %s %.3f", config.label, r.get(r.size() - 1)));
+                    }
+                }
+                progress(where + " ratios:" + ratios);
+            }
+        } finally {
+            closeAll(children);
         }
         return results;
+    }
+
+    /** Closes every child, even when one fails to close; throws the first failure. */
+    private static void closeAll(List<SlicedChild> children) throws Exception {
+        Exception first = null;
+        for (SlicedChild child : children) {
+            try {
+                child.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /**
@@ -102,18 +149,12 @@ public final class LoopbackBenchmark {
                                   Path work) throws Exception {
         Path dir = Files.createTempDirectory(work, "run");
         try {
-            List<String> cmd = new ArrayList<>();
-            cmd.addAll(List.of("taskset", "-c", PINNED_CPU));
-            cmd.add(jdk.java().toString());
-            cmd.addAll(config.jvmArgs(jdk, dir));
-            cmd.addAll(List.of("-cp", childClassPath(), LoopbackWorkload.class.getName(), workload,
-                Double.toString(settings.warmupSeconds()), Double.toString(settings.measureSeconds())));
+            List<String> cmd = childCommand(settings, jdk, workload, config, dir, false);
             Path stdout = dir.resolve("stdout.txt");
             Path stderr = dir.resolve("stderr.txt");
             Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile()).start();
-            long timeout = (long) (settings.warmupSeconds() + settings.measureSeconds()) + SLACK_SECONDS
-                + LoopbackWorkload.MAX_WARMUP_NS / 1_000_000_000L;
+            long timeout = timeoutSeconds(settings);
             if (!p.waitFor(timeout, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
                 throw new IllegalStateException(String.join(" ", cmd) + " did not finish in " + timeout + " s");
@@ -133,6 +174,28 @@ public final class LoopbackBenchmark {
         } finally {
             TempDirs.delete(dir);
         }
+    }
+
+    /** A child JVM running {@code workload} with {@code config}, pinned, writing into {@code dir}. */
+    private static List<String> childCommand(LoopbackSettings settings, TargetJdk jdk, String workload,
+                                             ProfilerConfig config, Path dir, boolean sliced)
+        throws URISyntaxException {
+        List<String> cmd = new ArrayList<>();
+        cmd.addAll(List.of("taskset", "-c", PINNED_CPU));
+        cmd.add(jdk.java().toString());
+        cmd.addAll(config.jvmArgs(jdk, dir));
+        cmd.addAll(List.of("-cp", childClassPath(), LoopbackWorkload.class.getName(), workload,
+            Double.toString(settings.warmupSeconds()), Double.toString(settings.measureSeconds())));
+        if (sliced) {
+            cmd.add("sliced");
+        }
+        return cmd;
+    }
+
+    /** How long a child may take to warm up and measure one phase, or to run once. */
+    private static long timeoutSeconds(LoopbackSettings settings) {
+        return (long) (settings.warmupSeconds() + settings.measureSeconds()) + SLACK_SECONDS
+            + LoopbackWorkload.MAX_WARMUP_NS / 1_000_000_000L;
     }
 
     /**

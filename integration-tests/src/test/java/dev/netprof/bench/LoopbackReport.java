@@ -43,13 +43,44 @@ final class LoopbackReport {
                     .append(String.format(Locale.ROOT, "%,.0f %s", r.medianRate(ProfilerConfig.NONE),
                         LoopbackWorkload.unit(workload))).append(" |");
                 for (ProfilerConfig c : measuredConfigs()) {
-                    md.append(String.format(Locale.ROOT, " %.3f |", r.medianRatio(c)));
+                    double[] interval = r.ratioInterval(c);
+                    md.append(String.format(Locale.ROOT, " %.3f (%.3f-%.3f) |", r.medianRatio(c), interval[0],
+                        interval[1]));
                 }
                 md.append('\n');
             });
             md.append('\n');
+            if (settings.sliced()) {
+                md.append(cpuTable(byWorkload));
+            }
         });
         return md.toString();
+    }
+
+    /**
+     * Sliced runs only: the CPU time all of a child's threads took per unit of work, user + system, summed over its
+     * measured phases. Where a ratio moves, this says whether the application's threads, the recorder's or the
+     * kernel took the time.
+     */
+    private String cpuTable(Map<String, WorkloadResults> byWorkload) {
+        StringBuilder md = new StringBuilder("CPU per unit of work (a round trip, GET, MiB or connection, as its rate"
+            + " counts), µs, user + system:\n\n| workload |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (ProfilerConfig c : settings.configs()) {
+            md.append(' ').append(c.label).append(" |");
+            rule.append("---:|");
+        }
+        md.append('\n').append(rule).append('\n');
+        byWorkload.forEach((workload, r) -> {
+            md.append("| ").append(workload).append(" |");
+            for (ProfilerConfig c : settings.configs()) {
+                double[] ns = r.cpuNsPerUnit(c);
+                md.append(ns == null ? " |" : String.format(Locale.ROOT, " %.2f + %.2f |", ns[0] / 1000,
+                    ns[1] / 1000));
+            }
+            md.append('\n');
+        });
+        return md.append('\n').toString();
     }
 
     String document() throws IOException {
@@ -61,19 +92,27 @@ final class LoopbackReport {
             md.append("- ").append(jdk).append(": ").append(jdk.version()).append('\n');
         }
         md.append("- command: `LoopbackBenchmark ").append(settings.commandLine()).append("`\n");
-        md.append("- rounds: ").append(settings.rounds()).append("; per round every config once, each a fresh"
-            + " JVM, the order rotated by one config every round: ").append(seconds(settings.warmupSeconds()))
-            .append(" s warm-up or more, until the JIT compiled less than ")
-            .append(LoopbackWorkload.SETTLED_COMPILE_MS_PER_S).append(" ms in a second, then ")
-            .append(seconds(settings.measureSeconds())).append(" s measured\n");
+        String warmup = seconds(settings.warmupSeconds()) + " s warm-up or more, until the JIT compiled less than "
+            + LoopbackWorkload.SETTLED_COMPILE_MS_PER_S + " ms in a second";
+        String measured = seconds(settings.measureSeconds()) + " s measured";
+        if (settings.sliced()) {
+            md.append("- method: slices. One JVM per config and workload, each warmed up once (").append(warmup)
+                .append(") and stopped (SIGSTOP); a round gives every config one turn of ").append(measured)
+                .append(" while the others stay stopped, the order rotated by one config every round. Rounds: ")
+                .append(settings.rounds()).append('\n');
+        } else {
+            md.append("- method: runs. Rounds: ").append(settings.rounds()).append("; per round every config once,"
+                + " each a fresh JVM, the order rotated by one config every round: ").append(warmup).append(", then ")
+                .append(measured).append('\n');
+        }
         md.append("- every workload pinned to one CPU (`taskset -c ").append(LoopbackBenchmark.PINNED_CPU).append("`)\n");
         md.append("- configs:\n");
         for (ProfilerConfig c : settings.configs()) {
             md.append("  - ").append(c.label).append(": ").append(c.description).append('\n');
         }
         md.append("\nEach cell is the median over rounds of (rate with the config) / (rate with no agent in the same"
-            + " round): 1.000 is no overhead, 0.800 is 20% fewer operations per second. `none` is the median rate without"
-            + " an agent.\n\n");
+            + " round): 1.000 is no overhead, 0.800 is 20% fewer operations per second; in brackets, its 90% bootstrap"
+            + " interval. `none` is the median rate without an agent.\n\n");
         md.append(tables());
         md.append("## Every rate measured\n\n| JDK | workload | config | rate per round |\n|---|---|---|---|\n");
         results.forEach((jdk, byWorkload) -> byWorkload.forEach((workload, r) -> {

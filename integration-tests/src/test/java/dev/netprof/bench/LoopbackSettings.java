@@ -7,10 +7,11 @@ import java.util.List;
 
 /** {@link LoopbackBenchmark}'s command line. */
 record LoopbackSettings(List<Integer> jdks, List<String> workloads, List<ProfilerConfig> configs, int rounds,
-                        double warmupSeconds, double measureSeconds, Path out, String commandLine) {
+                        double warmupSeconds, double measureSeconds, boolean sliced, Path out, String commandLine) {
     static final String USAGE = "usage: LoopbackBenchmark [--jdks 17,25]"
         + " [--workloads pingpong,nio,bulk,http,tls(,connect)]"
         + " [--configs none,netprof,netprof-syscalls,jfr-stacks,jfr-nostacks] [--rounds 6] [--warmup 4] [--seconds 3]"
+        + " [--method runs|slices]"
         + " [--out target/loopback-results.md]";
 
     static LoopbackSettings parse(String... args) {
@@ -21,6 +22,7 @@ record LoopbackSettings(List<Integer> jdks, List<String> workloads, List<Profile
         // The least warm-up; it goes on until the JIT has settled (LoopbackWorkload.settle).
         String warmup = "4";
         String seconds = "3";
+        String method = "runs";
         String out = "target/loopback-results.md";
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
@@ -45,6 +47,9 @@ record LoopbackSettings(List<Integer> jdks, List<String> workloads, List<Profile
                     break;
                 case "--seconds":
                     seconds = value;
+                    break;
+                case "--method":
+                    method = value;
                     break;
                 case "--out":
                     out = value;
@@ -72,8 +77,11 @@ record LoopbackSettings(List<Integer> jdks, List<String> workloads, List<Profile
         if (roundCount < 1) {
             throw new IllegalArgumentException("--rounds must be at least 1");
         }
+        if (!method.equals("runs") && !method.equals("slices")) {
+            throw new IllegalArgumentException("--method is runs or slices");
+        }
         return new LoopbackSettings(jdkList, workloadList, configList, roundCount, Double.parseDouble(warmup),
-            Double.parseDouble(seconds), Path.of(out), String.join(" ", args));
+            Double.parseDouble(seconds), method.equals("slices"), Path.of(out), String.join(" ", args));
     }
 
     private static List<String> list(String commaSeparated) {

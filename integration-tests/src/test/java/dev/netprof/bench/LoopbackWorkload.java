@@ -1,18 +1,22 @@
 package dev.netprof.bench;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
  * One loopback workload in a child JVM, timed by itself: client and server in this JVM on 127.0.0.1, a warm-up
  * that lasts at least {@code warmupSeconds} and until the JIT has settled, then a measured phase, then exactly one
  * line {@code result <name> <rate>} on stdout. {@link LoopbackBenchmark} starts one of these per run, with or
- * without a profiler, and compares the rates.
+ * without a profiler, and compares the rates. With {@code sliced}, the child prints {@link #READY} once warmed up
+ * and then measures one phase, and prints its result line, for each line it reads on stdin, until stdin ends.
  *
  * <pre>
- *   LoopbackWorkload pingpong|nio|bulk|http|tls|connect &lt;warmupSeconds&gt; &lt;measureSeconds&gt;
+ *   LoopbackWorkload pingpong|nio|bulk|http|tls|connect &lt;warmupSeconds&gt; &lt;measureSeconds&gt; [sliced]
  * </pre>
  * Rates are round trips/s for the ping-pongs (64 bytes each way), GET/s for http, MiB/s for bulk (64 KiB writes)
  * and connections/s for connect (a connection per 64-byte request).
@@ -20,6 +24,8 @@ import java.util.Locale;
 public final class LoopbackWorkload {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     static final String NAMES = "pingpong, nio, bulk, http, tls or connect";
+    /** What a sliced child prints once warmed up, before it waits for its first turn. */
+    static final String READY = "ready";
     /**
      * Warm-up goes on while the JIT compiled for more than this in the last second. On the one pinned CPU the
      * compiler threads take the workload's CPU: the HTTP workload's JDK 17 compilations alone used ~370 ms of
@@ -33,14 +39,30 @@ public final class LoopbackWorkload {
         String name = args[0];
         long warmupNs = (long) (Double.parseDouble(args[1]) * 1e9);
         long measureNs = (long) (Double.parseDouble(args[2]) * 1e9);
+        boolean sliced = args.length > 3 && args[3].equals("sliced");
         try (Workload w = open(name)) {
             run(w, warmupNs);
             settle(w);
-            long start = System.nanoTime();
-            long units = run(w, measureNs);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "result %s %.1f%n", name, units / w.unitsPerReported() / seconds);
+            if (!sliced) {
+                measure(w, name, measureNs);
+                return;
+            }
+            System.out.println(READY);
+            System.out.flush();
+            BufferedReader turns = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+            while (turns.readLine() != null) {
+                measure(w, name, measureNs);
+            }
         }
+    }
+
+    /** Steps {@code w} for {@code ns} and prints its rate as {@code result <name> <rate>}. */
+    private static void measure(Workload w, String name, long ns) throws Exception {
+        long start = System.nanoTime();
+        long units = run(w, ns);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "result %s %.1f%n", name, units / w.unitsPerReported() / seconds);
+        System.out.flush();
     }
 
     static Workload open(String name) throws Exception {

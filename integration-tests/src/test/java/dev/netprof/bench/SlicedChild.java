@@ -1,0 +1,166 @@
+package dev.netprof.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One warmed-up child JVM of {@code --method slices}: it measures a phase whenever it is given a turn and is
+ * stopped (SIGSTOP) in between, so that the children of the other configs, pinned to the same CPU, run alone.
+ */
+final class SlicedChild implements AutoCloseable {
+    private static final long NS_PER_TICK = 1_000_000_000L / clockTicksPerSecond();
+    /** Queued after the child's last line; compared by identity, so no line it prints can pass for it. */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String END_OF_STDOUT = new String("");
+
+    private final ProfilerConfig config;
+    private final String workload;
+    private final List<String> command;
+    private final Process process;
+    private final Path dir;
+    private final Path stderr;
+    private final Writer turns;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+    private SlicedChild(ProfilerConfig config, String workload, List<String> command, Process process, Path dir,
+                        Path stderr) {
+        this.config = config;
+        this.workload = workload;
+        this.command = command;
+        this.process = process;
+        this.dir = dir;
+        this.stderr = stderr;
+        this.turns = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII);
+        Thread reader = new Thread(this::readLines, "stdout of " + config.label);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts {@code command} (a child in sliced mode) in {@code dir} and returns it warmed up and stopped. */
+    static SlicedChild start(ProfilerConfig config, String workload, List<String> command, Path dir, long timeoutSeconds)
+        throws IOException, InterruptedException {
+        Path stderr = dir.resolve("stderr.txt");
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectError(stderr.toFile()).start();
+        SlicedChild child = new SlicedChild(config, workload, command, p, dir, stderr);
+        child.expect(LoopbackWorkload.READY, timeoutSeconds);
+        child.signal("STOP");
+        return child;
+    }
+
+    /** One measured phase: its rate, and the CPU time all the child's threads took in it. */
+    record Turn(double rate, long userNs, long systemNs) {
+    }
+
+    /** Lets the child run one measured phase alone. */
+    Turn turn(long timeoutSeconds) throws IOException, InterruptedException {
+        long[] before = cpuTicks();
+        signal("CONT");
+        turns.write("run\n");
+        turns.flush();
+        String line = expect("result " + workload + " ", timeoutSeconds);
+        signal("STOP");
+        long[] after = cpuTicks();
+        return new Turn(Double.parseDouble(line.substring(("result " + workload + " ").length())),
+            (after[0] - before[0]) * NS_PER_TICK, (after[1] - before[1]) * NS_PER_TICK);
+    }
+
+    /**
+     * The child's user and system CPU time so far ({@code /proc/<pid>/stat}, all threads, in clock ticks), read once
+     * it is stopped: SIGSTOP is delivered after {@code kill} returns.
+     */
+    private long[] cpuTicks() throws IOException, InterruptedException {
+        Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+        for (int i = 0; i < 1000; i++) {
+            String line = Files.readString(stat);
+            // After the command name in parentheses: state, then utime and stime as the 12th and 13th fields.
+            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            if (f[0].equals("T")) {
+                return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+            }
+            Thread.sleep(1);
+        }
+        throw failure("did not stop within a second of SIGSTOP");
+    }
+
+    /**
+     * Ends the child (its recorder writes its outputs at exit), checks that the recorder recorded, and deletes its
+     * directory. A child that does not exit in time is killed, so none is left stopped.
+     */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        try {
+            signal("CONT");
+            turns.close();
+            if (!process.waitFor(LoopbackBenchmark.SLACK_SECONDS, TimeUnit.SECONDS)) {
+                throw failure("did not exit in " + LoopbackBenchmark.SLACK_SECONDS + " s");
+            }
+            if (process.exitValue() != 0 || !config.recorded(dir)) {
+                throw failure(process.exitValue() != 0 ? "exited with " + process.exitValue()
+                    : config.label + " left no recording");
+            }
+        } finally {
+            process.destroyForcibly().waitFor();
+            TempDirs.delete(dir);
+        }
+    }
+
+    /** The child's next line starting with {@code prefix}; others (a recorder's own messages) are skipped. */
+    private String expect(String prefix, long timeoutSeconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        String line;
+        do {
+            line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } while (line != null && line != END_OF_STDOUT && !line.startsWith(prefix));
+        if (line == null || line == END_OF_STDOUT) {
+            process.destroyForcibly().waitFor();
+            throw failure("printed no line starting '" + prefix + "'" + (line == null ? " in " + timeoutSeconds
+                + " s" : " before its stdout ended"));
+        }
+        return line;
+    }
+
+    private static long clockTicksPerSecond() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            String ticks = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+            p.waitFor();
+            return Long.parseLong(ticks);
+        } catch (IOException | InterruptedException | NumberFormatException e) {
+            throw new IllegalStateException("getconf CLK_TCK: " + e);
+        }
+    }
+
+    private void readLines() {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.US_ASCII))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            // the child is gone, as at the end of its stdout
+        }
+        lines.add(END_OF_STDOUT);
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw failure("could not be sent SIG" + name);
+        }
+    }
+
+    private IllegalStateException failure(String what) throws IOException {
+        return new IllegalStateException(String.join(" ", command) + " " + what + "\nstderr:\n"
+            + Files.readString(stderr));
+    }
+}
