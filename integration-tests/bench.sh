@@ -4,7 +4,8 @@
 #   integration-tests/bench.sh run <class> [arguments]        another main of dev.netprof.bench, e.g. run AttachLatency --jdk 25
 # Options (defaults): --jdks 17,25 --workloads pingpong,nio,bulk,http,tls (also: connect, a connection per request)
 #   --configs none,netprof,netprof-syscalls,jfr-stacks,jfr-nostacks --rounds 6 --warmup 4 --seconds 3
-#   --method runs (a fresh JVM per turn; slices: one JVM per config, stopped between its turns)
+#   --method runs (a fresh JVM per turn; slices: one JVM per config for --rounds-per-jvm 6 rounds, stopped between
+#   its turns)
 #   --out target/loopback-results.md (relative to integration-tests/)
 # The full default run takes about 70 minutes (HTTP children warm up ~20 s each); run it on an otherwise idle machine.
 # JAVA must be a JDK 17 (it is the "17" measured); JDK25_HOME defaults to /usr/lib/jvm/temurin-25-jdk-amd64.

@@ -18,8 +18,10 @@ import java.util.concurrent.TimeUnit;
  * median ratio over rounds and its bootstrap interval. Interleaving and pairing matter more than run length here:
  * throughput on a shared machine drifts by more than the overheads measured. With {@code --method runs} (the
  * default) each turn is a fresh child JVM, warmed up and measured; with {@code --method slices} each config has one
- * warmed-up child for the whole workload, stopped with SIGSTOP while the others take their turns
- * ({@link SlicedChild}), so a round costs only its measured seconds and rounds can be many and short.
+ * warmed-up child for {@code --rounds-per-jvm} rounds, stopped with SIGSTOP while the others take their turns
+ * ({@link SlicedChild}), so such a round costs only its measured seconds. Fresh JVMs still matter: each one carries
+ * a bias of its own (two sliced runs of NIO on JDK 17 with one JVM per config, 60 and 30 rounds, read netprof at
+ * 0.952 and 0.982 of no agent, their 90% intervals apart), which only more JVMs average out.
  *
  * <p>Every workload is pinned to one CPU, because unpinned the scheduler's placement of client and server threads
  * swings their rate several-fold from one run to the next (bulk without an agent: 2.2 to 5.8 GiB/s between rounds of
@@ -28,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   integration-tests/bench.sh                                        # everything: about 70 minutes
  *   integration-tests/bench.sh --jdks 17 --workloads pingpong,tls --configs none,netprof --rounds 1 --warmup 1 --seconds 1
- *   integration-tests/bench.sh --workloads nio --method slices --rounds 60 --seconds 1    # NIO in about 15 minutes
+ *   integration-tests/bench.sh --workloads nio --method slices --rounds 24 --seconds 1 --rounds-per-jvm 6
  * </pre>
  * The tables go to stdout, progress to stderr, and the tables with the machine, JDKs, settings and every rate to
  * {@code --out}. Run it on an otherwise idle machine.
@@ -75,14 +77,16 @@ public final class LoopbackBenchmark {
         WorkloadResults results = new WorkloadResults();
         List<SlicedChild> children = new ArrayList<>();
         try {
-            if (settings.sliced()) {
-                for (ProfilerConfig config : settings.configs()) {
-                    Path dir = Files.createTempDirectory(work, "run");
-                    children.add(SlicedChild.start(config, workload,
-                        childCommand(settings, jdk, workload, config, dir, true), dir, timeoutSeconds(settings)));
-                }
-            }
             for (int round = 1; round <= settings.rounds(); round++) {
+                if (settings.sliced() && (round - 1) % settings.roundsPerJvm() == 0) {
+                    closeAll(children);
+                    children.clear();
+                    for (ProfilerConfig config : settings.configs()) {
+                        Path dir = Files.createTempDirectory(work, "run");
+                        children.add(SlicedChild.start(config, workload,
+                            childCommand(settings, jdk, workload, config, dir, true), dir, timeoutSeconds(settings)));
+                    }
+                }
                 String where = String.format(Locale.ROOT, "[JDK %d %s %d/%d]", jdk.release(), workload, round,
                     settings.rounds());
                 StringBuilder ratios = new StringBuilder();

@@ -96,10 +96,10 @@ final class LoopbackReport {
             + LoopbackWorkload.SETTLED_COMPILE_MS_PER_S + " ms in a second";
         String measured = seconds(settings.measureSeconds()) + " s measured";
         if (settings.sliced()) {
-            md.append("- method: slices. One JVM per config and workload, each warmed up once (").append(warmup)
-                .append(") and stopped (SIGSTOP); a round gives every config one turn of ").append(measured)
-                .append(" while the others stay stopped, the order rotated by one config every round. Rounds: ")
-                .append(settings.rounds()).append('\n');
+            md.append("- method: slices. Rounds: ").append(settings.rounds()).append("; a round gives every config"
+                + " one turn of ").append(measured).append(" while the others' JVMs stay stopped (SIGSTOP), the order"
+                + " rotated by one config every round; each config's JVM is warmed up once (").append(warmup)
+                .append(") and replaced by a fresh one every ").append(settings.roundsPerJvm()).append(" rounds\n");
         } else {
             md.append("- method: runs. Rounds: ").append(settings.rounds()).append("; per round every config once,"
                 + " each a fresh JVM, the order rotated by one config every round: ").append(warmup).append(", then ")

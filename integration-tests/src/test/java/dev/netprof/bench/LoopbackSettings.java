@@ -7,11 +7,12 @@ import java.util.List;
 
 /** {@link LoopbackBenchmark}'s command line. */
 record LoopbackSettings(List<Integer> jdks, List<String> workloads, List<ProfilerConfig> configs, int rounds,
-                        double warmupSeconds, double measureSeconds, boolean sliced, Path out, String commandLine) {
+                        double warmupSeconds, double measureSeconds, boolean sliced, int roundsPerJvm, Path out,
+                        String commandLine) {
     static final String USAGE = "usage: LoopbackBenchmark [--jdks 17,25]"
         + " [--workloads pingpong,nio,bulk,http,tls(,connect)]"
         + " [--configs none,netprof,netprof-syscalls,jfr-stacks,jfr-nostacks] [--rounds 6] [--warmup 4] [--seconds 3]"
-        + " [--method runs|slices]"
+        + " [--method runs|slices] [--rounds-per-jvm 6 (slices only)]"
         + " [--out target/loopback-results.md]";
 
     static LoopbackSettings parse(String... args) {
@@ -23,6 +24,7 @@ record LoopbackSettings(List<Integer> jdks, List<String> workloads, List<Profile
         String warmup = "4";
         String seconds = "3";
         String method = "runs";
+        String roundsPerJvm = "6";
         String out = "target/loopback-results.md";
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
@@ -50,6 +52,9 @@ record LoopbackSettings(List<Integer> jdks, List<String> workloads, List<Profile
                     break;
                 case "--method":
                     method = value;
+                    break;
+                case "--rounds-per-jvm":
+                    roundsPerJvm = value;
                     break;
                 case "--out":
                     out = value;
@@ -80,8 +85,12 @@ record LoopbackSettings(List<Integer> jdks, List<String> workloads, List<Profile
         if (!method.equals("runs") && !method.equals("slices")) {
             throw new IllegalArgumentException("--method is runs or slices");
         }
+        int perJvm = Integer.parseInt(roundsPerJvm);
+        if (perJvm < 1) {
+            throw new IllegalArgumentException("--rounds-per-jvm must be at least 1");
+        }
         return new LoopbackSettings(jdkList, workloadList, configList, roundCount, Double.parseDouble(warmup),
-            Double.parseDouble(seconds), method.equals("slices"), Path.of(out), String.join(" ", args));
+            Double.parseDouble(seconds), method.equals("slices"), perJvm, Path.of(out), String.join(" ", args));
     }
 
     private static List<String> list(String commaSeparated) {

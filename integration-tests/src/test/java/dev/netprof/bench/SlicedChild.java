@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One warmed-up child JVM of {@code --method slices}: it measures a phase whenever it is given a turn and is
- * stopped (SIGSTOP) in between, so that the children of the other configs, pinned to the same CPU, run alone.
+ * stopped (SIGSTOP) in between, so that the children of the other configs, pinned to the same CPU, run alone and
+ * a stopped child costs the running one nothing.
  */
 final class SlicedChild implements AutoCloseable {
     private static final long NS_PER_TICK = 1_000_000_000L / clockTicksPerSecond();
