@@ -96,7 +96,7 @@ public final class LoopbackBenchmark {
                         SlicedChild.Turn turn = children.get(settings.configs().indexOf(config))
                             .turn(timeoutSeconds(settings));
                         rate = turn.rate();
-                        results.addCpu(config, rate * settings.measureSeconds(), turn.userNs(), turn.systemNs());
+                        results.addCpu(config, turn.units(), turn.userNs(), turn.systemNs());
                     } else {
                         rate = runOnce(settings, jdk, workload, config, work);
                     }

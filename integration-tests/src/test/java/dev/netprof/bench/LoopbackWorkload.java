@@ -1,11 +1,14 @@
 package dev.netprof.bench;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -13,7 +16,8 @@ import java.util.Locale;
  * that lasts at least {@code warmupSeconds} and until the JIT has settled, then a measured phase, then exactly one
  * line {@code result <name> <rate>} on stdout. {@link LoopbackBenchmark} starts one of these per run, with or
  * without a profiler, and compares the rates. With {@code sliced}, the child prints {@link #READY} once warmed up
- * and then measures one phase, and prints its result line, for each line it reads on stdin, until stdin ends.
+ * and then measures one phase, and prints its result line with its CPU time ({@link #measureTurn}), for each line it
+ * reads on stdin, until stdin ends.
  *
  * <pre>
  *   LoopbackWorkload pingpong|nio|bulk|http|tls|connect &lt;warmupSeconds&gt; &lt;measureSeconds&gt; [sliced]
@@ -42,27 +46,53 @@ public final class LoopbackWorkload {
         boolean sliced = args.length > 3 && args[3].equals("sliced");
         try (Workload w = open(name)) {
             run(w, warmupNs);
+            if (sliced) {
+                // A rehearsal turn, so what a turn's bookkeeping loads is loaded before the JIT settles: the first
+                // result line's formatting loaded classes that invalidated compiled code (ThreadLocal.get among
+                // it, so also the recording path inlined into the JDK's socket methods), and the second turn
+                // of a TLS child with netprof then ran at a third of its rate while C2 recompiled.
+                measureTurn(w, name, 1_000_000_000L);
+            }
             settle(w);
             if (!sliced) {
-                measure(w, name, measureNs);
+                long start = System.nanoTime();
+                long units = run(w, measureNs);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.printf(Locale.ROOT, "result %s %.1f%n", name, units / w.unitsPerReported() / seconds);
                 return;
             }
             System.out.println(READY);
             System.out.flush();
             BufferedReader turns = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
             while (turns.readLine() != null) {
-                measure(w, name, measureNs);
+                measureTurn(w, name, measureNs);
             }
         }
     }
 
-    /** Steps {@code w} for {@code ns} and prints its rate as {@code result <name> <rate>}. */
-    private static void measure(Workload w, String name, long ns) throws Exception {
+    /**
+     * One sliced turn: steps {@code w} for {@code ns} and prints {@code result <name> <rate> <units> <user>
+     * <system>}, the last two this process's CPU time (all threads, clock ticks) over exactly the measured steps:
+     * read from outside, they would also take in what its JIT and recorder threads do on the CPU while it waits for
+     * its next turn and before it is stopped.
+     */
+    private static void measureTurn(Workload w, String name, long ns) throws Exception {
+        long[] cpu = cpuTicks();
         long start = System.nanoTime();
         long units = run(w, ns);
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "result %s %.1f%n", name, units / w.unitsPerReported() / seconds);
+        long[] after = cpuTicks();
+        System.out.printf(Locale.ROOT, "result %s %.1f %.1f %d %d%n", name, units / w.unitsPerReported() / seconds,
+            units / w.unitsPerReported(), after[0] - cpu[0], after[1] - cpu[1]);
         System.out.flush();
+    }
+
+    /** This process's user and system CPU time so far, in clock ticks ({@code /proc/self/stat}). */
+    private static long[] cpuTicks() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        // After the command name in parentheses: state first, then utime and stime as the 12th and 13th fields.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
     }
 
     static Workload open(String name) throws Exception {

@@ -58,39 +58,19 @@ final class SlicedChild implements AutoCloseable {
         return child;
     }
 
-    /** One measured phase: its rate, and the CPU time all the child's threads took in it. */
-    record Turn(double rate, long userNs, long systemNs) {
+    /** One measured phase: its rate, the units it did, and the CPU time all the child's threads took in it. */
+    record Turn(double rate, double units, long userNs, long systemNs) {
     }
 
     /** Lets the child run one measured phase alone. */
     Turn turn(long timeoutSeconds) throws IOException, InterruptedException {
-        long[] before = cpuTicks();
         signal("CONT");
         turns.write("run\n");
         turns.flush();
-        String line = expect("result " + workload + " ", timeoutSeconds);
+        String[] f = expect("result " + workload + " ", timeoutSeconds).split(" ");
         signal("STOP");
-        long[] after = cpuTicks();
-        return new Turn(Double.parseDouble(line.substring(("result " + workload + " ").length())),
-            (after[0] - before[0]) * NS_PER_TICK, (after[1] - before[1]) * NS_PER_TICK);
-    }
-
-    /**
-     * The child's user and system CPU time so far ({@code /proc/<pid>/stat}, all threads, in clock ticks), read once
-     * it is stopped: SIGSTOP is delivered after {@code kill} returns.
-     */
-    private long[] cpuTicks() throws IOException, InterruptedException {
-        Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
-        for (int i = 0; i < 1000; i++) {
-            String line = Files.readString(stat);
-            // After the command name in parentheses: state, then utime and stime as the 12th and 13th fields.
-            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
-            if (f[0].equals("T")) {
-                return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
-            }
-            Thread.sleep(1);
-        }
-        throw failure("did not stop within a second of SIGSTOP");
+        return new Turn(Double.parseDouble(f[2]), Double.parseDouble(f[3]), Long.parseLong(f[4]) * NS_PER_TICK,
+            Long.parseLong(f[5]) * NS_PER_TICK);
     }
 
     /**
