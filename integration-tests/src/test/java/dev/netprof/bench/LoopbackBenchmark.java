@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * warmed-up child for {@code --rounds-per-jvm} rounds, stopped with SIGSTOP while the others take their turns
  * ({@link SlicedChild}), so such a round costs only its measured seconds. Fresh JVMs still matter: each one carries
  * a bias of its own (two sliced runs of NIO on JDK 17 with one JVM per config, 60 and 30 rounds, read netprof at
- * 0.952 and 0.982 of no agent, their 90% intervals apart), which only more JVMs average out.
+ * 0.952 and 0.982 of no agent, their 90% intervals 0.939-0.969 and 0.965-1.019), which only more JVMs average out.
  *
  * <p>Every workload is pinned to one CPU, because unpinned the scheduler's placement of client and server threads
  * swings their rate several-fold from one run to the next (bulk without an agent: 2.2 to 5.8 GiB/s between rounds of

@@ -59,8 +59,8 @@ final class LoopbackReport {
 
     /**
      * Sliced runs only: the CPU time all of a child's threads took per unit of work, user + system, summed over its
-     * measured phases. Where a ratio moves, this says whether the application's threads, the recorder's or the
-     * kernel took the time.
+     * measured phases. Where a ratio moves, this says whether the time went to code in user space (the
+     * application's and the recorder's alike) or to the kernel.
      */
     private String cpuTable(Map<String, WorkloadResults> byWorkload) {
         StringBuilder md = new StringBuilder("CPU per unit of work (a round trip, GET, MiB or connection, as its rate"

@@ -50,7 +50,7 @@ public final class LoopbackWorkload {
                 // A rehearsal turn, so what a turn's bookkeeping loads is loaded before the JIT settles: the first
                 // result line's formatting loaded classes that invalidated compiled code (ThreadLocal.get among
                 // it, so also the recording path inlined into the JDK's socket methods), and the second turn
-                // of a TLS child with netprof then ran at a third of its rate while C2 recompiled.
+                // of each TLS child with netprof watched then ran at a third of its rate while C2 recompiled.
                 measureTurn(w, name, 1_000_000_000L);
             }
             settle(w);
