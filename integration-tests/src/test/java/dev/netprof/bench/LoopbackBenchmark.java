@@ -170,7 +170,7 @@ public final class LoopbackBenchmark {
             }
             for (String line : Files.readAllLines(stdout)) {
                 String[] f = line.split(" ");
-                if (p.exitValue() == 0 && f.length == 3 && f[0].equals("result") && f[1].equals(workload)) {
+                if (p.exitValue() == 0 && f.length >= 3 && f[0].equals("result") && f[1].equals(workload)) {
                     return Double.parseDouble(f[2]);
                 }
             }

@@ -14,9 +14,9 @@ import java.util.Locale;
 /**
  * One loopback workload in a child JVM, timed by itself: client and server in this JVM on 127.0.0.1, a warm-up
  * that lasts at least {@code warmupSeconds} and until the JIT has settled, then a measured phase, then exactly one
- * line {@code result <name> <rate>} on stdout. {@link LoopbackBenchmark} starts one of these per run, with or
+ * line {@code result <name> <rate> ...} on stdout ({@link #measure}). {@link LoopbackBenchmark} starts one of these per run, with or
  * without a profiler, and compares the rates. With {@code sliced}, the child prints {@link #READY} once warmed up
- * and then measures one phase, and prints its result line with its CPU time ({@link #measureTurn}), for each line it
+ * and then measures one phase, and prints its result line ({@link #measure}), for each line it
  * reads on stdin, until stdin ends.
  *
  * <pre>
@@ -51,32 +51,29 @@ public final class LoopbackWorkload {
                 // result line's formatting loaded classes that invalidated compiled code (ThreadLocal.get among
                 // it, so also the recording path inlined into the JDK's socket methods), and the second turn
                 // of each TLS child with netprof watched then ran at a third of its rate while C2 recompiled.
-                measureTurn(w, name, 1_000_000_000L);
+                measure(w, name, 1_000_000_000L);
             }
             settle(w);
             if (!sliced) {
-                long start = System.nanoTime();
-                long units = run(w, measureNs);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf(Locale.ROOT, "result %s %.1f%n", name, units / w.unitsPerReported() / seconds);
+                measure(w, name, measureNs);
                 return;
             }
             System.out.println(READY);
             System.out.flush();
             BufferedReader turns = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
             while (turns.readLine() != null) {
-                measureTurn(w, name, measureNs);
+                measure(w, name, measureNs);
             }
         }
     }
 
     /**
-     * One sliced turn: steps {@code w} for {@code ns} and prints {@code result <name> <rate> <units> <user>
+     * One measured phase: steps {@code w} for {@code ns} and prints {@code result <name> <rate> <units> <user>
      * <system>}, the last two this process's CPU time (all threads, clock ticks) over exactly the measured steps:
-     * read from outside, they would also take in what its JIT and recorder threads do on the CPU while it waits for
-     * its next turn and before it is stopped.
+     * read from outside, they would also take in what a sliced child's JIT and recorder threads do on the CPU while
+     * it waits for its next turn and before it is stopped.
      */
-    private static void measureTurn(Workload w, String name, long ns) throws Exception {
+    private static void measure(Workload w, String name, long ns) throws Exception {
         long[] cpu = cpuTicks();
         long start = System.nanoTime();
         long units = run(w, ns);
