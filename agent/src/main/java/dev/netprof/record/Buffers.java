@@ -3,6 +3,7 @@ package dev.netprof.record;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 import org.jctools.queues.atomic.SpmcAtomicArrayQueue;
 
@@ -15,6 +16,13 @@ import org.jctools.queues.atomic.SpmcAtomicArrayQueue;
  * Buffers are created lazily up to {@code maxBuffers}; past that, a thread that needs a buffer and finds none drops
  * the event and counts it. No application thread ever waits. The atomic (non-Unsafe) JCTools queues keep JDK 24+
  * from printing sun.misc.Unsafe warnings into the application's output.
+ *
+ * <p>The flusher sleeps long between drains, because each wake-up costs more than the events it drains in a busy
+ * ping-pong (see {@code Flusher.PARK_NS}). What keeps a burst from filling the pool meanwhile is the hand-over: the
+ * one that finds a sixteenth of the pool queued wakes the flusher ({@link LockSupport#unpark}, which returns at
+ * once), as a JFR thread posts to its recorder when global buffers fill. A sixteenth leaves a burst the rest of the
+ * pool while the flusher wakes and drains; of the default pool it is ~37 k events, more than a pinned loopback
+ * ping-pong hands over between two wake-ups, so there no application thread ever wakes the flusher.
  */
 public final class Buffers {
     final int recordsPerBuffer;
@@ -26,6 +34,11 @@ public final class Buffers {
     /** Producers: application threads (handing over full buffers). Consumer: the flusher. */
     private final MpscAtomicArrayQueue<EventBuffer> full;
     final AtomicLong dropped = new AtomicLong();
+    /** Full buffers queued that make a hand-over wake the {@link #drainer}. */
+    private final int wakeAt;
+    private volatile Thread drainer;
+    /** Set by the hand-over that woke the drainer, cleared by the drainer as it starts draining. */
+    private volatile boolean wakeAsked;
 
     public Buffers(long totalBytes, int recordsPerBuffer) {
         this.recordsPerBuffer = recordsPerBuffer;
@@ -34,6 +47,7 @@ public final class Buffers {
         this.all = new AtomicReferenceArray<>(maxBuffers);
         this.free = new SpmcAtomicArrayQueue<>(maxBuffers);
         this.full = new MpscAtomicArrayQueue<>(maxBuffers);
+        this.wakeAt = Math.max(1, maxBuffers / 16);
     }
 
     /** A buffer for the calling thread, or null when the pool is exhausted. */
@@ -61,9 +75,26 @@ public final class Buffers {
     void handOver(EventBuffer b) {
         b.owner = null;
         full.offer(b);
+        if (!wakeAsked && full.size() >= wakeAt) {
+            Thread t = drainer;
+            if (t != null) {
+                wakeAsked = true;
+                LockSupport.unpark(t);
+            }
+        }
     }
 
     // ---- flusher side ----
+
+    /** {@code t} drains the full buffers: a hand-over wakes it when they pile up. */
+    public void drainedBy(Thread t) {
+        drainer = t;
+    }
+
+    /** The drainer is awake and about to drain: the next pile-up wakes it again. */
+    public void draining() {
+        wakeAsked = false;
+    }
 
     public EventBuffer pollFull() {
         return full.poll();

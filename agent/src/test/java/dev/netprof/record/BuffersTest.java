@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 class BuffersTest {
@@ -57,5 +58,28 @@ class BuffersTest {
         pool.recycle(mine);
         assertFalse(pool.ownerGone(mine));
         assertSame(mine, pool.acquire(Thread.currentThread(), 2));
+    }
+
+    @Test
+    void aHandOverWakesTheDrainerOncePerDrainWhenASixteenthOfThePoolIsQueued() {
+        Buffers pool = new Buffers(32 * BUFFER_BYTES, RECORDS);
+        pool.drainedBy(Thread.currentThread());
+        LockSupport.parkNanos(1);
+        pool.handOver(pool.acquire(Thread.currentThread(), 1));
+        assertFalse(woken(), "one buffer queued of a 32-buffer pool");
+        pool.handOver(pool.acquire(Thread.currentThread(), 1));
+        assertTrue(woken(), "two queued");
+        pool.handOver(pool.acquire(Thread.currentThread(), 1));
+        assertFalse(woken(), "already asked, and not draining yet");
+        pool.draining();
+        pool.handOver(pool.acquire(Thread.currentThread(), 1));
+        assertTrue(woken(), "still four queued after the drainer woke");
+    }
+
+    /** Whether the calling thread was unparked: a park that was not cut short lasts its 200 ms. */
+    private static boolean woken() {
+        long start = System.nanoTime();
+        LockSupport.parkNanos(200_000_000L);
+        return System.nanoTime() - start < 100_000_000L;
     }
 }
