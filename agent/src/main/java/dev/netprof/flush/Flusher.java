@@ -29,13 +29,14 @@ public final class Flusher {
     static final int MAX_EVENT_BYTES = 2 + 7 * 10;
     static final long WRITE_NS = 250_000_000L;
     /**
-     * The flusher wakes this often (or when asked to flush, or when a quarter of the buffer pool waits to be drained,
-     * see {@link Buffers}) and drains everything handed over since. A wake-up costs ~90 µs of CPU in this VM (the
-     * park, the timer, and the loop's interpreted code: it runs too rarely to be compiled), taken from the
+     * The flusher wakes this often (or when asked to flush, or when a sixteenth of the buffer pool waits to be
+     * drained, see {@link Buffers}) and drains everything handed over since. A wake-up costs ~90 µs of CPU in this VM
+     * (the park, the timer, and the loop's interpreted code: it runs too rarely to be compiled), taken from the
      * application when they share a core: at one every 10 ms the flusher used 1.0% of a CPU with the application
-     * idle, and 275-302 ns per round trip of the pinned JDK 25 ping-pong (schedstat), against 0.24% and 140-153 ns
-     * at one every 100 ms. The buffers filled in between (~1 MB in that ping-pong) are read from L3 instead of L2,
-     * which costs less than the wake-ups saved.
+     * idle, and 207-302 ns per round trip of the pinned JDK 25 ping-pong (schedstat), against 0.25% and 140-171 ns
+     * at one every 100 ms. The buffers filled in between (~1 MB in that ping-pong, ~140 KB at 10 ms) no longer stay
+     * in L2; what that costs the application's stores into them is not measured (the loopback benchmark does not
+     * resolve half a point here).
      */
     static final long PARK_NS = 100_000_000L;
     /** How often sockets collected without close are looked for. */
