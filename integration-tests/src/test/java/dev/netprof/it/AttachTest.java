@@ -38,8 +38,10 @@ class AttachTest {
     @CsvSource({"JDK17,JDK25", "JDK25,JDK17"})
     void attachRecordDetachTwiceWithExactBytesAndNoLastingCost(Jdk cli, Jdk target) throws Exception {
         Path truthFile = work.resolve("truth.txt");
+        // 45 s: on a slower machine the two attaches and the status took 15-20 s (CLI on 17, target on 25), and a
+        // 30 s run then sometimes ended before the 4 s after them that the rate after detach skips.
         ChildJvm child = new ChildJvm(target, work.resolve("target")).pinnedTo(1)
-            .main(ChurnWorkload.class, 30, truthFile);
+            .main(ChurnWorkload.class, 45, truthFile);
         Process p = child.start();
         Thread.sleep(6000);
         long firstAttach = System.nanoTime();
