@@ -14,10 +14,10 @@ import java.util.Locale;
 /**
  * One loopback workload in a child JVM, timed by itself: client and server in this JVM on 127.0.0.1, a warm-up
  * that lasts at least {@code warmupSeconds} and until the JIT has settled, then a measured phase, then exactly one
- * line {@code result <name> <rate> ...} on stdout ({@link #measure}). {@link LoopbackBenchmark} starts one of these per run, with or
- * without a profiler, and compares the rates. With {@code sliced}, the child prints {@link #READY} once warmed up
- * and then measures one phase, and prints its result line ({@link #measure}), for each line it
- * reads on stdin, until stdin ends.
+ * line {@code result <name> <rate> ...} on stdout ({@link #measure}). {@link LoopbackBenchmark} starts one of these
+ * per run, with or without a profiler, and compares the rates. With {@code sliced}, the child prints {@link #READY}
+ * once warmed up, then measures one phase and prints its result line for each line it reads on stdin, until stdin
+ * ends.
  *
  * <pre>
  *   LoopbackWorkload pingpong|nio|bulk|http|tls|connect &lt;warmupSeconds&gt; &lt;measureSeconds&gt; [sliced]

@@ -48,8 +48,8 @@ final class SlicedChild implements AutoCloseable {
     }
 
     /** Starts {@code command} (a child in sliced mode) in {@code dir} and returns it warmed up and stopped. */
-    static SlicedChild start(ProfilerConfig config, String workload, List<String> command, Path dir, long timeoutSeconds)
-        throws IOException, InterruptedException {
+    static SlicedChild start(ProfilerConfig config, String workload, List<String> command, Path dir,
+                             long timeoutSeconds) throws IOException, InterruptedException {
         Path stderr = dir.resolve("stderr.txt");
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectError(stderr.toFile()).start();
         SlicedChild child = new SlicedChild(config, workload, command, p, dir, stderr);
