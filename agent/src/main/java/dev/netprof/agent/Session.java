@@ -70,12 +70,12 @@ final class Session {
         Files.createDirectories(out);
         long slowNs = options.thresholdNs > 0 ? options.thresholdNs : StackSampling.DEFAULT_SLOW_NS;
         Capture capture = new Capture(System.nanoTime(), options.bufferBytes, Capture.RECORDS_PER_BUFFER,
-            new StackSampling(options.stacks, slowNs, StackSampling.DEFAULT_INTERVAL_NS,
-                StackSampling.DEFAULT_SLOW_INTERVAL_NS));
+            StackSampling.defaults(options.stacks, slowNs));
         capture.catalog.note("closewait", Long.toString(options.closeWaitNs));
         capture.catalog.note("stacks", "mode=" + Options.STACK_MODES.get(options.stacks) + " slowNs=" + slowNs
             + " intervalNs=" + StackSampling.DEFAULT_INTERVAL_NS
             + " slowIntervalNs=" + StackSampling.DEFAULT_SLOW_INTERVAL_NS
+            + " connectionSlowIntervalNs=" + StackSampling.DEFAULT_CONNECTION_SLOW_INTERVAL_NS
             + " backtraces=" + (Backtraces.READABLE ? "read" : "resolved"));
         RecordingHeader header = new RecordingHeader(pid, System.currentTimeMillis(), Version.get(), options.text,
             System.getProperty("java.vm.name") + " " + Runtime.version());

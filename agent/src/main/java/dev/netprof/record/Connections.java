@@ -33,6 +33,8 @@ public final class Connections {
         volatile Flow[] flows = NO_FLOWS;
         /** One bit per op that has taken its first stack here; a racy update costs at most a spare stack. */
         private int stackedOps;
+        /** Before this, a slow operation here takes no stack ({@link StackSampling}); racy like stackedOps. */
+        long nextSlowStack;
 
         Entry(Object socket, long id, int api, int hash, ReferenceQueue<Object> queue) {
             super(socket, queue);

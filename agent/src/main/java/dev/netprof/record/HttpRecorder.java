@@ -158,7 +158,7 @@ public final class HttpRecorder {
      * whether the exchange will be slow or fail is not known yet.
      */
     static int callerStack(Capture c, long startNs) {
-        return c.exchangeSampling.wants(startNs, 0, false) ? c.stacks.capture() : 0;
+        return c.exchangeSampling.wants(startNs, 0, false, null) ? c.stacks.capture() : 0;
     }
 
     private static void record(Capture c, String client, String method, Object uri, int status, String version,
@@ -174,7 +174,8 @@ public final class HttpRecorder {
         if (stack == STACK_AT_END) {
             // Sampled like reads and writes (a stack walk costs as much as a whole loopback exchange); failures
             // keep theirs as every failed operation does.
-            stack = thrown != null || c.exchangeSampling.wants(end, end - startNs, false) ? c.stacks.capture() : 0;
+            boolean sampled = thrown != null || c.exchangeSampling.wants(end, end - startNs, false, null);
+            stack = sampled ? c.stacks.capture() : 0;
         }
         Recorder.emitFor(c, thread, Op.HTTP_EXCHANGE, thrown == null ? Outcome.OK : Outcome.of(thrown),
             c.catalog.string(method + " " + host), startNs, end, id, Math.max(0, responseBytes), stack);

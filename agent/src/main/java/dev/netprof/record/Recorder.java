@@ -72,7 +72,7 @@ public final class Recorder {
         int outcome = bytes < 0 ? Outcome.EOF : Outcome.OK;
         // End of stream always gets a stack: it is where a half-closed connection was last read.
         boolean first = e == null || e.firstOf(op);
-        int stack = bytes < 0 || c.sampling.wants(end, end - start, first) ? c.stacks.capture() : 0;
+        int stack = bytes < 0 || c.sampling.wants(end, end - start, first, e) ? c.stacks.capture() : 0;
         emit(c, op, outcome, 0, start, end, id, bytes < 0 ? 0 : bytes, stack);
     }
 
@@ -202,7 +202,7 @@ public final class Recorder {
             return;
         }
         e.closed = true;
-        int stack = e.firstOf(Op.CLOSE) || c.sampling.wants(end, end - start, false) ? c.stacks.capture() : 0;
+        int stack = e.firstOf(Op.CLOSE) || c.sampling.wants(end, end - start, false, e) ? c.stacks.capture() : 0;
         int outcome = thrown == null ? Outcome.OK : Outcome.of(thrown);
         int ref = thrown == null ? 0 : c.catalog.string(describe(thrown));
         if (api == Api.DATAGRAM) {
@@ -255,7 +255,7 @@ public final class Recorder {
             stack = c.stacks.capture();
             flow = newFlow(c, e, channel, peer, op, start, stack);
         } else {
-            stack = c.sampling.wants(end, end - start, false) ? c.stacks.capture() : 0;
+            stack = c.sampling.wants(end, end - start, false, e) ? c.stacks.capture() : 0;
         }
         emit(c, op, Outcome.OK, 0, start, end, flow, bytes, stack);
     }

@@ -9,7 +9,8 @@ import java.lang.invoke.VarHandle;
  * <p>{@code sampled}: the first read, first write and close of each of the first {@link #FULLY_STACKED_PER_SITE}
  * connections opened from one stack, so that every connection's bytes have a stack to be drawn under (their own, or
  * those of the connections opened from the same place); one operation that blocked at least {@code slowNs} per
- * {@code slowIntervalNs} across the whole JVM; plus one operation per {@code intervalNs}, whichever thread gets there
+ * {@code slowIntervalNs} across the whole JVM, and at most one per {@code connectionSlowIntervalNs} on each
+ * connection; plus one operation per {@code intervalNs}, whichever thread gets there
  * first, for the other paths a long-lived connection takes. The check on the read/write path is a bit test on the
  * connection and a compare against a shared, rarely written deadline; the cost of captures (see {@link Stacks}) is
  * then bounded by the connections opened (one connect or accept stack each, three more for the first ones from each
@@ -31,6 +32,14 @@ public final class StackSampling {
      * under 1% of a CPU.
      */
     public static final long DEFAULT_SLOW_INTERVAL_NS = 20_000_000L;
+    /**
+     * One slow operation's stack per this interval on each connection. A connection whose every operation blocks (a
+     * bulk transfer's writer, waiting for the peer's window; its reader, waiting for data) otherwise took the whole
+     * JVM's pace of slow stacks, 50 a second of one stack, and on the bulk benchmark those captures were a third of
+     * netprof's CPU (0.6-0.8% of the one CPU, async-profiler). A second's worth of a connection's blocked time is
+     * drawn under the stacks it sampled, so one a second still draws it under each path it takes for long.
+     */
+    public static final long DEFAULT_CONNECTION_SLOW_INTERVAL_NS = 1_000_000_000L;
     /**
      * Besides slow operations and each connection's first ones, one stack per this interval across the JVM (for reads
      * and writes, and separately for HTTP exchanges). A capture walks the stack with cold caches: on the HTTP
@@ -64,28 +73,49 @@ public final class StackSampling {
     final long slowNs;
     final long intervalNs;
     final long slowIntervalNs;
+    final long connectionSlowIntervalNs;
     private volatile long next;
     private volatile long nextSlow;
 
-    public StackSampling(int mode, long slowNs, long intervalNs, long slowIntervalNs) {
+    public StackSampling(int mode, long slowNs, long intervalNs, long slowIntervalNs, long connectionSlowIntervalNs) {
         this.mode = mode;
         this.slowNs = slowNs;
         this.intervalNs = intervalNs;
         this.slowIntervalNs = slowIntervalNs;
+        this.connectionSlowIntervalNs = connectionSlowIntervalNs;
+    }
+
+    /** {@code mode} at netprof's default paces. */
+    public static StackSampling defaults(int mode, long slowNs) {
+        return new StackSampling(mode, slowNs, DEFAULT_INTERVAL_NS, DEFAULT_SLOW_INTERVAL_NS,
+            DEFAULT_CONNECTION_SLOW_INTERVAL_NS);
     }
 
     /** The same rules, for another kind of operation: deadlines of its own. */
     StackSampling withOwnDeadline() {
-        return new StackSampling(mode, slowNs, intervalNs, slowIntervalNs);
+        return new StackSampling(mode, slowNs, intervalNs, slowIntervalNs, connectionSlowIntervalNs);
     }
 
-    /** {@code first}: the operation is its connection's first of its kind (see {@link Connections.Entry#firstOf}). */
-    boolean wants(long end, long duration, boolean first) {
+    /**
+     * {@code first}: the operation is its connection's first of its kind (see {@link Connections.Entry#firstOf});
+     * {@code on}: its connection, or null where the operation has none (an HTTP exchange) or netprof has not seen it.
+     */
+    boolean wants(long end, long duration, boolean first, Connections.Entry on) {
         if (mode == SAMPLED) {
-            return first || duration >= slowNs && due(NEXT_SLOW, nextSlow, end, slowIntervalNs)
-                || due(NEXT, next, end, intervalNs);
+            return first || duration >= slowNs && slowDue(on, end) || due(NEXT, next, end, intervalNs);
         }
         return mode == ALL;
+    }
+
+    /** The connection's own deadline first: a plain field read, before the JVM-wide one's compare-and-set. */
+    private boolean slowDue(Connections.Entry on, long end) {
+        if (on != null && end < on.nextSlowStack || !due(NEXT_SLOW, nextSlow, end, slowIntervalNs)) {
+            return false;
+        }
+        if (on != null) {
+            on.nextSlowStack = end + connectionSlowIntervalNs;
+        }
+        return true;
     }
 
     /** Whether {@code deadline} (read as {@code due}) has passed, moving it on for whichever thread saw it first. */

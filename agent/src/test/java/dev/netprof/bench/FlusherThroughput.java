@@ -66,8 +66,7 @@ public final class FlusherThroughput {
         try (ServerSocketChannel listener = ServerSocketChannel.open()
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), CONNECTIONS)) {
             Capture capture = new Capture(System.nanoTime(), bufferMiB << 20, Capture.RECORDS_PER_BUFFER,
-                new StackSampling(StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS,
-                    StackSampling.DEFAULT_INTERVAL_NS, StackSampling.DEFAULT_SLOW_INTERVAL_NS));
+                StackSampling.defaults(StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS));
             Flusher flusher = Flusher.start(capture, log,
                 new RecordingHeader(ProcessHandle.current().pid(), System.currentTimeMillis(), "bench", "", "bench"),
                 thresholdNs);

@@ -54,9 +54,8 @@ public class RecorderBenchmark {
         listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         client = SocketChannel.open(listener.getLocalAddress());
         server = listener.accept();
-        capture = new Capture(System.nanoTime(), 64L << 20, Capture.RECORDS_PER_BUFFER, new StackSampling(
-            StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS, StackSampling.DEFAULT_INTERVAL_NS,
-            StackSampling.DEFAULT_SLOW_INTERVAL_NS));
+        capture = new Capture(System.nanoTime(), 64L << 20, Capture.RECORDS_PER_BUFFER,
+            StackSampling.defaults(StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS));
         Recorder.start(capture);
         Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
         running = true;

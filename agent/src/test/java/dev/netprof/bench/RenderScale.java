@@ -58,8 +58,7 @@ public final class RenderScale {
         try (ServerSocketChannel listener = ServerSocketChannel.open()
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), connections)) {
             Capture capture = new Capture(System.nanoTime(), 256L << 20, Capture.RECORDS_PER_BUFFER,
-                new StackSampling(StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS,
-                    StackSampling.DEFAULT_INTERVAL_NS, StackSampling.DEFAULT_SLOW_INTERVAL_NS));
+                StackSampling.defaults(StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS));
             Flusher flusher = Flusher.start(capture, dir.resolve(Renderer.LOG),
                 new RecordingHeader(ProcessHandle.current().pid(), System.currentTimeMillis(), "bench", "", "bench"), 0);
             Recorder.start(capture);

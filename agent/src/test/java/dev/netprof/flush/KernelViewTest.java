@@ -115,7 +115,8 @@ class KernelViewTest {
     void aReadOfTheTablesThatTakesLongDoesNotHoldUpTheFlusher(@TempDir Path out) throws Exception {
         Path tcp = proc.resolve("net/tcp");
         assertEquals(0, new ProcessBuilder("mkfifo", tcp.toString()).inheritIO().start().waitFor());
-        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16, new StackSampling(StackSampling.OFF, 0, 0, 0));
+        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16,
+            new StackSampling(StackSampling.OFF, 0, 0, 0, 0));
         Path log = out.resolve("events.nprof");
         Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), 0,
             new KernelView(proc));

@@ -119,7 +119,8 @@ class RecordingPipelineTest {
 
     @Test
     void countsAreSummedPerConnectionEvenAtThresholdZero() throws Exception {
-        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16, new StackSampling(StackSampling.OFF, 0, 0, 0));
+        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16,
+            new StackSampling(StackSampling.OFF, 0, 0, 0, 0));
         Path log = dir.resolve("events.nprof");
         Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), 0);
         Recorder.start(capture);
@@ -162,7 +163,8 @@ class RecordingPipelineTest {
     @Test
     void eachConnectionsFirstReadAndFirstWriteCarryAStack() throws Exception {
         // Nothing is slow, and the JVM-wide deadline, once taken, does not come round again within the test.
-        Map<String, String> marks = stackMarks(new StackSampling(StackSampling.SAMPLED, Long.MAX_VALUE, HOUR, HOUR), 0);
+        Map<String, String> marks = stackMarks(new StackSampling(StackSampling.SAMPLED, Long.MAX_VALUE, HOUR, HOUR, 0),
+            0);
         // Connection 1 is the client's. Firsts do not spend the JVM-wide sample: the first transfer that is not a
         // first takes it, the client's second write; after that only firsts carry a stack.
         assertEquals(Map.of("1/" + Op.WRITE, "SS-", "2/" + Op.READ, "S--", "2/" + Op.WRITE, "S--",
@@ -177,7 +179,7 @@ class RecordingPipelineTest {
             clients[i] = SocketChannel.open(listener.getLocalAddress());
             listener.accept().close();
         }
-        Path log = recordWith(new StackSampling(StackSampling.SAMPLED, Long.MAX_VALUE, HOUR, HOUR), 0, () -> {
+        Path log = recordWith(new StackSampling(StackSampling.SAMPLED, Long.MAX_VALUE, HOUR, HOUR, 0), 0, () -> {
             for (SocketChannel ch : clients) {
                 Recorder.connected(Op.CONNECT, Api.NIO, ch, System.nanoTime(), true);
                 Recorder.transfer(Op.WRITE, Api.NIO, ch, System.nanoTime(), 10);
@@ -208,11 +210,23 @@ class RecordingPipelineTest {
     @Test
     void slowOperationsAreSampledAtTheirOwnPace() throws Exception {
         // Every transfer blocked 1 ms, the slow threshold; neither deadline comes round again within the test.
-        Map<String, String> marks = stackMarks(new StackSampling(StackSampling.SAMPLED, 1_000_000, HOUR, HOUR),
+        Map<String, String> marks = stackMarks(new StackSampling(StackSampling.SAMPLED, 1_000_000, HOUR, HOUR, 0),
             1_000_000);
         // After the firsts, the client's second write takes the slow operations' deadline, the server's second read
         // the JVM-wide one; the slow operations after them have no stack.
         assertEquals(Map.of("1/" + Op.WRITE, "SS-", "2/" + Op.READ, "SS-", "2/" + Op.WRITE, "S--",
+            "1/" + Op.READ, "S--"), marks);
+    }
+
+    @Test
+    void aConnectionTakesOneSlowStackPerItsOwnInterval() throws Exception {
+        // The JVM-wide slow deadline is always due; each connection's own comes round again only after an hour.
+        Map<String, String> marks = stackMarks(new StackSampling(StackSampling.SAMPLED, 1_000_000, HOUR, 0, HOUR),
+            1_000_000);
+        // After the firsts, the client's second write takes its connection's slow stack, the server's second read
+        // the server's; the server's second write finds its connection's spent and takes the JVM-wide any-duration
+        // sample instead. Nothing after them has a stack, though every transfer was slow.
+        assertEquals(Map.of("1/" + Op.WRITE, "SS-", "2/" + Op.READ, "SS-", "2/" + Op.WRITE, "SS-",
             "1/" + Op.READ, "S--"), marks);
     }
 
@@ -249,7 +263,7 @@ class RecordingPipelineTest {
 
     /** Records a connect, an accept, OPS_PER_THREAD writes and reads of 100 bytes from two threads, EOF, closes. */
     private Recording record(long thresholdNs) throws Exception {
-        StackSampling sampling = new StackSampling(StackSampling.SAMPLED, 1_000_000, 5_000_000, 1_000_000);
+        StackSampling sampling = new StackSampling(StackSampling.SAMPLED, 1_000_000, 5_000_000, 1_000_000, 0);
         return Recording.read(recordWith(sampling, thresholdNs, () -> {
             long t = System.nanoTime();
             Recorder.connected(Op.CONNECT, Api.NIO, client, t, true);
