@@ -181,8 +181,8 @@ public final class LoopbackBenchmark {
     }
 
     /** A child JVM running {@code workload} with {@code config}, pinned, writing into {@code dir}. */
-    private static List<String> childCommand(LoopbackSettings settings, TargetJdk jdk, String workload,
-                                             ProfilerConfig config, Path dir, boolean sliced)
+    static List<String> childCommand(LoopbackSettings settings, TargetJdk jdk, String workload, ProfilerConfig config,
+                                     Path dir, boolean sliced)
         throws URISyntaxException {
         List<String> cmd = new ArrayList<>();
         cmd.addAll(List.of("taskset", "-c", PINNED_CPU));
@@ -197,7 +197,7 @@ public final class LoopbackBenchmark {
     }
 
     /** How long a child may take to warm up and measure one phase, or to run once. */
-    private static long timeoutSeconds(LoopbackSettings settings) {
+    static long timeoutSeconds(LoopbackSettings settings) {
         return (long) (settings.warmupSeconds() + settings.measureSeconds()) + SLACK_SECONDS
             + LoopbackWorkload.MAX_WARMUP_NS / 1_000_000_000L;
     }

@@ -85,9 +85,7 @@ final class LoopbackReport {
 
     String document() throws IOException {
         StringBuilder md = new StringBuilder("# Loopback overhead: netprof and JFR against no agent\n\n");
-        md.append("- date: ").append(ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME)).append('\n');
-        md.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs (").append(cpuModel())
-            .append("), Linux ").append(Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip()).append('\n');
+        md.append(dateAndMachine());
         for (TargetJdk jdk : results.keySet()) {
             md.append("- ").append(jdk).append(": ").append(jdk.version()).append('\n');
         }
@@ -130,6 +128,13 @@ final class LoopbackReport {
 
     private List<ProfilerConfig> measuredConfigs() {
         return settings.configs().stream().filter(c -> c != ProfilerConfig.NONE).toList();
+    }
+
+    /** A results file's first lines: when, and on what. */
+    static String dateAndMachine() throws IOException {
+        return "- date: " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME) + "\n- machine: "
+            + Runtime.getRuntime().availableProcessors() + " CPUs (" + cpuModel() + "), Linux "
+            + Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip() + "\n";
     }
 
     private static String seconds(double s) {

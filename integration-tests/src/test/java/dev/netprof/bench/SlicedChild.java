@@ -62,6 +62,15 @@ final class SlicedChild implements AutoCloseable {
     record Turn(double rate, double units, long userNs, long systemNs) {
     }
 
+    /** Lets the stopped child run outside a turn (to take a diagnostic command); {@link #turn} stops it again. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
     /** Lets the child run one measured phase alone. */
     Turn turn(long timeoutSeconds) throws IOException, InterruptedException {
         signal("CONT");

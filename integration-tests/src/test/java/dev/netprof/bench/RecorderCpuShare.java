@@ -1,0 +1,261 @@
+package dev.netprof.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
+import java.util.jar.JarFile;
+import one.profiler.AsyncProfiler;
+
+/**
+ * What share of the one pinned CPU a recorder's own code takes, read from async-profiler's samples rather than from
+ * throughput: where a workload's rate does not hold still between JVMs (bulk transfer on one CPU settles at one of
+ * two rates per JVM, or per compilation of its loop), the ratio of rates cannot resolve a 1% budget, but the CPU a
+ * recorder spends in its own code can be counted. It is a lower bound on what the recorder costs: what its work
+ * takes from the application's own code indirectly (the caches it shares, a switch to its thread) is not counted.
+ * The rates are printed to show the profiler did not change the workload much, not to be compared.
+ *
+ * <p>Each run is a fresh child of {@link LoopbackWorkload}, warmed up as the benchmark's are; async-profiler (see
+ * {@link #sampling}) is loaded into it for exactly one measured turn of {@code --seconds}. The child runs with
+ * {@code -XX:+DebugNonSafepoints} from the start: loaded later, async-profiler turns it on only for methods compiled
+ * after, and in code compiled before it the JDK's own copy out of a read (a stub called from a socket method into
+ * which the advice is inlined) was attributed to netprof's recorder, 8% of the CPU.
+ *
+ * <p>A sample is the recorder's when its thread is the recorder's (netprof's flusher and kernel view, JFR's
+ * threads), when a frame is the recorder's code (netprof's {@code dev.netprof} packages but this benchmark's,
+ * JFR's {@code jdk.jfr} and {@code jdk.internal.event} and HotSpot's {@code Jfr}), or when it is a clock read that
+ * is not the workload's own (the advice's entry clock is inlined into the JDK's socket methods; JFR times its
+ * events the same way). Under {@code none} the same rules count what they would mistake for a recorder's.
+ *
+ * <pre>
+ *   integration-tests/bench.sh run RecorderCpuShare             # bulk, none,netprof,jfr-nostacks, 3 runs of 8 s
+ *   integration-tests/bench.sh run RecorderCpuShare --workloads pingpong,tls --event itimer --seconds 20
+ * </pre>
+ * Takes {@link LoopbackBenchmark}'s options ({@code --rounds} is the runs per config, each a fresh JVM; {@code
+ * --method} and {@code --rounds-per-jvm} do not apply); the table goes to stdout and {@code --out}, each run's
+ * collapsed stacks next to it.
+ */
+public final class RecorderCpuShare {
+    static final String USAGE = "usage: RecorderCpuShare [--jdks 17,25] [--workloads bulk] [--configs none,netprof,"
+        + "jfr-nostacks] [--rounds 3] [--warmup 4] [--seconds 8] [--event cpu|itimer]"
+        + " [--out target/recorder-cpu-share.md]";
+    private static final String PROFILER_LIBRARY = "linux-x64/libasyncProfiler.so";
+    private static final String WORKLOAD_CLOCK = "dev/netprof/bench/LoopbackWorkload.run";
+    private static final String OWN_PACKAGES = "dev/netprof/";
+    private static final String BENCH_PACKAGE = "dev/netprof/bench/";
+
+    /** One run's samples: all of them, the recorder's, and the parts of those worth naming. */
+    record Share(long samples, long recorder, long threads, long clocks, long stacks, double rate) {
+        double percent(long part) {
+            return 100.0 * part / samples;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--workloads", "bulk", "--configs", "none,netprof,jfr-nostacks",
+            "--rounds", "3", "--seconds", "8", "--out", "target/recorder-cpu-share.md"));
+        all.addAll(Arrays.asList(args));
+        LoopbackSettings settings;
+        String sampling;
+        try {
+            sampling = sampling(all);
+            settings = LoopbackSettings.parse(all.toArray(new String[0]));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(
+            () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
+        Path out = settings.out().toAbsolutePath();
+        Path profiles = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.md$", "") + "-profiles");
+        Files.createDirectories(profiles);
+        Path work = Files.createTempDirectory("netprof-cpu-share");
+        try {
+            Path library = extractProfiler(work);
+            StringBuilder doc = new StringBuilder("# What a recorder's own code takes of the one pinned CPU\n\n")
+                .append(LoopbackReport.dateAndMachine())
+                .append("- command: `RecorderCpuShare ").append(String.join(" ", args)).append("`\n")
+                .append("- async-profiler ").append(sampling).append(", one measured turn of ")
+                .append(settings.measureSeconds())
+                .append(" s per run, each run a fresh JVM (-XX:+DebugNonSafepoints)\n")
+                .append("- cells: median over runs of the recorder's samples in % of all the child's samples; in "
+                    + "brackets the runs' range. Of it: its threads, clock reads outside its code, stack captures\n");
+            for (int release : settings.jdks()) {
+                TargetJdk jdk = TargetJdk.prepare(release, work);
+                progress(jdk + ": " + jdk.version());
+                doc.append("\n## ").append(jdk).append(": ").append(jdk.version()).append("\n\n")
+                    .append("| workload | config | recorder | its threads | clock reads | stacks | rate under the "
+                        + "profiler |\n|---|---|---:|---:|---:|---:|---:|\n");
+                for (String workload : settings.workloads()) {
+                    Map<ProfilerConfig, List<Share>> shares = new EnumMap<>(ProfilerConfig.class);
+                    for (int run = 1; run <= settings.rounds(); run++) {
+                        for (ProfilerConfig config : LoopbackBenchmark.rotated(settings.configs(), run - 1)) {
+                            Path collapsed = profiles.resolve(String.format(Locale.ROOT, "jdk%d-%s-%s-%d.collapsed",
+                                release, workload, config.label, run));
+                            Share s = profileOneTurn(settings, jdk, workload, config, library, sampling, collapsed,
+                                work);
+                            shares.computeIfAbsent(config, c -> new ArrayList<>()).add(s);
+                            progress(String.format(Locale.ROOT, "[JDK %d %s %d/%d] %s: recorder %.2f%% of %d "
+                                + "samples, %,.0f %s", release, workload, run, settings.rounds(), config.label,
+                                s.percent(s.recorder()), s.samples(), s.rate(), LoopbackWorkload.unit(workload)));
+                        }
+                    }
+                    for (ProfilerConfig config : settings.configs()) {
+                        doc.append(row(workload, config, shares.get(config), LoopbackWorkload.unit(workload)));
+                    }
+                }
+            }
+            System.out.print(doc);
+            Files.writeString(out, doc);
+            progress("written to " + out + ", profiles in " + profiles);
+        } finally {
+            TempDirs.delete(work);
+        }
+    }
+
+    private static Share profileOneTurn(LoopbackSettings settings, TargetJdk jdk, String workload,
+                                        ProfilerConfig config, Path library, String sampling, Path collapsed,
+                                        Path work)
+        throws Exception {
+        Path dir = Files.createTempDirectory(work, "run");
+        List<String> cmd = LoopbackBenchmark.childCommand(settings, jdk, workload, config, dir, true);
+        // After taskset's three words and the java binary: flags of the JVM's own.
+        cmd.addAll(4, List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints"));
+        Path jcmd = jdk.java().resolveSibling("jcmd");
+        try (SlicedChild child = SlicedChild.start(config, workload, cmd, dir,
+            LoopbackBenchmark.timeoutSeconds(settings))) {
+            child.resume();
+            jcmd(jcmd, child.pid(), library, "start," + sampling);
+            SlicedChild.Turn turn = child.turn(LoopbackBenchmark.timeoutSeconds(settings));
+            child.resume();
+            jcmd(jcmd, child.pid(), library, "stop,collapsed,file=" + collapsed);
+            return classify(Files.readAllLines(collapsed), turn.rate());
+        }
+    }
+
+    /**
+     * {@code --event}, taken out of {@code args}: {@code cpu} (perf_events' cpu-clock, every 1 ms; the default) or
+     * {@code itimer} (the process's CPU timer, which this kernel fires at its 250 Hz tick). A cpu-clock event is
+     * switched with its thread, and in this VM each switch then costs enough to slow a pinned ping-pong threefold
+     * (50 k round trips/s to 16-19 k), so workloads that switch on every operation are sampled with itimer, for
+     * longer.
+     */
+    private static String sampling(List<String> args) {
+        String event = "cpu";
+        int i = args.indexOf("--event");
+        if (i >= 0) {
+            if (i + 1 >= args.size()) {
+                throw new IllegalArgumentException("--event needs a value");
+            }
+            event = args.remove(i + 1);
+            args.remove(i);
+        }
+        switch (event) {
+            case "cpu":
+                return "event=cpu,interval=1ms,threads";
+            case "itimer":
+                return "event=itimer,interval=4ms,threads";
+            default:
+                throw new IllegalArgumentException("--event is cpu or itimer");
+        }
+    }
+
+    /** Loads async-profiler into {@code pid} (once; later loads only pass it a command). */
+    private static void jcmd(Path jcmd, long pid, Path library, String command) throws IOException,
+        InterruptedException {
+        // Quoted, or the diagnostic command's parser reads "start,event" as an option name.
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "JVMTI.agent_load", library.toString(),
+            "\"" + command + "\"").redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || !output.contains("return code: 0")) {
+            throw new IllegalStateException("jcmd " + pid + " JVMTI.agent_load " + command + ": " + output);
+        }
+    }
+
+    /** Sorts a run's samples (async-profiler's collapsed lines, thread first) into the recorder's and the rest. */
+    static Share classify(List<String> collapsed, double rate) {
+        long samples = 0;
+        long recorder = 0;
+        long threads = 0;
+        long clocks = 0;
+        long stacks = 0;
+        for (String line : collapsed) {
+            int space = line.lastIndexOf(' ');
+            long n = Long.parseLong(line.substring(space + 1));
+            String[] frames = line.substring(0, space).split(";");
+            samples += n;
+            String thread = frames[0].toLowerCase(Locale.ROOT);
+            if (thread.contains("netprof") || thread.contains("jfr")) {
+                recorder += n;
+                threads += n;
+                continue;
+            }
+            boolean ownCode = false;
+            boolean clock = false;
+            boolean workloadClock = false;
+            for (String f : frames) {
+                ownCode |= f.startsWith(OWN_PACKAGES) && !f.startsWith(BENCH_PACKAGE) || f.startsWith("jdk/jfr/")
+                    || f.startsWith("jdk/internal/event/") || f.startsWith("Jfr");
+                clock |= f.startsWith("os::javaTimeNanos") || f.startsWith("os::elapsed_counter");
+                workloadClock |= f.startsWith(WORKLOAD_CLOCK);
+            }
+            if (ownCode) {
+                recorder += n;
+                if (line.contains("dev/netprof/record/Stacks.capture")) {
+                    stacks += n;
+                }
+            } else if (clock && !workloadClock) {
+                recorder += n;
+                clocks += n;
+            }
+        }
+        return new Share(samples, recorder, threads, clocks, stacks, rate);
+    }
+
+    private static String row(String workload, ProfilerConfig config, List<Share> runs, String unit) {
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s %s |%n", workload, config.label,
+            cell(runs, Share::recorder), cell(runs, Share::threads), cell(runs, Share::clocks),
+            cell(runs, Share::stacks), range(runs.stream().mapToDouble(Share::rate).toArray(), "%,.0f"), unit);
+    }
+
+    private static String cell(List<Share> runs, ToLongFunction<Share> part) {
+        return range(runs.stream().mapToDouble(s -> s.percent(part.applyAsLong(s))).toArray(), "%.2f%%");
+    }
+
+    /** The median and, with more than one run, the range in brackets. */
+    private static String range(double[] values, String format) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        String m = String.format(Locale.ROOT, format, median);
+        return v.length == 1 ? m : m + " (" + String.format(Locale.ROOT, format, v[0]) + "-"
+            + String.format(Locale.ROOT, format, v[v.length - 1]) + ")";
+    }
+
+    /** async-profiler's native library, out of its jar on this class path: jcmd loads it from a file. */
+    private static Path extractProfiler(Path work) throws Exception {
+        Path jar = Path.of(AsyncProfiler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path library = work.resolve("libasyncProfiler.so");
+        try (JarFile j = new JarFile(jar.toFile()); InputStream in = j.getInputStream(j.getEntry(PROFILER_LIBRARY))) {
+            Files.copy(in, library, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return library;
+    }
+
+    private static void progress(String line) {
+        System.err.println(line);
+    }
+
+    private RecorderCpuShare() {
+    }
+}
