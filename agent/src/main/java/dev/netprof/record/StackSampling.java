@@ -10,7 +10,7 @@ import java.lang.invoke.VarHandle;
  * connections opened from one stack, so that every connection's bytes have a stack to be drawn under (their own, or
  * those of the connections opened from the same place); one operation that blocked at least {@code slowNs} per
  * {@code slowIntervalNs} across the whole JVM, and at most one per {@code connectionSlowIntervalNs} on each
- * connection; plus one operation per {@code intervalNs}, whichever thread gets there
+ * connection (on each channel, for UDP); plus one operation per {@code intervalNs}, whichever thread gets there
  * first, for the other paths a long-lived connection takes. The check on the read/write path is a bit test on the
  * connection and a compare against a shared, rarely written deadline; the cost of captures (see {@link Stacks}) is
  * then bounded by the connections opened (one connect or accept stack each, three more for the first ones from each

@@ -19,8 +19,8 @@ import one.profiler.AsyncProfiler;
 /**
  * What share of the one pinned CPU a recorder's own code takes, read from async-profiler's samples rather than from
  * throughput: where a workload's rate does not hold still between JVMs (bulk transfer on one CPU settles at one of
- * two rates per JVM, or per compilation of its loop), the ratio of rates cannot resolve a 1% budget, but the CPU a
- * recorder spends in its own code can be counted. It is a lower bound on what the recorder costs: what its work
+ * two rates per JVM, and it looks per compilation of its loop), the ratio of rates cannot resolve a 1% budget; the
+ * CPU a recorder spends in its own code can be counted. It is a lower bound on what the recorder costs: what its work
  * takes from the application's own code indirectly (the caches it shares, a switch to its thread) is not counted.
  * The rates are printed to show the profiler did not change the workload much, not to be compared.
  *
@@ -183,7 +183,7 @@ public final class RecorderCpuShare {
     }
 
     /** Sorts a run's samples (async-profiler's collapsed lines, thread first) into the recorder's and the rest. */
-    static Share classify(List<String> collapsed, double rate) {
+    private static Share classify(List<String> collapsed, double rate) {
         long samples = 0;
         long recorder = 0;
         long threads = 0;
@@ -218,6 +218,9 @@ public final class RecorderCpuShare {
                 recorder += n;
                 clocks += n;
             }
+        }
+        if (samples == 0) {
+            throw new IllegalStateException("async-profiler took no samples in the turn");
         }
         return new Share(samples, recorder, threads, clocks, stacks, rate);
     }
