@@ -33,11 +33,12 @@ public final class StackSampling {
      */
     public static final long DEFAULT_SLOW_INTERVAL_NS = 20_000_000L;
     /**
-     * One slow operation's stack per this interval on each connection. A connection whose every operation blocks (a
-     * bulk transfer's writer, waiting for the peer's window; its reader, waiting for data) otherwise took the whole
-     * JVM's pace of slow stacks, 50 a second of one stack, and on the bulk benchmark those captures were a third of
-     * netprof's CPU (0.6-0.8% of the one CPU, async-profiler). A second's worth of a connection's blocked time is
-     * drawn under the stacks it sampled, so one a second still draws it under each path it takes for long.
+     * One slow operation's stack per this interval on each connection (each UDP channel, whatever its peers). A
+     * connection whose every operation blocks (a bulk transfer's writer, waiting for the peer's window; its reader,
+     * waiting for data) otherwise took the whole JVM's pace of slow stacks, 50 a second of one stack, and on the bulk
+     * benchmark those captures were a third of what netprof's own code took of the CPU (~0.65%, runs 0.3-0.8%;
+     * async-profiler, RecorderCpuShare). Reads, writes and closes share the connection's one a second, so the
+     * direction that blocks more takes most of them; the any-duration sample (10 a second) still reaches the others.
      */
     public static final long DEFAULT_CONNECTION_SLOW_INTERVAL_NS = 1_000_000_000L;
     /**

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
 import one.profiler.AsyncProfiler;
 
 /**
@@ -89,7 +90,7 @@ public final class RecorderCpuShare {
                 .append(settings.measureSeconds())
                 .append(" s per run, each run a fresh JVM (-XX:+DebugNonSafepoints)\n")
                 .append("- cells: median over runs of the recorder's samples in % of all the child's samples; in "
-                    + "brackets the runs' range. Of it: its threads, clock reads outside its code, stack captures\n");
+                    + "brackets the runs' range. Of it: its threads, its clock reads, netprof's stack captures\n");
             for (int release : settings.jdks()) {
                 TargetJdk jdk = TargetJdk.prepare(release, work);
                 progress(jdk + ": " + jdk.version());
@@ -129,8 +130,8 @@ public final class RecorderCpuShare {
         throws Exception {
         Path dir = Files.createTempDirectory(work, "run");
         List<String> cmd = LoopbackBenchmark.childCommand(settings, jdk, workload, config, dir, true);
-        // After taskset's three words and the java binary: flags of the JVM's own.
-        cmd.addAll(4, List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints"));
+        cmd.addAll(cmd.indexOf(jdk.java().toString()) + 1,
+            List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints"));
         Path jcmd = jdk.java().resolveSibling("jcmd");
         try (SlicedChild child = SlicedChild.start(config, workload, cmd, dir,
             LoopbackBenchmark.timeoutSeconds(settings))) {
@@ -174,11 +175,22 @@ public final class RecorderCpuShare {
     private static void jcmd(Path jcmd, long pid, Path library, String command) throws IOException,
         InterruptedException {
         // Quoted, or the diagnostic command's parser reads "start,event" as an option name.
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "JVMTI.agent_load", library.toString(),
-            "\"" + command + "\"").redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || !output.contains("return code: 0")) {
-            throw new IllegalStateException("jcmd " + pid + " JVMTI.agent_load " + command + ": " + output);
+        Path output = Files.createTempFile("netprof-jcmd-", ".txt");
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "JVMTI.agent_load",
+                library.toString(), "\"" + command + "\"").redirectErrorStream(true).redirectOutput(output.toFile())
+                .start();
+            boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+            if (!exited) {
+                p.destroyForcibly().waitFor();
+            }
+            String said = Files.readString(output);
+            if (!exited || p.exitValue() != 0 || !said.contains("return code: 0")) {
+                throw new IllegalStateException("jcmd " + pid + " JVMTI.agent_load " + command + ": "
+                    + (exited ? said : "no answer in 60 s"));
+            }
+        } finally {
+            Files.delete(output);
         }
     }
 
@@ -190,6 +202,9 @@ public final class RecorderCpuShare {
         long clocks = 0;
         long stacks = 0;
         for (String line : collapsed) {
+            if (line.isBlank()) {
+                continue;
+            }
             int space = line.lastIndexOf(' ');
             long n = Long.parseLong(line.substring(space + 1));
             String[] frames = line.substring(0, space).split(";");
@@ -201,28 +216,40 @@ public final class RecorderCpuShare {
                 continue;
             }
             boolean ownCode = false;
-            boolean clock = false;
-            boolean workloadClock = false;
-            for (String f : frames) {
+            int clock = -1;
+            for (int i = 0; i < frames.length; i++) {
+                String f = frames[i];
                 ownCode |= f.startsWith(OWN_PACKAGES) && !f.startsWith(BENCH_PACKAGE) || f.startsWith("jdk/jfr/")
                     || f.startsWith("jdk/internal/event/") || f.startsWith("Jfr");
-                clock |= f.startsWith("os::javaTimeNanos") || f.startsWith("os::elapsed_counter");
-                workloadClock |= f.startsWith(WORKLOAD_CLOCK);
+                if (clock < 0 && (f.startsWith("os::javaTimeNanos") || f.startsWith("os::elapsed_counter"))) {
+                    clock = i;
+                }
             }
-            if (ownCode) {
+            // A clock read is the workload's only when the workload's loop made it itself: every socket call on the
+            // main thread runs under that loop too, and the advice's clock is inlined into those calls.
+            if (ownCode || clock > 0 && !callerOf(frames, clock).startsWith(WORKLOAD_CLOCK)) {
                 recorder += n;
+                if (clock > 0) {
+                    clocks += n;
+                }
                 if (line.contains("dev/netprof/record/Stacks.capture")) {
                     stacks += n;
                 }
-            } else if (clock && !workloadClock) {
-                recorder += n;
-                clocks += n;
             }
         }
         if (samples == 0) {
             throw new IllegalStateException("async-profiler took no samples in the turn");
         }
         return new Share(samples, recorder, threads, clocks, stacks, rate);
+    }
+
+    /** The Java frame that read the clock at {@code clock}: compiled, System.nanoTime has no frame of its own. */
+    private static String callerOf(String[] frames, int clock) {
+        int i = clock - 1;
+        while (i > 0 && frames[i].startsWith("java/lang/System.nanoTime")) {
+            i--;
+        }
+        return frames[i];
     }
 
     private static String row(String workload, ProfilerConfig config, List<Share> runs, String unit) {
@@ -249,8 +276,14 @@ public final class RecorderCpuShare {
     private static Path extractProfiler(Path work) throws Exception {
         Path jar = Path.of(AsyncProfiler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path library = work.resolve("libasyncProfiler.so");
-        try (JarFile j = new JarFile(jar.toFile()); InputStream in = j.getInputStream(j.getEntry(PROFILER_LIBRARY))) {
-            Files.copy(in, library, StandardCopyOption.REPLACE_EXISTING);
+        try (JarFile j = new JarFile(jar.toFile())) {
+            ZipEntry entry = j.getEntry(PROFILER_LIBRARY);
+            if (entry == null) {
+                throw new IllegalStateException(jar + " has no " + PROFILER_LIBRARY + " (Linux x64 only)");
+            }
+            try (InputStream in = j.getInputStream(entry)) {
+                Files.copy(in, library, StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         return library;
     }
