@@ -69,13 +69,10 @@ final class Session {
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
         Files.createDirectories(out);
         long slowNs = options.thresholdNs > 0 ? options.thresholdNs : StackSampling.DEFAULT_SLOW_NS;
-        Capture capture = new Capture(System.nanoTime(), options.bufferBytes, Capture.RECORDS_PER_BUFFER,
-            StackSampling.defaults(options.stacks, slowNs));
+        StackSampling sampling = StackSampling.defaults(options.stacks, slowNs);
+        Capture capture = new Capture(System.nanoTime(), options.bufferBytes, Capture.RECORDS_PER_BUFFER, sampling);
         capture.catalog.note("closewait", Long.toString(options.closeWaitNs));
-        capture.catalog.note("stacks", "mode=" + Options.STACK_MODES.get(options.stacks) + " slowNs=" + slowNs
-            + " intervalNs=" + StackSampling.DEFAULT_INTERVAL_NS
-            + " slowIntervalNs=" + StackSampling.DEFAULT_SLOW_INTERVAL_NS
-            + " connectionSlowIntervalNs=" + StackSampling.DEFAULT_CONNECTION_SLOW_INTERVAL_NS
+        capture.catalog.note("stacks", "mode=" + Options.STACK_MODES.get(options.stacks) + " " + sampling.paces()
             + " backtraces=" + (Backtraces.READABLE ? "read" : "resolved"));
         RecordingHeader header = new RecordingHeader(pid, System.currentTimeMillis(), Version.get(), options.text,
             System.getProperty("java.vm.name") + " " + Runtime.version());

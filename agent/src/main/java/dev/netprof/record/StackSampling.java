@@ -92,6 +92,12 @@ public final class StackSampling {
             DEFAULT_CONNECTION_SLOW_INTERVAL_NS);
     }
 
+    /** The paces as the recording's "stacks" note gives them (the renderer reads {@code slowNs} back). */
+    public String paces() {
+        return "slowNs=" + slowNs + " intervalNs=" + intervalNs + " slowIntervalNs=" + slowIntervalNs
+            + " connectionSlowIntervalNs=" + connectionSlowIntervalNs;
+    }
+
     /** The same rules, for another kind of operation: deadlines of its own. */
     StackSampling withOwnDeadline() {
         return new StackSampling(mode, slowNs, intervalNs, slowIntervalNs, connectionSlowIntervalNs);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -255,21 +256,18 @@ public final class RecorderCpuShare {
     private static String row(String workload, ProfilerConfig config, List<Share> runs, String unit) {
         return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s %s |%n", workload, config.label,
             cell(runs, Share::recorder), cell(runs, Share::threads), cell(runs, Share::clocks),
-            cell(runs, Share::stacks), range(runs.stream().mapToDouble(Share::rate).toArray(), "%,.0f"), unit);
+            cell(runs, Share::stacks), range(runs.stream().map(Share::rate).toList(), "%,.0f"), unit);
     }
 
     private static String cell(List<Share> runs, ToLongFunction<Share> part) {
-        return range(runs.stream().mapToDouble(s -> s.percent(part.applyAsLong(s))).toArray(), "%.2f%%");
+        return range(runs.stream().map(s -> s.percent(part.applyAsLong(s))).toList(), "%.2f%%");
     }
 
     /** The median and, with more than one run, the range in brackets. */
-    private static String range(double[] values, String format) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-        String m = String.format(Locale.ROOT, format, median);
-        return v.length == 1 ? m : m + " (" + String.format(Locale.ROOT, format, v[0]) + "-"
-            + String.format(Locale.ROOT, format, v[v.length - 1]) + ")";
+    private static String range(List<Double> values, String format) {
+        String m = String.format(Locale.ROOT, format, WorkloadResults.median(values));
+        return values.size() == 1 ? m : m + " (" + String.format(Locale.ROOT, format, Collections.min(values)) + "-"
+            + String.format(Locale.ROOT, format, Collections.max(values)) + ")";
     }
 
     /** async-profiler's native library, out of its jar on this class path: jcmd loads it from a file. */
