@@ -21,6 +21,7 @@ public final class Capture {
      * never won it against the socket operations it causes (1 stack in 26,687 exchanges of a loopback benchmark).
      */
     final StackSampling exchangeSampling;
+    final HttpTargets httpTargets = new HttpTargets(catalog);
     private final AtomicLong nextId = new AtomicLong();
     /** Runs on each thread as it records its first event of this recording. */
     private volatile Runnable newThread = () -> { };

@@ -4,7 +4,6 @@ import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
 import java.net.Socket;
 import java.net.SocketAddress;
-import java.net.URI;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Collections;
@@ -165,12 +164,10 @@ public final class HttpRecorder {
                                long startNs, long thread, long requestBytes, long responseBytes, long id,
                                SocketAddress local, SocketAddress remote, Throwable thrown, int stack) {
         long end = System.nanoTime();
-        URI parsed = parse(uri);
-        String u = parsed == null ? String.valueOf(uri) : uri(parsed);
-        String host = parsed == null || parsed.getHost() == null ? u : parsed.getHost();
+        HttpTargets.Target target = c.httpTargets.of(method, uri);
         String error = thrown == null ? null : Recorder.describe(thrown);
-        c.catalog.add(new Catalog.HttpInfo(client, method, u, status, version, startNs, end - startNs, requestBytes,
-            responseBytes, id, Endpoints.format(local), Endpoints.format(remote), error, thread));
+        c.catalog.add(new Catalog.HttpInfo(client, method, target.uri(), status, version, startNs, end - startNs,
+            requestBytes, responseBytes, id, Endpoints.format(local), Endpoints.format(remote), error, thread));
         if (stack == STACK_AT_END) {
             // Sampled like reads and writes (a stack walk costs as much as a whole loopback exchange); failures
             // keep theirs as every failed operation does.
@@ -178,23 +175,7 @@ public final class HttpRecorder {
             stack = sampled ? c.stacks.capture() : 0;
         }
         Recorder.emitFor(c, thread, Op.HTTP_EXCHANGE, thrown == null ? Outcome.OK : Outcome.of(thrown),
-            c.catalog.string(method + " " + host), startNs, end, id, Math.max(0, responseBytes), stack);
-    }
-
-    private static URI parse(Object uri) {
-        try {
-            return uri instanceof URI ? (URI) uri : URI.create(String.valueOf(uri));
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** {@code scheme://host:port/path}; the query is removed unless kept. */
-    static String uri(URI u) {
-        int port = u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
-        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-        return u.getScheme() + "://" + u.getHost() + ":" + port + path
-            + (keepQuery && u.getRawQuery() != null ? "?" + u.getRawQuery() : "");
+            target.label(), startNs, end, id, Math.max(0, responseBytes), stack);
     }
 
     private static SocketAddress address(NetworkChannel channel, boolean local) {

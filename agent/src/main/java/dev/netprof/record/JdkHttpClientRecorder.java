@@ -63,19 +63,21 @@ public final class JdkHttpClientRecorder {
             Object r = RESPONSE_TYPE != null && RESPONSE_TYPE.isInstance(response) ? response : null;
             Object request = MULTI_REQUEST == null ? null : MULTI_REQUEST.get(mex);
             if (request == null && r != null) {
-                request = RESPONSE_REQUEST.invoke(r);
+                request = (Object) RESPONSE_REQUEST.invokeExact(r);
             }
             if (request == null) {
                 return;
             }
-            Optional<?> body = (Optional<?>) BODY.invoke(request);
-            long requestBytes = body.isPresent() ? (long) LENGTH.invoke(body.get()) : 0;
-            HttpRecorder.exchange("jdk-httpclient", (String) METHOD.invoke(request),
-                r != null ? RESPONSE_URI.invoke(r) : REQUEST_URI.invoke(request),
-                r != null ? (int) STATUS.invoke(r) : 0,
-                r == null ? null : String.valueOf(VERSION.invoke(r)).equals("HTTP_2") ? "HTTP/2" : "HTTP/1.1", startNs,
-                thread, requestBytes < 0 ? -1 : requestBytes, r == null ? -1 : contentLength(r), channel(mex), null,
-                null, failure, stack);
+            Optional<?> body = (Optional<?>) (Object) BODY.invokeExact(request);
+            Object publisher = body.isPresent() ? body.get() : null;
+            long requestBytes = publisher != null ? (long) LENGTH.invokeExact(publisher) : 0;
+            String version = r == null ? null
+                : String.valueOf((Object) VERSION.invokeExact(r)).equals("HTTP_2") ? "HTTP/2" : "HTTP/1.1";
+            HttpRecorder.exchange("jdk-httpclient", (String) (Object) METHOD.invokeExact(request),
+                r != null ? (Object) RESPONSE_URI.invokeExact(r) : (Object) REQUEST_URI.invokeExact(request),
+                r != null ? (int) STATUS.invokeExact(r) : 0, version, startNs, thread,
+                requestBytes < 0 ? -1 : requestBytes, r == null ? -1 : contentLength(r), channel(mex), null, null,
+                failure, stack);
         } catch (Throwable e) {
             // never disturb the client's own completion
         }
@@ -89,8 +91,8 @@ public final class JdkHttpClientRecorder {
         try {
             Object exchange = MULTI_EXCHANGE == null ? null : MULTI_EXCHANGE.get(mex);
             Object impl = exchange == null || EXCHANGE_IMPL == null ? null : EXCHANGE_IMPL.get(exchange);
-            Object connection = impl == null || CONNECTION == null ? null : CONNECTION.invoke(impl);
-            return connection == null || CHANNEL == null ? null : CHANNEL.invoke(connection);
+            Object connection = impl == null || CONNECTION == null ? null : (Object) CONNECTION.invokeExact(impl);
+            return connection == null || CHANNEL == null ? null : (Object) CHANNEL.invokeExact(connection);
         } catch (Throwable e) {
             return null;
         }
@@ -102,7 +104,8 @@ public final class JdkHttpClientRecorder {
      */
     private static long contentLength(Object response) {
         try {
-            List<?> values = (List<?>) ((Map<?, ?>) HEADER_MAP.invoke(HEADERS.invoke(response))).get("content-length");
+            Object headers = (Object) HEADERS.invokeExact(response);
+            List<?> values = (List<?>) ((Map<?, ?>) (Object) HEADER_MAP.invokeExact(headers)).get("content-length");
             return values == null || values.isEmpty() ? -1 : Long.parseLong(String.valueOf(values.get(0)).trim());
         } catch (Throwable e) {
             return -1; // no such header, a malformed one, or no handles on this JDK

@@ -1,0 +1,81 @@
+package dev.netprof.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.net.URI;
+import java.net.URL;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HttpTargetsTest {
+    private final Catalog catalog = new Catalog();
+    private final HttpTargets targets = new HttpTargets(catalog);
+    private final Map<String, Integer> defined = new HashMap<>();
+
+    @AfterEach
+    void cutQueriesAgain() {
+        HttpRecorder.keepQuery(false);
+    }
+
+    @Test
+    void aUriAStringAndAUrlOfOneTargetAreOneTargetWorkedOutOnce() throws Exception {
+        String text = "http://example.com/orders?page=2";
+        HttpTargets.Target first = targets.of("GET", URI.create(text));
+        assertEquals("http://example.com:80/orders", first.uri(), "port made explicit, query cut");
+        assertEquals("example.com", first.host());
+        assertEquals(labelId("GET example.com"), first.label());
+        assertSame(first, targets.of("GET", new String(text)), "a new string of the same text finds it");
+        assertSame(first, targets.of("GET", new URL(text)));
+    }
+
+    @Test
+    void eachMethodGetsItsOwnLabelOnTheSameTarget() {
+        String text = "https://example.com";
+        HttpTargets.Target get = targets.of("GET", text);
+        HttpTargets.Target post = targets.of("POST", text);
+        assertEquals("https://example.com:443/", post.uri());
+        assertEquals(labelId("POST example.com"), post.label());
+        assertNotEquals(get.label(), post.label());
+        assertEquals(get.label(), targets.of("GET", text).label());
+    }
+
+    @Test
+    void aTargetThatIsNoUriIsRecordedAsGiven() {
+        HttpTargets.Target t = targets.of("GET", "not a uri");
+        assertEquals("not a uri", t.uri());
+        assertEquals("not a uri", t.host());
+        assertEquals(labelId("GET not a uri"), t.label());
+    }
+
+    @Test
+    void theQueryIsKeptWhenAskedFor() {
+        HttpRecorder.keepQuery(true);
+        assertEquals("http://h:8080/p?q=1", targets.of("GET", "http://h:8080/p?q=1").uri());
+    }
+
+    @Test
+    void targetsPastTheBoundAreStillRecordedRight() {
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < HttpTargets.MAX_TARGETS + 10; i++) {
+                HttpTargets.Target t = targets.of("GET", "http://h" + i + "/x");
+                assertEquals("http://h" + i + ":80/x", t.uri());
+                assertEquals(labelId("GET h" + i), t.label());
+            }
+        }
+    }
+
+    /** The id the catalog defined for {@code label}, checking that no string was defined twice. */
+    private int labelId(String label) {
+        for (Object d; (d = catalog.poll()) != null; ) {
+            if (d instanceof Catalog.StringInfo s) {
+                assertNull(defined.put(s.value(), s.id()), s.value() + " defined twice");
+            }
+        }
+        return defined.get(label);
+    }
+}
