@@ -17,6 +17,8 @@ final class HttpTargets {
      * kept) costs what it did without a cache and holds no more than this many.
      */
     static final int MAX_TARGETS = 1024;
+    /** Longer targets (a long query) are worked out each time, so that the cache holds at most ~2 MB. */
+    static final int MAX_CACHED_CHARS = 1024;
 
     /** A target's text, its host (or the text, when it has none) and the label of its last method. */
     record Target(String uri, String host, String method, int label) {
@@ -44,10 +46,12 @@ final class HttpTargets {
         }
         // A target used with several methods keeps the label of the last: the others pay this concatenation.
         t = new Target(t.uri, t.host, method, catalog.string(method + " " + t.host));
-        if (targets.size() >= MAX_TARGETS) {
-            targets.clear();
+        if (key.length() <= MAX_CACHED_CHARS) {
+            if (targets.size() >= MAX_TARGETS) {
+                targets.clear();
+            }
+            targets.put(key, t);
         }
-        targets.put(key, t);
         return t;
     }
 

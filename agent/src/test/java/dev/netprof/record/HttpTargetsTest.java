@@ -69,6 +69,16 @@ class HttpTargetsTest {
         }
     }
 
+    @Test
+    void aTargetTooLongToKeepIsStillRecordedRight() {
+        String path = "/" + "p".repeat(HttpTargets.MAX_CACHED_CHARS);
+        for (int i = 0; i < 2; i++) {
+            HttpTargets.Target t = targets.of("GET", "http://h" + path + "?q=1");
+            assertEquals("http://h:80" + path, t.uri());
+            assertEquals(labelId("GET h"), t.label());
+        }
+    }
+
     /** The id the catalog defined for {@code label}, checking that no string was defined twice. */
     private int labelId(String label) {
         for (Object d; (d = catalog.poll()) != null; ) {
