@@ -24,7 +24,8 @@ import one.profiler.AsyncProfiler;
  * two rates per JVM, and it looks per compilation of its loop), the ratio of rates cannot resolve a 1% budget; the
  * CPU a recorder spends in its own code can be counted. It is a lower bound on what the recorder costs: what its work
  * takes from the application's own code indirectly (the caches it shares, a switch to its thread) is not counted.
- * The rates are printed to show the profiler did not change the workload much, not to be compared.
+ * Where the configs' rates under the profiler differ, compare the recorder's CPU per unit of work rather than its
+ * share: a recorder whose run went slower spent fewer events per second (HTTP's rates moved 3-fold between runs).
  *
  * <p>Each run is a fresh child of {@link LoopbackWorkload}, warmed up as the benchmark's are; async-profiler (see
  * {@link #sampling}) is loaded into it for exactly one measured turn of {@code --seconds}. The child runs with
@@ -60,6 +61,19 @@ public final class RecorderCpuShare {
         double percent(long part) {
             return 100.0 * part / samples;
         }
+
+        /**
+         * The recorder's CPU per unit of work, in µs: a sample stands for {@code intervalNs} of the process's CPU.
+         * Unlike the share, it does not favour a recorder that slows the workload: where configs' rates differ
+         * (HTTP under the profiler: 2.3-8.5 k GET/s between runs), a slower run spends fewer events per second.
+         */
+        double microsPerUnit(Sampling sampling, double seconds) {
+            return recorder * sampling.intervalNs / 1e3 / (rate * seconds);
+        }
+    }
+
+    /** async-profiler's options, and the process CPU time one sample stands for. */
+    record Sampling(String options, long intervalNs) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -67,7 +81,7 @@ public final class RecorderCpuShare {
             "--rounds", "3", "--seconds", "8", "--out", "target/recorder-cpu-share.md"));
         all.addAll(Arrays.asList(args));
         LoopbackSettings settings;
-        String sampling;
+        Sampling sampling;
         try {
             sampling = sampling(all);
             settings = LoopbackSettings.parse(all.toArray(new String[0]));
@@ -87,17 +101,19 @@ public final class RecorderCpuShare {
             StringBuilder doc = new StringBuilder("# What a recorder's own code takes of the one pinned CPU\n\n")
                 .append(LoopbackReport.dateAndMachine())
                 .append("- command: `RecorderCpuShare ").append(String.join(" ", args)).append("`\n")
-                .append("- async-profiler ").append(sampling).append(", one measured turn of ")
+                .append("- async-profiler ").append(sampling.options).append(", one measured turn of ")
                 .append(settings.measureSeconds())
                 .append(" s per run, each run a fresh JVM (-XX:+DebugNonSafepoints)\n")
                 .append("- cells: median over runs of the recorder's samples in % of all the child's samples; in "
-                    + "brackets the runs' range. Of it: its threads, its clock reads, netprof's stack captures\n");
+                    + "brackets the runs' range. Of it: its threads, its clock reads, netprof's stack captures. Then "
+                    + "the recorder's CPU per unit of work (a round trip, a GET, a MiB), which compares configs "
+                    + "whose rates differ\n");
             for (int release : settings.jdks()) {
                 TargetJdk jdk = TargetJdk.prepare(release, work);
                 progress(jdk + ": " + jdk.version());
                 doc.append("\n## ").append(jdk).append(": ").append(jdk.version()).append("\n\n")
-                    .append("| workload | config | recorder | its threads | clock reads | stacks | rate under the "
-                        + "profiler |\n|---|---|---:|---:|---:|---:|---:|\n");
+                    .append("| workload | config | recorder | its threads | clock reads | stacks | recorder per "
+                        + "unit | rate under the profiler |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
                 for (String workload : settings.workloads()) {
                     Map<ProfilerConfig, List<Share>> shares = new EnumMap<>(ProfilerConfig.class);
                     for (int run = 1; run <= settings.rounds(); run++) {
@@ -108,12 +124,14 @@ public final class RecorderCpuShare {
                                 work);
                             shares.computeIfAbsent(config, c -> new ArrayList<>()).add(s);
                             progress(String.format(Locale.ROOT, "[JDK %d %s %d/%d] %s: recorder %.2f%% of %d "
-                                + "samples, %,.0f %s", release, workload, run, settings.rounds(), config.label,
-                                s.percent(s.recorder()), s.samples(), s.rate(), LoopbackWorkload.unit(workload)));
+                                + "samples, %.2f µs per unit, %,.0f %s", release, workload, run, settings.rounds(),
+                                config.label, s.percent(s.recorder()), s.samples(),
+                                s.microsPerUnit(sampling, settings.measureSeconds()), s.rate(),
+                                LoopbackWorkload.unit(workload)));
                         }
                     }
                     for (ProfilerConfig config : settings.configs()) {
-                        doc.append(row(workload, config, shares.get(config), LoopbackWorkload.unit(workload)));
+                        doc.append(row(workload, config, shares.get(config), sampling, settings.measureSeconds()));
                     }
                 }
             }
@@ -126,7 +144,7 @@ public final class RecorderCpuShare {
     }
 
     private static Share profileOneTurn(LoopbackSettings settings, TargetJdk jdk, String workload,
-                                        ProfilerConfig config, Path library, String sampling, Path collapsed,
+                                        ProfilerConfig config, Path library, Sampling sampling, Path collapsed,
                                         Path work)
         throws Exception {
         Path dir = Files.createTempDirectory(work, "run");
@@ -137,7 +155,7 @@ public final class RecorderCpuShare {
         try (SlicedChild child = SlicedChild.start(config, workload, cmd, dir,
             LoopbackBenchmark.timeoutSeconds(settings))) {
             child.resume();
-            jcmd(jcmd, child.pid(), library, "start," + sampling);
+            jcmd(jcmd, child.pid(), library, "start," + sampling.options);
             SlicedChild.Turn turn = child.turn(LoopbackBenchmark.timeoutSeconds(settings));
             child.resume();
             jcmd(jcmd, child.pid(), library, "stop,collapsed,file=" + collapsed);
@@ -152,7 +170,7 @@ public final class RecorderCpuShare {
      * (50 k round trips/s to 16-19 k), so workloads that switch on every operation are sampled with itimer, for
      * longer.
      */
-    private static String sampling(List<String> args) {
+    private static Sampling sampling(List<String> args) {
         String event = "cpu";
         int i = args.indexOf("--event");
         if (i >= 0) {
@@ -164,9 +182,9 @@ public final class RecorderCpuShare {
         }
         switch (event) {
             case "cpu":
-                return "event=cpu,interval=1ms,threads";
+                return new Sampling("event=cpu,interval=1ms,threads", 1_000_000L);
             case "itimer":
-                return "event=itimer,interval=4ms,threads";
+                return new Sampling("event=itimer,interval=4ms,threads", 4_000_000L);
             default:
                 throw new IllegalArgumentException("--event is cpu or itimer");
         }
@@ -253,10 +271,12 @@ public final class RecorderCpuShare {
         return frames[i];
     }
 
-    private static String row(String workload, ProfilerConfig config, List<Share> runs, String unit) {
-        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s %s |%n", workload, config.label,
+    private static String row(String workload, ProfilerConfig config, List<Share> runs, Sampling sampling,
+                              double seconds) {
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s µs | %s %s |%n", workload, config.label,
             cell(runs, Share::recorder), cell(runs, Share::threads), cell(runs, Share::clocks),
-            cell(runs, Share::stacks), range(runs.stream().map(Share::rate).toList(), "%,.0f"), unit);
+            cell(runs, Share::stacks), range(runs.stream().map(s -> s.microsPerUnit(sampling, seconds)).toList(),
+                "%.2f"), range(runs.stream().map(Share::rate).toList(), "%,.0f"), LoopbackWorkload.unit(workload));
     }
 
     private static String cell(List<Share> runs, ToLongFunction<Share> part) {
