@@ -90,8 +90,8 @@ final class LoopbackReport {
             md.append("- ").append(jdk).append(": ").append(jdk.version()).append('\n');
         }
         md.append("- command: `LoopbackBenchmark ").append(settings.commandLine()).append("`\n");
-        String warmup = seconds(settings.warmupSeconds()) + " s warm-up or more, until the JIT compiled less than "
-            + LoopbackWorkload.SETTLED_COMPILE_MS_PER_S + " ms in a second";
+        String warmup = seconds(settings.warmupSeconds()) + " s warm-up or more, until the JIT's compiler threads "
+            + "used less than " + LoopbackWorkload.SETTLED_COMPILE_MS_PER_S + " ms of CPU in a second";
         String measured = seconds(settings.measureSeconds()) + " s measured";
         if (settings.sliced()) {
             md.append("- method: slices. Rounds: ").append(settings.rounds()).append("; a round gives every config"

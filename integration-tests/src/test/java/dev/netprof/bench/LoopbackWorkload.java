@@ -3,10 +3,9 @@ package dev.netprof.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -31,7 +30,7 @@ public final class LoopbackWorkload {
     /** What a sliced child prints once warmed up, before it waits for its first turn. */
     static final String READY = "ready";
     /**
-     * Warm-up goes on while the JIT compiled for more than this in the last second. On the one pinned CPU the
+     * Warm-up goes on while the JIT's compiler threads used more than this many ms of CPU in the last second. On the one pinned CPU the
      * compiler threads take the workload's CPU: the HTTP workload's JDK 17 compilations alone used ~370 ms of
      * every second for its first ~17 s, halving its rate, and an agent's own compilations took a TLS child's CPU
      * until ~6 s. A fixed warm-up measured that, differently for every config.
@@ -130,24 +129,41 @@ public final class LoopbackWorkload {
     }
 
     /**
-     * Steps {@code w} a second at a time until the JIT compiled less than {@link #SETTLED_COMPILE_MS_PER_S} in the
-     * last one, or for at most {@link #MAX_WARMUP_NS}.
+     * Steps {@code w} a second at a time until the JIT's compiler threads used less than
+     * {@link #SETTLED_COMPILE_MS_PER_S} of CPU in the last one, or for at most {@link #MAX_WARMUP_NS}. Their CPU time,
+     * not the JVM's compilation time, which counts a compilation when it ends: the HTTP workload's C2 compilations
+     * take up to 1.5 s each on the one CPU, so a second spent inside one read as settled, and in 10 of 18 HTTP turns
+     * measured with netprof (4 of 18 without an agent) C2 then took ~54% of the CPU for the whole turn.
      */
     private static void settle(Workload w) throws Exception {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
-            return;
-        }
         long deadline = System.nanoTime() + MAX_WARMUP_NS;
-        long compiled = jit.getTotalCompilationTime();
+        long compiling = compilerCpuNs();
         while (System.nanoTime() < deadline) {
             run(w, 1_000_000_000L);
-            long now = jit.getTotalCompilationTime();
-            if (now - compiled < SETTLED_COMPILE_MS_PER_S) {
+            long now = compilerCpuNs();
+            if (now - compiling < SETTLED_COMPILE_MS_PER_S * 1_000_000L) {
                 return;
             }
-            compiled = now;
+            compiling = now;
         }
+    }
+
+    /** The CPU time the JIT's compiler threads have used so far, in ns ({@code /proc/self/task/<tid>/schedstat}). */
+    private static long compilerCpuNs() throws IOException {
+        long ns = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String name = Files.readString(task.resolve("comm"));
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        ns += Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+                    }
+                } catch (IOException e) {
+                    // the thread ended since the listing (the JVM stops compiler threads it no longer needs)
+                }
+            }
+        }
+        return ns;
     }
 
     /** Steps {@code w} for {@code ns}; returns the units done. */
