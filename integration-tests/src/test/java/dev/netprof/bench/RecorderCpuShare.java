@@ -57,7 +57,7 @@ public final class RecorderCpuShare {
     private static final String BENCH_PACKAGE = "dev/netprof/bench/";
 
     /** One run's samples: all of them, the recorder's, and the parts of those worth naming. */
-    record Share(long samples, long recorder, long threads, long clocks, long stacks, double rate) {
+    record Share(long samples, long recorder, long threads, long clocks, long stacks, long jit, double rate) {
         double percent(long part) {
             return 100.0 * part / samples;
         }
@@ -107,13 +107,14 @@ public final class RecorderCpuShare {
                 .append("- cells: median over runs of the recorder's samples in % of all the child's samples; in "
                     + "brackets the runs' range. Of it: its threads, its clock reads, netprof's stack captures. Then "
                     + "the recorder's CPU per unit of work (a round trip, a GET, a MiB), which compares configs "
-                    + "whose rates differ\n");
+                    + "whose rates differ, and the JIT compiler threads' share, which should be near 0 in a warmed-up "
+                    + "turn\n");
             for (int release : settings.jdks()) {
                 TargetJdk jdk = TargetJdk.prepare(release, work);
                 progress(jdk + ": " + jdk.version());
                 doc.append("\n## ").append(jdk).append(": ").append(jdk.version()).append("\n\n")
                     .append("| workload | config | recorder | its threads | clock reads | stacks | recorder per "
-                        + "unit | rate under the profiler |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
+                        + "unit | JIT | rate under the profiler |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
                 for (String workload : settings.workloads()) {
                     Map<ProfilerConfig, List<Share>> shares = new EnumMap<>(ProfilerConfig.class);
                     for (int run = 1; run <= settings.rounds(); run++) {
@@ -124,9 +125,9 @@ public final class RecorderCpuShare {
                                 work);
                             shares.computeIfAbsent(config, c -> new ArrayList<>()).add(s);
                             progress(String.format(Locale.ROOT, "[JDK %d %s %d/%d] %s: recorder %.2f%% of %d "
-                                + "samples, %.2f µs per unit, %,.0f %s", release, workload, run, settings.rounds(),
-                                config.label, s.percent(s.recorder()), s.samples(),
-                                s.microsPerUnit(sampling, settings.measureSeconds()), s.rate(),
+                                + "samples, %.2f µs per unit, JIT %.1f%%, %,.0f %s", release, workload, run,
+                                settings.rounds(), config.label, s.percent(s.recorder()), s.samples(),
+                                s.microsPerUnit(sampling, settings.measureSeconds()), s.percent(s.jit()), s.rate(),
                                 LoopbackWorkload.unit(workload)));
                         }
                     }
@@ -220,6 +221,7 @@ public final class RecorderCpuShare {
         long threads = 0;
         long clocks = 0;
         long stacks = 0;
+        long jit = 0;
         for (String line : collapsed) {
             if (line.isBlank()) {
                 continue;
@@ -229,6 +231,9 @@ public final class RecorderCpuShare {
             String[] frames = line.substring(0, space).split(";");
             samples += n;
             String thread = frames[0].toLowerCase(Locale.ROOT);
+            if (thread.startsWith("[c1 compilerthre") || thread.startsWith("[c2 compilerthre")) {
+                jit += n;
+            }
             if (thread.contains("netprof") || thread.contains("jfr")) {
                 recorder += n;
                 threads += n;
@@ -259,7 +264,7 @@ public final class RecorderCpuShare {
         if (samples == 0) {
             throw new IllegalStateException("async-profiler took no samples in the turn");
         }
-        return new Share(samples, recorder, threads, clocks, stacks, rate);
+        return new Share(samples, recorder, threads, clocks, stacks, jit, rate);
     }
 
     /** The Java frame that read the clock at {@code clock}: compiled, System.nanoTime has no frame of its own. */
@@ -273,10 +278,11 @@ public final class RecorderCpuShare {
 
     private static String row(String workload, ProfilerConfig config, List<Share> runs, Sampling sampling,
                               double seconds) {
-        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s µs | %s %s |%n", workload, config.label,
-            cell(runs, Share::recorder), cell(runs, Share::threads), cell(runs, Share::clocks),
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s µs | %s | %s %s |%n", workload,
+            config.label, cell(runs, Share::recorder), cell(runs, Share::threads), cell(runs, Share::clocks),
             cell(runs, Share::stacks), range(runs.stream().map(s -> s.microsPerUnit(sampling, seconds)).toList(),
-                "%.2f"), range(runs.stream().map(Share::rate).toList(), "%,.0f"), LoopbackWorkload.unit(workload));
+                "%.2f"), cell(runs, Share::jit), range(runs.stream().map(Share::rate).toList(), "%,.0f"),
+            LoopbackWorkload.unit(workload));
     }
 
     private static String cell(List<Share> runs, ToLongFunction<Share> part) {
