@@ -7,14 +7,16 @@ import java.util.List;
 
 /**
  * What records a benchmark child: nothing, netprof as it runs without options (every event family: socket, UDP,
- * select, TLS, HTTP, DNS; sampled stacks; optionally with syscall sampling), or JFR with only its socket events
- * (with or without stack traces). Every recorder writes into the run's scratch directory, and {@link #recorded}
+ * select, TLS, HTTP, DNS; sampled stacks; optionally with syscall sampling), netprof with its TCP socket events only
+ * (what JFR's socket events record), or JFR with only its socket events (with or without stack traces). Every recorder writes into the run's scratch directory, and {@link #recorded}
  * checks it really did, so a recorder that failed to start cannot pass for one that costs nothing.
  */
 enum ProfilerConfig {
     NONE("none", "no agent"),
     NETPROF("netprof", "-javaagent:netprof.jar=out=DIR (every event family, the default)"),
     NETPROF_SYSCALLS("netprof-syscalls", "-javaagent:netprof.jar=out=DIR,syscalls=on"),
+    NETPROF_SOCKET("netprof-socket", "-javaagent:netprof.jar=out=DIR,events=socket (TCP only: no selects, TLS, HTTP"
+        + " exchanges, DNS or UDP)"),
     JFR_STACKS("jfr-stacks", "JFR with only jdk.SocketRead and jdk.SocketWrite, threshold 0 ms, stack traces on"
         + " (throttle off where the JDK has one)"),
     JFR_NOSTACKS("jfr-nostacks", "JFR with only jdk.SocketRead and jdk.SocketWrite, threshold 0 ms, stack traces off"
@@ -34,8 +36,8 @@ enum ProfilerConfig {
                 return c;
             }
         }
-        throw new IllegalArgumentException("no config " + label + "; none, netprof, netprof-syscalls, jfr-stacks or"
-            + " jfr-nostacks");
+        throw new IllegalArgumentException("no config " + label + "; none, netprof, netprof-syscalls, netprof-socket,"
+            + " jfr-stacks or jfr-nostacks");
     }
 
     /** The JVM options that start this recorder, writing into {@code dir}. */
@@ -48,6 +50,8 @@ enum ProfilerConfig {
                 return List.of(netprof);
             case NETPROF_SYSCALLS:
                 return List.of(netprof + ",syscalls=on");
+            case NETPROF_SOCKET:
+                return List.of(netprof + ",events=socket");
             default:
                 Path jfc = this == JFR_STACKS ? jdk.jfcStacks() : jdk.jfcNoStacks();
                 return List.of("-XX:FlightRecorderOptions=repository=" + dir.resolve("jfr-repository"),
@@ -65,6 +69,7 @@ enum ProfilerConfig {
             case NONE:
                 return true;
             case NETPROF:
+            case NETPROF_SOCKET:
                 return Files.isRegularFile(dir.resolve("netprof/summary.json"));
             case NETPROF_SYSCALLS:
                 return Files.isRegularFile(dir.resolve("netprof/flame-syscalls.collapsed"));
