@@ -17,7 +17,7 @@ final class HttpTargets {
      * kept) costs what it did without a cache and holds no more than this many.
      */
     static final int MAX_TARGETS = 1024;
-    /** Longer targets (a long query) are worked out each time, so that the cache holds at most ~2 MB. */
+    /** Longer targets are worked out each time, so that the cache holds at most ~2 MB. */
     static final int MAX_CACHED_CHARS = 1024;
 
     /** A target's text, its host (or the text, when it has none) and the label of its last method. */
@@ -25,7 +25,11 @@ final class HttpTargets {
     }
 
     private final Catalog catalog;
-    /** By the target as the client gave it, in its string form. */
+    /**
+     * By the target as the client gave it, in its string form and without its query unless queries are kept: the
+     * query does not change what is recorded then, and it often carries tokens, which netprof does not hold on to.
+     * For the same reason targets with user info (a password) are not kept.
+     */
     private final ConcurrentHashMap<String, Target> targets = new ConcurrentHashMap<>();
 
     HttpTargets(Catalog catalog) {
@@ -34,7 +38,9 @@ final class HttpTargets {
 
     /** {@code target}: a URI, a URL or their text. */
     Target of(String method, Object target) {
-        String key = String.valueOf(target);
+        String text = String.valueOf(target);
+        int query = HttpRecorder.keepQuery ? -1 : text.indexOf('?');
+        String key = query < 0 ? text : text.substring(0, query);
         Target t = targets.get(key);
         if (t != null && Objects.equals(t.method, method)) {
             return t;
@@ -46,7 +52,7 @@ final class HttpTargets {
         }
         // A target used with several methods keeps the label of the last: the others pay this concatenation.
         t = new Target(t.uri, t.host, method, catalog.string(method + " " + t.host));
-        if (key.length() <= MAX_CACHED_CHARS) {
+        if (key.length() <= MAX_CACHED_CHARS && key.indexOf('@') < 0) {
             if (targets.size() >= MAX_TARGETS) {
                 targets.clear();
             }

@@ -2,6 +2,7 @@ package dev.netprof.record;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -31,6 +32,24 @@ class HttpTargetsTest {
         assertEquals(labelId("GET example.com"), first.label());
         assertSame(first, targets.of("GET", new String(text)), "a new string of the same text finds it");
         assertSame(first, targets.of("GET", new URL(text)));
+    }
+
+    @Test
+    void queriesShareTheirTargetUnlessKept() {
+        HttpTargets.Target first = targets.of("GET", "http://h/search?q=token-1");
+        assertEquals("http://h:80/search", first.uri());
+        assertSame(first, targets.of("GET", "http://h/search?q=token-2"));
+        HttpRecorder.keepQuery(true);
+        HttpTargets kept = new HttpTargets(catalog);
+        assertEquals("http://h:80/search?q=token-2", kept.of("GET", "http://h/search?q=token-2").uri());
+    }
+
+    @Test
+    void aTargetWithUserInfoIsNotKept() {
+        String text = "http://user:secret@h/x";
+        HttpTargets.Target t = targets.of("GET", text);
+        assertEquals("http://h:80/x", t.uri());
+        assertNotSame(t, targets.of("GET", text), "worked out again: the password is not held");
     }
 
     @Test
