@@ -30,10 +30,10 @@ public final class LoopbackWorkload {
     /** What a sliced child prints once warmed up, before it waits for its first turn. */
     static final String READY = "ready";
     /**
-     * Warm-up goes on while the JIT's compiler threads used more than this many ms of CPU in the last second. On the one pinned CPU the
-     * compiler threads take the workload's CPU: the HTTP workload's JDK 17 compilations alone used ~370 ms of
-     * every second for its first ~17 s, halving its rate, and an agent's own compilations took a TLS child's CPU
-     * until ~6 s. A fixed warm-up measured that, differently for every config.
+     * Warm-up goes on while the JIT's compiler threads used more than this many ms of CPU in the last second. On
+     * the one pinned CPU the compiler threads take the workload's CPU: the HTTP workload's JDK 17 compilations alone
+     * used ~370 ms of every second for its first ~17 s, halving its rate, and an agent's own compilations took a TLS
+     * child's CPU until ~6 s. A fixed warm-up measured that, differently for every config.
      */
     static final long SETTLED_COMPILE_MS_PER_S = 20;
     static final long MAX_WARMUP_NS = 60_000_000_000L;
@@ -133,7 +133,7 @@ public final class LoopbackWorkload {
      * {@link #SETTLED_COMPILE_MS_PER_S} of CPU in the last one, or for at most {@link #MAX_WARMUP_NS}. Their CPU time,
      * not the JVM's compilation time, which counts a compilation when it ends: the HTTP workload's C2 compilations
      * take up to 1.5 s each on the one CPU, so a second spent inside one read as settled, and in 10 of 18 HTTP turns
-     * measured with netprof (4 of 18 without an agent) C2 then took ~54% of the CPU for the whole turn.
+     * measured with netprof (4 of 18 without an agent) C2 then took 25-54% of the CPU for the whole turn.
      */
     private static void settle(Workload w) throws Exception {
         long deadline = System.nanoTime() + MAX_WARMUP_NS;

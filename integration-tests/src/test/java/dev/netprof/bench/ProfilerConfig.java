@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * What records a benchmark child: nothing, netprof as it runs without options (every event family: socket, UDP,
  * select, TLS, HTTP, DNS; sampled stacks; optionally with syscall sampling), netprof with its TCP socket events only
- * (what JFR's socket events record), or JFR with only its socket events (with or without stack traces). Every recorder writes into the run's scratch directory, and {@link #recorded}
- * checks it really did, so a recorder that failed to start cannot pass for one that costs nothing.
+ * (what JFR's socket events record), or JFR with only its socket events (with or without stack traces). Every
+ * recorder writes into the run's scratch directory, and {@link #recorded} checks it really did, so a recorder that
+ * failed to start cannot pass for one that costs nothing.
  */
 enum ProfilerConfig {
     NONE("none", "no agent"),

@@ -25,7 +25,8 @@ import one.profiler.AsyncProfiler;
  * CPU a recorder spends in its own code can be counted. It is a lower bound on what the recorder costs: what its work
  * takes from the application's own code indirectly (the caches it shares, a switch to its thread) is not counted.
  * Where the configs' rates under the profiler differ, compare the recorder's CPU per unit of work rather than its
- * share: a recorder whose run went slower spent fewer events per second (HTTP's rates moved 3-fold between runs).
+ * share: a recorder whose run went slower spent fewer events per second (HTTP's rates moved threefold between runs
+ * while the warm-up still let C2 compile into the turns).
  *
  * <p>Each run is a fresh child of {@link LoopbackWorkload}, warmed up as the benchmark's are; async-profiler (see
  * {@link #sampling}) is loaded into it for exactly one measured turn of {@code --seconds}. The child runs with
@@ -64,8 +65,7 @@ public final class RecorderCpuShare {
 
         /**
          * The recorder's CPU per unit of work, in µs: a sample stands for {@code intervalNs} of the process's CPU.
-         * Unlike the share, it does not favour a recorder that slows the workload: where configs' rates differ
-         * (HTTP under the profiler: 2.3-8.5 k GET/s between runs), a slower run spends fewer events per second.
+         * Unlike the share, it does not favour a recorder whose run went slower, spending fewer events per second.
          */
         double microsPerUnit(Sampling sampling, double seconds) {
             return recorder * sampling.intervalNs / 1e3 / (rate * seconds);
