@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * unless kept) and the id of its "METHOD host" label, worked out once per distinct URI rather than per exchange.
  * OkHttp hands over a string and HttpURLConnection a URL, so each of their exchanges was parsed into a URI, and
  * every exchange's text and label were concatenated anew: 0.4-1.2 µs and 200-950 bytes an exchange
- * (HttpExchangeBenchmark), against one map lookup now.
+ * (HttpExchangeBenchmark), against a map lookup now (and for a URL, its string).
  */
 final class HttpTargets {
     /**
@@ -17,7 +17,7 @@ final class HttpTargets {
      * kept) costs what it did without a cache and holds no more than this many.
      */
     static final int MAX_TARGETS = 1024;
-    /** Longer targets are worked out each time, so that the cache holds at most ~2 MB. */
+    /** Longer targets are worked out each time, so that the cache holds a few MB at most. */
     static final int MAX_CACHED_CHARS = 1024;
 
     /** A target's text, its host (or the text, when it has none) and the label of its last method. */
@@ -26,9 +26,10 @@ final class HttpTargets {
 
     private final Catalog catalog;
     /**
-     * By the target as the client gave it, in its string form and without its query unless queries are kept: the
-     * query does not change what is recorded then, and it often carries tokens, which netprof does not hold on to.
-     * For the same reason targets with user info (a password) are not kept.
+     * By the target as the client gave it, in its string form, without its fragment and, unless queries are kept,
+     * without its query: neither changes what is recorded, and both often carry tokens, which netprof does not hold
+     * on to. For the same reason targets with user info (a password) are not kept. A target that is no URI is
+     * recorded as its text up to there too.
      */
     private final ConcurrentHashMap<String, Target> targets = new ConcurrentHashMap<>();
 
@@ -39,21 +40,22 @@ final class HttpTargets {
     /** {@code target}: a URI, a URL or their text. */
     Target of(String method, Object target) {
         String text = String.valueOf(target);
-        int query = HttpRecorder.keepQuery ? -1 : text.indexOf('?');
-        String key = query < 0 ? text : text.substring(0, query);
+        boolean keepQuery = HttpRecorder.keepQuery;
+        String key = text.substring(0, end(text, keepQuery));
         Target t = targets.get(key);
         if (t != null && Objects.equals(t.method, method)) {
             return t;
         }
-        if (t == null) {
+        boolean known = t != null;
+        if (!known) {
             URI parsed = parse(target, key);
-            String uri = parsed == null ? key : text(parsed);
+            String uri = parsed == null ? key : text(parsed, keepQuery);
             t = new Target(uri, parsed == null || parsed.getHost() == null ? uri : parsed.getHost(), null, 0);
         }
         // A target used with several methods keeps the label of the last: the others pay this concatenation.
         t = new Target(t.uri, t.host, method, catalog.string(method + " " + t.host));
         if (key.length() <= MAX_CACHED_CHARS && key.indexOf('@') < 0) {
-            if (targets.size() >= MAX_TARGETS) {
+            if (!known && targets.size() >= MAX_TARGETS) {
                 targets.clear();
             }
             targets.put(key, t);
@@ -61,18 +63,28 @@ final class HttpTargets {
         return t;
     }
 
-    private static URI parse(Object target, String text) {
+    /** Where the key ends: at the fragment, or at the query unless queries are kept. */
+    private static int end(String text, boolean keepQuery) {
+        int end = text.indexOf('#');
+        int query = keepQuery ? -1 : text.indexOf('?');
+        if (query >= 0 && (end < 0 || query < end)) {
+            end = query;
+        }
+        return end < 0 ? text.length() : end;
+    }
+
+    private static URI parse(Object target, String key) {
         try {
-            return target instanceof URI ? (URI) target : URI.create(text);
+            return target instanceof URI ? (URI) target : URI.create(key);
         } catch (RuntimeException e) {
             return null;
         }
     }
 
-    private static String text(URI u) {
+    private static String text(URI u, boolean keepQuery) {
         int port = u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
         String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
         return u.getScheme() + "://" + u.getHost() + ":" + port + path
-            + (HttpRecorder.keepQuery && u.getRawQuery() != null ? "?" + u.getRawQuery() : "");
+            + (keepQuery && u.getRawQuery() != null ? "?" + u.getRawQuery() : "");
     }
 }

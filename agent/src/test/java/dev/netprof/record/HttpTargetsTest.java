@@ -95,7 +95,21 @@ class HttpTargetsTest {
             HttpTargets.Target t = targets.of("GET", "http://h" + path + "?q=1");
             assertEquals("http://h:80" + path, t.uri());
             assertEquals(labelId("GET h"), t.label());
+            assertNotSame(t, targets.of("GET", "http://h" + path), "worked out again: not kept");
         }
+    }
+
+    @Test
+    void aFragmentNeitherIsRecordedNorSplitsTheTarget() {
+        HttpTargets.Target t = targets.of("GET", "http://h/p#access_token=1");
+        assertEquals("http://h:80/p", t.uri());
+        assertSame(t, targets.of("GET", "http://h/p#access_token=2"));
+    }
+
+    @Test
+    void aTargetThatIsNoUriLosesItsQueryToo() {
+        assertEquals("x y", targets.of("GET", "x y?token=1").uri());
+        assertEquals("http://h:80/p", targets.of("GET", "http://h/p?q=a b").uri(), "the query alone did not parse");
     }
 
     /** The id the catalog defined for {@code label}, checking that no string was defined twice. */
