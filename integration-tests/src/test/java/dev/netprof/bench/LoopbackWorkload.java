@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One loopback workload in a child JVM, timed by itself: client and server in this JVM on 127.0.0.1, a warm-up
@@ -137,26 +139,34 @@ public final class LoopbackWorkload {
      */
     private static void settle(Workload w) throws Exception {
         long deadline = System.nanoTime() + MAX_WARMUP_NS;
-        long compiling = compilerCpuNs();
+        Map<String, Long> before = compilerCpuNs();
         while (System.nanoTime() < deadline) {
             run(w, 1_000_000_000L);
-            long now = compilerCpuNs();
-            if (now - compiling < SETTLED_COMPILE_MS_PER_S * 1_000_000L) {
+            Map<String, Long> now = compilerCpuNs();
+            long used = 0;
+            for (Map.Entry<String, Long> thread : now.entrySet()) {
+                used += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+            }
+            if (used < SETTLED_COMPILE_MS_PER_S * 1_000_000L) {
                 return;
             }
-            compiling = now;
+            before = now;
         }
     }
 
-    /** The CPU time the JIT's compiler threads have used so far, in ns ({@code /proc/self/task/<tid>/schedstat}). */
-    private static long compilerCpuNs() throws IOException {
-        long ns = 0;
+    /**
+     * The CPU time each of the JIT's compiler threads has used so far, in ns ({@code /proc/self/task/<tid>/schedstat}),
+     * by thread id: a thread that has ended since the last reading then drops out rather than lowering a sum.
+     */
+    private static Map<String, Long> compilerCpuNs() throws IOException {
+        Map<String, Long> ns = new HashMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
                 try {
                     String name = Files.readString(task.resolve("comm"));
                     if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                        ns += Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+                        ns.put(task.getFileName().toString(),
+                            Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]));
                     }
                 } catch (IOException e) {
                     // the thread ended since the listing (the JVM stops compiler threads it no longer needs)
