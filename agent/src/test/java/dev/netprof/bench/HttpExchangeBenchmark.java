@@ -1,19 +1,8 @@
 package dev.netprof.bench;
 
-import dev.netprof.event.Api;
-import dev.netprof.event.Op;
-import dev.netprof.record.Buffers;
-import dev.netprof.record.Capture;
-import dev.netprof.record.EventBuffer;
 import dev.netprof.record.HttpRecorder;
-import dev.netprof.record.Recorder;
-import dev.netprof.record.StackSampling;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URL;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,9 +20,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What recording one finished HTTP exchange costs the thread that completes it, past the client library's own
  * handles: {@link HttpRecorder#exchange} on a connection netprof knows, with the URI as each client hands it over
- * (the JDK HttpClient a {@link URI}, OkHttp a string, HttpURLConnection a {@link URL}). A drain thread empties the
- * event buffers and the catalog, as the flusher would, so that nothing is dropped and the cost of queueing the
- * exchange's definition is in.
+ * (the JDK HttpClient a {@link URI}, OkHttp a string, HttpURLConnection a {@link URL}). {@link RecordedConnection}'s
+ * drain thread empties the event buffers and the catalog, as the flusher would, so that nothing is dropped and the
+ * cost of queueing the exchange's definition is in.
  *
  * <p>Run: {@code agent/bench.sh jmh HttpExchangeBenchmark -prof gc}.
  */
@@ -46,52 +35,19 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HttpExchangeBenchmark {
     private static final String TARGET = "http://127.0.0.1:8080/orders/list?page=2";
 
-    private ServerSocketChannel listener;
-    private SocketChannel client;
-    private SocketChannel server;
-    private Capture capture;
-    private Thread drain;
-    private volatile boolean running;
     private final URI uri = URI.create(TARGET);
     private URL url;
+    private RecordedConnection recorded;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         url = uri.toURL();
-        listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        client = SocketChannel.open(listener.getLocalAddress());
-        server = listener.accept();
-        capture = new Capture(System.nanoTime(), 64L << 20, Capture.RECORDS_PER_BUFFER,
-            StackSampling.defaults(StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS));
-        Recorder.start(capture);
-        Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
-        running = true;
-        drain = new Thread(() -> {
-            Buffers buffers = capture.buffers;
-            while (running) {
-                EventBuffer b = buffers.pollFull();
-                boolean idle = b == null & capture.catalog.poll() == null;
-                if (b != null) {
-                    buffers.recycle(b);
-                }
-                if (idle) {
-                    Thread.onSpinWait();
-                }
-            }
-        }, "drain");
-        drain.setDaemon(true);
-        drain.start();
+        recorded = new RecordedConnection();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        running = false;
-        drain.join();
-        Recorder.stop();
-        System.out.println("\ndropped events and definitions: " + capture.dropped());
-        client.close();
-        server.close();
-        listener.close();
+        recorded.close();
     }
 
     @Benchmark
@@ -111,7 +67,7 @@ public class HttpExchangeBenchmark {
     }
 
     private void exchange(Object target) {
-        HttpRecorder.exchange("bench", "GET", target, 200, "HTTP/1.1", System.nanoTime(), 0, 64, client, null, null,
+        HttpRecorder.exchange("bench", "GET", target, 200, "HTTP/1.1", System.nanoTime(), 0, 64, recorded.client, null, null,
             null);
     }
 }

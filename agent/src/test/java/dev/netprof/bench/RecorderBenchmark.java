@@ -2,14 +2,7 @@ package dev.netprof.bench;
 
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
-import dev.netprof.record.Buffers;
-import dev.netprof.record.Capture;
-import dev.netprof.record.EventBuffer;
 import dev.netprof.record.Recorder;
-import dev.netprof.record.StackSampling;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,47 +35,18 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class RecorderBenchmark {
-    private ServerSocketChannel listener;
+    private RecordedConnection recorded;
     private SocketChannel client;
-    private SocketChannel server;
-    private Capture capture;
-    private Thread drain;
-    private volatile boolean running;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        client = SocketChannel.open(listener.getLocalAddress());
-        server = listener.accept();
-        capture = new Capture(System.nanoTime(), 64L << 20, Capture.RECORDS_PER_BUFFER,
-            StackSampling.defaults(StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS));
-        Recorder.start(capture);
-        Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
-        running = true;
-        drain = new Thread(() -> {
-            Buffers buffers = capture.buffers;
-            while (running) {
-                EventBuffer b = buffers.pollFull();
-                if (b == null) {
-                    Thread.onSpinWait();
-                } else {
-                    buffers.recycle(b);
-                }
-            }
-        }, "drain");
-        drain.setDaemon(true);
-        drain.start();
+        recorded = new RecordedConnection();
+        client = recorded.client;
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        running = false;
-        drain.join();
-        Recorder.stop();
-        System.out.println("\ndropped events: " + capture.dropped());
-        client.close();
-        server.close();
-        listener.close();
+        recorded.close();
     }
 
     @Benchmark
