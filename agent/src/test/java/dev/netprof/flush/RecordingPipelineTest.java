@@ -160,6 +160,52 @@ class RecordingPipelineTest {
         assertEquals(0, r.aggregatedEvents, "nothing was folded by a threshold");
     }
 
+    /**
+     * With nothing recorded the flusher writes a status every second, not every quarter second (8 in 2.2 s), and
+     * still writes what is recorded afterwards on its own, without a flush asked for.
+     */
+    @Test
+    void anIdleRecordingWritesOnlyAHeartbeatAndThenWhatComesWithoutBeingAsked() throws Exception {
+        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16,
+            new StackSampling(StackSampling.OFF, 0, 0, 0, 0));
+        Path log = dir.resolve("events.nprof");
+        Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), 0,
+            new KernelView(dir.resolve("no-proc")));
+        Recorder.start(capture);
+        try {
+            Thread.sleep(2_200);
+            int idleStatuses = logged(log).get("status");
+            assertTrue(idleStatuses >= 1 && idleStatuses <= 3, idleStatuses + " statuses written in 2.2 s idle");
+            Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (logged(log).get("event") == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, logged(log).get("event"), "the connect, written by the flusher on its own");
+        } finally {
+            Recorder.stop();
+            flusher.finish(System.nanoTime());
+        }
+    }
+
+    /** How many status records and events {@code log} holds so far. */
+    private static Map<String, Integer> logged(Path log) throws Exception {
+        Map<String, Integer> counts = new HashMap<>(Map.of("status", 0, "event", 0));
+        new LogReader().read(log, new LogVisitor() {
+            @Override
+            public void status(long atNs, long droppedEvents, long droppedDefinitions) {
+                counts.merge("status", 1, Integer::sum);
+            }
+
+            @Override
+            public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
+                              long bytes, int ref, int stack) {
+                counts.merge("event", 1, Integer::sum);
+            }
+        });
+        return counts;
+    }
+
     @Test
     void eachConnectionsFirstReadAndFirstWriteCarryAStack() throws Exception {
         // Nothing is slow, and the JVM-wide deadline, once taken, does not come round again within the test.
