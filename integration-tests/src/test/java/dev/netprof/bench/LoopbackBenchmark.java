@@ -92,17 +92,24 @@ public final class LoopbackBenchmark {
                 StringBuilder ratios = new StringBuilder();
                 for (ProfilerConfig config : rotated(settings.configs(), round - 1)) {
                     double rate;
+                    boolean unsettled;
                     if (settings.sliced()) {
-                        SlicedChild.Turn turn = children.get(settings.configs().indexOf(config))
-                            .turn(timeoutSeconds(settings));
+                        SlicedChild child = children.get(settings.configs().indexOf(config));
+                        SlicedChild.Turn turn = child.turn(timeoutSeconds(settings));
                         rate = turn.rate();
+                        unsettled = child.unsettled();
                         results.addCpu(config, turn.units(), turn.userNs(), turn.systemNs());
                     } else {
-                        rate = runOnce(settings, jdk, workload, config, work);
+                        Run run = runOnce(settings, jdk, workload, config, work);
+                        rate = run.rate();
+                        unsettled = run.unsettled();
                     }
                     results.add(config, rate);
-                    progress(String.format(Locale.ROOT, "%s %s: %,.0f %s", where, config.label, rate,
-                        LoopbackWorkload.unit(workload)));
+                    if (unsettled) {
+                        results.addUnsettled(config);
+                    }
+                    progress(String.format(Locale.ROOT, "%s %s: %,.0f %s%s", where, config.label, rate,
+                        LoopbackWorkload.unit(workload), unsettled ? " (JIT still compiling after the warm-up)" : ""));
                 }
                 for (ProfilerConfig config : settings.configs()) {
                     if (config != ProfilerConfig.NONE) {
@@ -148,8 +155,12 @@ public final class LoopbackBenchmark {
         return order;
     }
 
+    /** One fresh child's rate, and whether its warm-up gave up with the JIT still compiling. */
+    private record Run(double rate, boolean unsettled) {
+    }
+
     /** One child JVM with {@code config}; returns its rate, after checking the recorder recorded. */
-    private static double runOnce(LoopbackSettings settings, TargetJdk jdk, String workload, ProfilerConfig config,
+    private static Run runOnce(LoopbackSettings settings, TargetJdk jdk, String workload, ProfilerConfig config,
                                   Path work) throws Exception {
         Path dir = Files.createTempDirectory(work, "run");
         try {
@@ -168,10 +179,12 @@ public final class LoopbackBenchmark {
             if (!config.recorded(dir)) {
                 throw new IllegalStateException(config.label + " left no recording; " + failure);
             }
+            boolean unsettled = false;
             for (String line : Files.readAllLines(stdout)) {
+                unsettled |= line.equals(LoopbackWorkload.UNSETTLED);
                 String[] f = line.split(" ");
                 if (p.exitValue() == 0 && f.length >= 3 && f[0].equals("result") && f[1].equals(workload)) {
-                    return Double.parseDouble(f[2]);
+                    return new Run(Double.parseDouble(f[2]), unsettled);
                 }
             }
             throw new IllegalStateException("no result line; " + failure);

@@ -50,11 +50,28 @@ final class LoopbackReport {
                 md.append('\n');
             });
             md.append('\n');
+            md.append(unsettled(byWorkload));
             if (settings.sliced()) {
                 md.append(cpuTable(byWorkload));
             }
         });
         return md.toString();
+    }
+
+    /** The turns measured in JVMs whose warm-up gave up with the JIT still compiling, if there were any. */
+    private String unsettled(Map<String, WorkloadResults> byWorkload) {
+        StringBuilder turns = new StringBuilder();
+        byWorkload.forEach((workload, r) -> {
+            for (ProfilerConfig c : settings.configs()) {
+                if (r.unsettled(c) > 0) {
+                    turns.append(turns.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%s %s %d of %d",
+                        workload, c.label, r.unsettled(c), r.rates(c).size()));
+                }
+            }
+        });
+        return turns.length() == 0 ? "" : "Measured with the JIT still compiling after "
+            + LoopbackWorkload.MAX_WARMUP_NS / 1_000_000_000L + " s of warm-up (those turns are in the cells): "
+            + turns + ".\n\n";
     }
 
     /**

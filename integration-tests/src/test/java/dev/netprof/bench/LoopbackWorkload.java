@@ -32,6 +32,12 @@ public final class LoopbackWorkload {
     /** What a sliced child prints once warmed up, before it waits for its first turn. */
     static final String READY = "ready";
     /**
+     * What a child prints, before {@link #READY} or its result line, when its warm-up gave up at
+     * {@link #MAX_WARMUP_NS} with the JIT still compiling: its turns are then measured unsettled, and the report says
+     * so rather than mixing them in silently.
+     */
+    static final String UNSETTLED = "unsettled";
+    /**
      * Warm-up goes on while the JIT's compiler threads used more than this many ms of CPU in the last second. On
      * the one pinned CPU the compiler threads take the workload's CPU: the HTTP workload's JDK 17 compilations alone
      * used ~370 ms of every second for its first ~17 s, halving its rate, and an agent's own compilations took a TLS
@@ -54,7 +60,9 @@ public final class LoopbackWorkload {
                 // of each TLS child with netprof watched then ran at a third of its rate while C2 recompiled.
                 measure(w, name, 1_000_000_000L);
             }
-            settle(w);
+            if (!settle(w)) {
+                System.out.println(UNSETTLED);
+            }
             if (!sliced) {
                 measure(w, name, measureNs);
                 return;
@@ -135,9 +143,10 @@ public final class LoopbackWorkload {
      * {@link #SETTLED_COMPILE_MS_PER_S} of CPU in the last one, or for at most {@link #MAX_WARMUP_NS}. Their CPU time,
      * not the JVM's compilation time, which counts a compilation when it ends: the HTTP workload's C2 compilations
      * take up to 1.5 s each on the one CPU, so a second spent inside one read as settled, and in 10 of 18 HTTP turns
-     * measured with netprof (4 of 18 without an agent) C2 then took 25-54% of the CPU for the whole turn.
+     * measured with netprof (4 of 18 without an agent) C2 then took 25-54% of the CPU for the whole turn. Returns
+     * whether the JIT settled.
      */
-    private static void settle(Workload w) throws Exception {
+    private static boolean settle(Workload w) throws Exception {
         long deadline = System.nanoTime() + MAX_WARMUP_NS;
         Map<String, Long> before = compilerCpuNs();
         while (System.nanoTime() < deadline) {
@@ -148,10 +157,11 @@ public final class LoopbackWorkload {
                 used += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
             }
             if (used < SETTLED_COMPILE_MS_PER_S * 1_000_000L) {
-                return;
+                return true;
             }
             before = now;
         }
+        return false;
     }
 
     /**

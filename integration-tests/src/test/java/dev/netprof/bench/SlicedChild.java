@@ -32,6 +32,8 @@ final class SlicedChild implements AutoCloseable {
     private final Path stderr;
     private final Writer turns;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    /** Whether its warm-up gave up with the JIT still compiling ({@link LoopbackWorkload#UNSETTLED}). */
+    private boolean unsettled;
 
     private SlicedChild(ProfilerConfig config, String workload, List<String> command, Process process, Path dir,
                         Path stderr) {
@@ -69,6 +71,10 @@ final class SlicedChild implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    boolean unsettled() {
+        return unsettled;
     }
 
     /** Lets the child run one measured phase alone. */
@@ -110,6 +116,7 @@ final class SlicedChild implements AutoCloseable {
         String line;
         do {
             line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            unsettled |= line != null && LoopbackWorkload.UNSETTLED.equals(line);
         } while (line != null && line != END_OF_STDOUT && !line.startsWith(prefix));
         if (line == null || line == END_OF_STDOUT) {
             process.destroyForcibly().waitFor();

@@ -17,9 +17,19 @@ final class WorkloadResults {
     private final Map<ProfilerConfig, List<Double>> rates = new EnumMap<>(ProfilerConfig.class);
     /** Per config over its measured phases: units done, user CPU ns, system CPU ns (sliced runs only). */
     private final Map<ProfilerConfig, double[]> cpu = new EnumMap<>(ProfilerConfig.class);
+    /** Turns measured in a JVM whose warm-up gave up with the JIT still compiling. */
+    private final Map<ProfilerConfig, Integer> unsettled = new EnumMap<>(ProfilerConfig.class);
 
     void add(ProfilerConfig config, double rate) {
         rates.computeIfAbsent(config, c -> new ArrayList<>()).add(rate);
+    }
+
+    void addUnsettled(ProfilerConfig config) {
+        unsettled.merge(config, 1, Integer::sum);
+    }
+
+    int unsettled(ProfilerConfig config) {
+        return unsettled.getOrDefault(config, 0);
     }
 
     void addCpu(ProfilerConfig config, double units, long userNs, long systemNs) {
