@@ -1,0 +1,220 @@
+package dev.netprof.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a recorder costs an application that does nothing: the CPU an idle JVM uses with it, against the same JVM
+ * without it. A service spends much of its life waiting, and a recorder left running in production pays its
+ * wake-ups, writes and timers all that time. The child ({@link Child}) holds what an idle service holds, a listening
+ * socket and one open connection with a thread blocked reading it, so the recorder's view of the kernel's sockets has
+ * something to read. After {@code --warmup} seconds (startup, class loading and the recorder's own start are not
+ * idle) the CPU time of each of the child's threads is read from {@code /proc/<pid>/task/<tid>/schedstat}, again
+ * {@code --seconds} later; then the child is told to exit and the recorder's output is checked.
+ *
+ * <pre>
+ *   integration-tests/bench.sh run IdleCost             # JDK 17 and 25; none, netprof, jfr-nostacks; 3 rounds of 20 s
+ *   integration-tests/bench.sh run IdleCost --jdks 17 --configs none,netprof --rounds 5 --seconds 30
+ * </pre>
+ * Takes {@link LoopbackBenchmark}'s options but {@code --workloads}, {@code --method} and {@code --rounds-per-jvm};
+ * a round runs every config once, one config later each round. Cells: the median over rounds of the whole
+ * process's CPU, in % of one CPU, and the runs' range; the recorder's own threads (netprof's, JFR's) apart.
+ */
+public final class IdleCost {
+    static final String USAGE = "usage: IdleCost [--jdks 17,25] [--configs none,netprof,jfr-nostacks] [--rounds 3]"
+        + " [--warmup 10] [--seconds 20] [--out target/idle-cost.md]";
+
+    /** One window of one child: the whole process's CPU and its recorder threads', in ns. */
+    record Window(long processNs, long recorderNs, double seconds) {
+        double percent(long ns) {
+            return 100.0 * ns / (seconds * 1e9);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--configs", "none,netprof,jfr-nostacks", "--rounds", "3",
+            "--warmup", "10", "--seconds", "20", "--out", "target/idle-cost.md"));
+        all.addAll(Arrays.asList(args));
+        LoopbackSettings settings;
+        try {
+            settings = LoopbackSettings.parse(all.toArray(new String[0]));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(
+            () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
+        Path work = Files.createTempDirectory("netprof-idle-cost");
+        try {
+            StringBuilder doc = new StringBuilder("# What a recorder costs an idle JVM\n\n")
+                .append(LoopbackReport.dateAndMachine())
+                .append("- command: `IdleCost ").append(String.join(" ", args)).append("`\n")
+                .append("- each round runs every config once in a fresh JVM holding a listening socket and one idle "
+                    + "connection; CPU read from /proc/<pid>/task/*/schedstat over ").append(settings.measureSeconds())
+                .append(" s, after ").append(settings.warmupSeconds()).append(" s\n")
+                .append("- cells: median over rounds in % of one CPU, the rounds' range in brackets\n");
+            for (int release : settings.jdks()) {
+                TargetJdk jdk = TargetJdk.prepare(release, work);
+                progress(jdk + ": " + jdk.version());
+                Map<ProfilerConfig, List<Window>> windows = new EnumMap<>(ProfilerConfig.class);
+                for (int round = 1; round <= settings.rounds(); round++) {
+                    for (ProfilerConfig config : LoopbackBenchmark.rotated(settings.configs(), round - 1)) {
+                        Window w = idleWindow(settings, jdk, config, work);
+                        windows.computeIfAbsent(config, c -> new ArrayList<>()).add(w);
+                        progress(String.format(Locale.ROOT, "[JDK %d %d/%d] %s: process %.3f%%, recorder threads "
+                            + "%.3f%%", release, round, settings.rounds(), config.label, w.percent(w.processNs()),
+                            w.percent(w.recorderNs())));
+                    }
+                }
+                doc.append("\n## ").append(jdk).append(": ").append(jdk.version()).append("\n\n")
+                    .append("| config | process CPU | over no agent | recorder threads |\n|---|---:|---:|---:|\n");
+                List<Window> none = windows.get(ProfilerConfig.NONE);
+                double baseline = none == null ? Double.NaN
+                    : WorkloadResults.median(none.stream().map(w -> w.percent(w.processNs())).toList());
+                for (ProfilerConfig config : settings.configs()) {
+                    List<Window> runs = windows.get(config);
+                    List<Double> process = runs.stream().map(w -> w.percent(w.processNs())).toList();
+                    doc.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", config.label,
+                        range(process), Double.isNaN(baseline) ? "-" : String.format(Locale.ROOT, "%+.3f%%",
+                            WorkloadResults.median(process) - baseline),
+                        range(runs.stream().map(w -> w.percent(w.recorderNs())).toList())));
+                }
+            }
+            System.out.print(doc);
+            Path out = settings.out().toAbsolutePath();
+            Files.writeString(out, doc);
+            progress("written to " + out);
+        } finally {
+            TempDirs.delete(work);
+        }
+    }
+
+    /** One fresh idle child with {@code config}: its CPU over the window, after checking the recorder recorded. */
+    private static Window idleWindow(LoopbackSettings settings, TargetJdk jdk, ProfilerConfig config, Path work)
+        throws Exception {
+        Path dir = Files.createTempDirectory(work, "run");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(jdk.java().toString());
+        cmd.addAll(config.jvmArgs(jdk, dir));
+        cmd.addAll(List.of("-cp", LoopbackBenchmark.childClassPath(), Child.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+            .redirectOutput(dir.resolve("child.out").toFile()).start();
+        try {
+            TimeUnit.MILLISECONDS.sleep((long) (settings.warmupSeconds() * 1000));
+            long from = System.nanoTime();
+            Map<String, long[]> before = threadCpuNs(p.pid());
+            TimeUnit.MILLISECONDS.sleep((long) (settings.measureSeconds() * 1000));
+            Map<String, long[]> after = threadCpuNs(p.pid());
+            double seconds = (System.nanoTime() - from) / 1e9;
+            if (!p.isAlive()) {
+                throw new IllegalStateException(config.label + " child exited early: " + output(dir));
+            }
+            long process = 0;
+            long recorder = 0;
+            for (Map.Entry<String, long[]> t : after.entrySet()) {
+                long[] was = before.get(t.getKey());
+                long used = t.getValue()[1] - (was == null ? 0 : was[1]);
+                process += used;
+                if (t.getValue()[0] == 1) {
+                    recorder += used;
+                }
+            }
+            p.getOutputStream().close(); // the child exits when its stdin ends, and the recorder writes its output
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(config.label + " child did not exit cleanly: " + output(dir));
+            }
+            if (!config.recorded(dir)) {
+                throw new IllegalStateException(config.label + " recorded nothing into " + dir + ": " + output(dir));
+            }
+            return new Window(process, recorder, seconds);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * Each thread's CPU time so far by thread id, as {1 when it is a recorder's thread else 0, ns}. Threads have
+     * ids, not names, as keys: a JVM has several threads of one name (its compiler threads).
+     */
+    private static Map<String, long[]> threadCpuNs(long pid) throws IOException {
+        Map<String, long[]> threads = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    long ns = Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+                    boolean recorder = name.startsWith("netprof-") || name.startsWith("JFR ");
+                    threads.put(task.getFileName().toString(), new long[] {recorder ? 1 : 0, ns});
+                } catch (IOException e) {
+                    // the thread ended since the listing
+                }
+            }
+        }
+        return threads;
+    }
+
+    private static String output(Path dir) throws IOException {
+        return Files.readString(dir.resolve("child.out"));
+    }
+
+    private static String range(List<Double> values) {
+        String m = String.format(Locale.ROOT, "%.3f%%", WorkloadResults.median(values));
+        return values.size() == 1 ? m : m + String.format(Locale.ROOT, " (%.3f-%.3f%%)", Collections.min(values),
+            Collections.max(values));
+    }
+
+    private static void progress(String line) {
+        System.err.println(line);
+    }
+
+    /**
+     * The idle application: a listening socket and one accepted connection whose server end a thread reads, blocked,
+     * until stdin ends; then the client closes it and the JVM exits.
+     */
+    public static final class Child {
+        public static void main(String[] args) throws Exception {
+            try (ServerSocket listener = new ServerSocket(0, 50, LoopbackWorkload.LOOPBACK);
+                 Socket client = new Socket(LoopbackWorkload.LOOPBACK, listener.getLocalPort());
+                 Socket server = listener.accept()) {
+                Thread reader = new Thread(() -> {
+                    try (InputStream in = server.getInputStream()) {
+                        while (in.read() >= 0) {
+                            // an idle connection: nothing comes until the close
+                        }
+                    } catch (IOException e) {
+                        // closed
+                    }
+                }, "idle-reader");
+                reader.start();
+                OutputStream out = client.getOutputStream();
+                out.write(1); // one byte, so the connection has been used, as a kept-alive one has
+                out.flush();
+                System.in.transferTo(OutputStream.nullOutputStream());
+                client.shutdownOutput();
+                reader.join();
+            }
+        }
+
+        private Child() {
+        }
+    }
+
+    private IdleCost() {
+    }
+}
