@@ -50,16 +50,9 @@ public final class IdleCost {
         List<String> all = new ArrayList<>(List.of("--configs", "none,netprof,jfr-nostacks", "--rounds", "3",
             "--warmup", "10", "--seconds", "20", "--out", "target/idle-cost.md"));
         all.addAll(Arrays.asList(args));
-        LoopbackSettings settings;
-        try {
-            settings = LoopbackSettings.parse(all.toArray(new String[0]));
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage() + "\n" + USAGE);
-            System.exit(2);
-            return;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(
-            () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
+        LoopbackSettings settings = LoopbackBenchmark.orUsage(USAGE,
+            () -> LoopbackSettings.parse(all.toArray(new String[0])));
+        LoopbackBenchmark.takeChildrenAtExit();
         Path work = Files.createTempDirectory("netprof-idle-cost");
         try {
             StringBuilder doc = new StringBuilder("# What a recorder costs an idle JVM\n\n")

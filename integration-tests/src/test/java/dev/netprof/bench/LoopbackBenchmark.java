@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * What netprof costs an application doing loopback network I/O, next to no agent and to JFR's socket events.
@@ -41,17 +42,8 @@ public final class LoopbackBenchmark {
     static final long SLACK_SECONDS = 120;
 
     public static void main(String[] args) throws Exception {
-        LoopbackSettings settings;
-        try {
-            settings = LoopbackSettings.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage() + "\n" + LoopbackSettings.USAGE);
-            System.exit(2);
-            return;
-        }
-        // Interrupted (Ctrl-C), the benchmark takes its children with it: a sliced one waits stopped otherwise.
-        Runtime.getRuntime().addShutdownHook(new Thread(
-            () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
+        LoopbackSettings settings = orUsage(LoopbackSettings.USAGE, () -> LoopbackSettings.parse(args));
+        takeChildrenAtExit();
         Path work = Files.createTempDirectory("netprof-loopback");
         try {
             LoopbackReport report = new LoopbackReport(settings);
@@ -153,6 +145,23 @@ public final class LoopbackBenchmark {
         List<ProfilerConfig> order = new ArrayList<>(configs);
         Collections.rotate(order, -(by % order.size()));
         return order;
+    }
+
+    /** What {@code parse} makes of a benchmark's command line; on a bad option, the usage and exit status 2. */
+    static <T> T orUsage(String usage, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n" + usage);
+            System.exit(2);
+            throw e;
+        }
+    }
+
+    /** Interrupted (Ctrl-C), a benchmark takes its children with it: a sliced one waits stopped otherwise. */
+    static void takeChildrenAtExit() {
+        Runtime.getRuntime().addShutdownHook(new Thread(
+            () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
     }
 
     /** One fresh child's rate, and whether its warm-up gave up with the JIT still compiling. */

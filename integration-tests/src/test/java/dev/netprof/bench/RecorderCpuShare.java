@@ -80,18 +80,10 @@ public final class RecorderCpuShare {
         List<String> all = new ArrayList<>(List.of("--workloads", "bulk", "--configs", "none,netprof,jfr-nostacks",
             "--rounds", "3", "--seconds", "8", "--out", "target/recorder-cpu-share.md"));
         all.addAll(Arrays.asList(args));
-        LoopbackSettings settings;
-        Sampling sampling;
-        try {
-            sampling = sampling(all);
-            settings = LoopbackSettings.parse(all.toArray(new String[0]));
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage() + "\n" + USAGE);
-            System.exit(2);
-            return;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(
-            () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
+        Sampling sampling = LoopbackBenchmark.orUsage(USAGE, () -> sampling(all)); // takes --event out of all
+        LoopbackSettings settings = LoopbackBenchmark.orUsage(USAGE,
+            () -> LoopbackSettings.parse(all.toArray(new String[0])));
+        LoopbackBenchmark.takeChildrenAtExit();
         Path out = settings.out().toAbsolutePath();
         Path profiles = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.md$", "") + "-profiles");
         Files.createDirectories(profiles);
