@@ -143,7 +143,10 @@ public final class IdleCost {
 
     /**
      * Each thread's CPU time so far by thread id, as {1 when it is a recorder's thread else 0, ns}. Threads have
-     * ids, not names, as keys: a JVM has several threads of one name (its compiler threads).
+     * ids, not names, as keys: a JVM has several threads of one name (its compiler threads). A recorder's thread is
+     * netprof's, JFR's or async-profiler's named one; async-profiler's wall-clock thread has no name of its own (its
+     * comm is the process's, "java", like the main thread's), so with {@code syscalls=on} it counts in the process
+     * column only.
      */
     private static Map<String, long[]> threadCpuNs(long pid) throws IOException {
         Map<String, long[]> threads = new HashMap<>();
@@ -152,7 +155,8 @@ public final class IdleCost {
                 try {
                     String name = Files.readString(task.resolve("comm")).strip();
                     long ns = Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
-                    boolean recorder = name.startsWith("netprof-") || name.startsWith("JFR ");
+                    boolean recorder = name.startsWith("netprof-") || name.startsWith("JFR ")
+                        || name.startsWith("Async-profiler");
                     threads.put(task.getFileName().toString(), new long[] {recorder ? 1 : 0, ns});
                 } catch (IOException e) {
                     // the thread ended since the listing
