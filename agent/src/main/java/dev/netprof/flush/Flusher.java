@@ -66,8 +66,6 @@ public final class Flusher {
     /** Runs on the flusher thread after each write to the file, e.g. to publish the recording's status. */
     private volatile Runnable afterWrite = () -> { };
     private volatile long events;
-    /** Records and definitions taken from the application's threads so far: whether a wake-up found anything. */
-    private long drained;
     /** Connections written: a render holds an object and its flame graph weights (per op and stack) for each. */
     private volatile long connections;
     /** Handshakes, exchanges and lookups written: a render holds an object for each. */
@@ -175,7 +173,9 @@ public final class Flusher {
         long lastLeaks = lastScan;
         try {
             while (!stopping) {
-                long drainedBefore = drained;
+                // Every record taken is counted in events, every definition taken is encoded into the log.
+                long eventsBefore = events;
+                int encodedBefore = log.pending();
                 capture.buffers.draining();
                 definitions();
                 fullBuffers();
@@ -188,6 +188,7 @@ public final class Flusher {
                     definitions();
                     lastScan = now;
                 }
+                boolean found = events != eventsBefore || log.pending() != encodedBefore;
                 if (now - lastLeaks >= LEAK_NS) {
                     leaks(now);
                     lastLeaks = now;
@@ -206,7 +207,7 @@ public final class Flusher {
                 }
                 // A scan that found nothing new, with everything before it written: what is recorded from now on
                 // is written at the next wake-up, WRITE_NS away, within the bound a busy recording keeps.
-                boolean idle = scanned && drained == drainedBefore && !encoded;
+                boolean idle = scanned && !found && !encoded;
                 LockSupport.parkNanos(idle ? WRITE_NS : PARK_NS);
             }
         } catch (IOException e) {
@@ -224,7 +225,6 @@ public final class Flusher {
 
     private void definitions() {
         for (Object d; (d = capture.catalog.poll()) != null; ) {
-            drained++;
             if (d instanceof Catalog.ConnectionInfo) {
                 Catalog.ConnectionInfo c = (Catalog.ConnectionInfo) d;
                 connections++;
@@ -409,7 +409,6 @@ public final class Flusher {
         log.end();
         b.consumedUpTo(upTo);
         events += upTo - from;
-        drained += upTo - from;
     }
 
     private void aggregates() {

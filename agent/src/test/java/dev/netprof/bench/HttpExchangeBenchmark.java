@@ -67,7 +67,7 @@ public class HttpExchangeBenchmark {
     }
 
     private void exchange(Object target) {
-        HttpRecorder.exchange("bench", "GET", target, 200, "HTTP/1.1", System.nanoTime(), 0, 64, recorded.client, null, null,
-            null);
+        HttpRecorder.exchange("bench", "GET", target, 200, "HTTP/1.1", System.nanoTime(), 0, 64, recorded.client, null,
+            null, null);
     }
 }
