@@ -5,14 +5,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 public final class IdleCost {
     static final String USAGE = "usage: IdleCost [--jdks 17,25] [--configs none,netprof,jfr-nostacks] [--rounds 3]"
         + " [--warmup 10] [--seconds 20] [--out target/idle-cost.md]";
+    private static final String PERCENT = "%.3f%%";
 
     /** One window of one child: the whole process's CPU and its recorder threads', in ns. */
     record Window(long processNs, long recorderNs, double seconds) {
@@ -83,10 +81,12 @@ public final class IdleCost {
                 for (ProfilerConfig config : settings.configs()) {
                     List<Window> runs = windows.get(config);
                     List<Double> process = runs.stream().map(w -> w.percent(w.processNs())).toList();
+                    List<Double> recorder = runs.stream().map(w -> w.percent(w.recorderNs())).toList();
+                    String over = Double.isNaN(baseline) ? "-"
+                        : String.format(Locale.ROOT, "%+.3f%%", WorkloadResults.median(process) - baseline);
                     doc.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", config.label,
-                        range(process), Double.isNaN(baseline) ? "-" : String.format(Locale.ROOT, "%+.3f%%",
-                            WorkloadResults.median(process) - baseline),
-                        range(runs.stream().map(w -> w.percent(w.recorderNs())).toList())));
+                        WorkloadResults.medianAndRange(process, PERCENT), over,
+                        WorkloadResults.medianAndRange(recorder, PERCENT)));
                 }
             }
             System.out.print(doc);
@@ -111,23 +111,15 @@ public final class IdleCost {
         try {
             TimeUnit.MILLISECONDS.sleep((long) (settings.warmupSeconds() * 1000));
             long from = System.nanoTime();
-            Map<String, long[]> before = threadCpuNs(p.pid());
+            Map<String, TaskCpu> before = TaskCpu.of(Long.toString(p.pid()));
             TimeUnit.MILLISECONDS.sleep((long) (settings.measureSeconds() * 1000));
-            Map<String, long[]> after = threadCpuNs(p.pid());
+            Map<String, TaskCpu> after = TaskCpu.of(Long.toString(p.pid()));
             double seconds = (System.nanoTime() - from) / 1e9;
             if (!p.isAlive()) {
                 throw new IllegalStateException(config.label + " child exited early: " + output(dir));
             }
-            long process = 0;
-            long recorder = 0;
-            for (Map.Entry<String, long[]> t : after.entrySet()) {
-                long[] was = before.get(t.getKey());
-                long used = t.getValue()[1] - (was == null ? 0 : was[1]);
-                process += used;
-                if (t.getValue()[0] == 1) {
-                    recorder += used;
-                }
-            }
+            long process = TaskCpu.nsSince(before, after, t -> true);
+            long recorder = TaskCpu.nsSince(before, after, t -> isRecorder(t.name()));
             p.getOutputStream().close(); // the child exits when its stdin ends, and the recorder writes its output
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException(config.label + " child did not exit cleanly: " + output(dir));
@@ -142,38 +134,16 @@ public final class IdleCost {
     }
 
     /**
-     * Each thread's CPU time so far by thread id, as {1 when it is a recorder's thread else 0, ns}. Threads have
-     * ids, not names, as keys: a JVM has several threads of one name (its compiler threads). A recorder's thread is
-     * netprof's, JFR's or async-profiler's named one; async-profiler's wall-clock thread has no name of its own (its
-     * comm is the process's, "java", like the main thread's), so with {@code syscalls=on} it counts in the process
-     * column only.
+     * netprof's, JFR's or async-profiler's named thread. async-profiler's wall-clock thread has no name of its own
+     * (its comm is the process's, "java", like the main thread's), so with {@code syscalls=on} it counts in the
+     * process column only.
      */
-    private static Map<String, long[]> threadCpuNs(long pid) throws IOException {
-        Map<String, long[]> threads = new HashMap<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
-            for (Path task : tasks) {
-                try {
-                    String name = Files.readString(task.resolve("comm")).strip();
-                    long ns = Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
-                    boolean recorder = name.startsWith("netprof-") || name.startsWith("JFR ")
-                        || name.startsWith("Async-profiler");
-                    threads.put(task.getFileName().toString(), new long[] {recorder ? 1 : 0, ns});
-                } catch (IOException e) {
-                    // the thread ended since the listing
-                }
-            }
-        }
-        return threads;
+    private static boolean isRecorder(String name) {
+        return name.startsWith("netprof-") || name.startsWith("JFR ") || name.startsWith("Async-profiler");
     }
 
     private static String output(Path dir) throws IOException {
         return Files.readString(dir.resolve("child.out"));
-    }
-
-    private static String range(List<Double> values) {
-        String m = String.format(Locale.ROOT, "%.3f%%", WorkloadResults.median(values));
-        return values.size() == 1 ? m : m + String.format(Locale.ROOT, " (%.3f-%.3f%%)", Collections.min(values),
-            Collections.max(values));
     }
 
     private static void progress(String line) {

@@ -5,10 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -148,42 +146,17 @@ public final class LoopbackWorkload {
      */
     private static boolean settle(Workload w) throws Exception {
         long deadline = System.nanoTime() + MAX_WARMUP_NS;
-        Map<String, Long> before = compilerCpuNs();
+        Map<String, TaskCpu> before = TaskCpu.of("self");
         while (System.nanoTime() < deadline) {
             run(w, 1_000_000_000L);
-            Map<String, Long> now = compilerCpuNs();
-            long used = 0;
-            for (Map.Entry<String, Long> thread : now.entrySet()) {
-                used += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
-            }
-            if (used < SETTLED_COMPILE_MS_PER_S * 1_000_000L) {
+            Map<String, TaskCpu> now = TaskCpu.of("self");
+            if (TaskCpu.nsSince(before, now, t -> TaskCpu.isCompiler(t.name()))
+                < SETTLED_COMPILE_MS_PER_S * 1_000_000L) {
                 return true;
             }
             before = now;
         }
         return false;
-    }
-
-    /**
-     * The CPU time each of the JIT's compiler threads has used so far, in ns ({@code /proc/self/task/<tid>/schedstat}),
-     * by thread id: a thread that has ended since the last reading then drops out rather than lowering a sum.
-     */
-    private static Map<String, Long> compilerCpuNs() throws IOException {
-        Map<String, Long> ns = new HashMap<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path task : tasks) {
-                try {
-                    String name = Files.readString(task.resolve("comm"));
-                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                        ns.put(task.getFileName().toString(),
-                            Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]));
-                    }
-                } catch (IOException e) {
-                    // the thread ended since the listing (the JVM stops compiler threads it no longer needs)
-                }
-            }
-        }
-        return ns;
     }
 
     /** Steps {@code w} for {@code ns}; returns the units done. */

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -222,10 +221,10 @@ public final class RecorderCpuShare {
             long n = Long.parseLong(line.substring(space + 1));
             String[] frames = line.substring(0, space).split(";");
             samples += n;
-            String thread = frames[0].toLowerCase(Locale.ROOT);
-            if (thread.startsWith("[c1 compilerthre") || thread.startsWith("[c2 compilerthre")) {
+            if (TaskCpu.isCompiler(frames[0].substring(1))) { // "[C2 CompilerThre tid=...]"
                 jit += n;
             }
+            String thread = frames[0].toLowerCase(Locale.ROOT);
             if (thread.contains("netprof") || thread.contains("jfr")) {
                 recorder += n;
                 threads += n;
@@ -272,20 +271,15 @@ public final class RecorderCpuShare {
                               double seconds) {
         return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s µs | %s | %s %s |%n", workload,
             config.label, cell(runs, Share::recorder), cell(runs, Share::threads), cell(runs, Share::clocks),
-            cell(runs, Share::stacks), range(runs.stream().map(s -> s.microsPerUnit(sampling, seconds)).toList(),
-                "%.2f"), cell(runs, Share::jit), range(runs.stream().map(Share::rate).toList(), "%,.0f"),
+            cell(runs, Share::stacks), WorkloadResults.medianAndRange(
+                runs.stream().map(s -> s.microsPerUnit(sampling, seconds)).toList(), "%.2f"), cell(runs, Share::jit),
+            WorkloadResults.medianAndRange(runs.stream().map(Share::rate).toList(), "%,.0f"),
             LoopbackWorkload.unit(workload));
     }
 
     private static String cell(List<Share> runs, ToLongFunction<Share> part) {
-        return range(runs.stream().map(s -> s.percent(part.applyAsLong(s))).toList(), "%.2f%%");
-    }
-
-    /** The median and, with more than one run, the range in brackets. */
-    private static String range(List<Double> values, String format) {
-        String m = String.format(Locale.ROOT, format, WorkloadResults.median(values));
-        return values.size() == 1 ? m : m + " (" + String.format(Locale.ROOT, format, Collections.min(values)) + "-"
-            + String.format(Locale.ROOT, format, Collections.max(values)) + ")";
+        return WorkloadResults.medianAndRange(runs.stream().map(s -> s.percent(part.applyAsLong(s))).toList(),
+            "%.2f%%");
     }
 
     /** async-profiler's native library, out of its jar on this class path: jcmd loads it from a file. */

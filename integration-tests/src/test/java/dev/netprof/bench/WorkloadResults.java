@@ -2,8 +2,10 @@ package dev.netprof.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -91,6 +93,13 @@ final class WorkloadResults {
 
     double medianRate(ProfilerConfig config) {
         return median(rates(config));
+    }
+
+    /** The median and, with more than one value, their range in brackets, each in {@code format}. */
+    static String medianAndRange(List<Double> values, String format) {
+        String m = String.format(Locale.ROOT, format, median(values));
+        return values.size() == 1 ? m : m + " (" + String.format(Locale.ROOT, format, Collections.min(values)) + "-"
+            + String.format(Locale.ROOT, format, Collections.max(values)) + ")";
     }
 
     static double median(List<Double> values) {
