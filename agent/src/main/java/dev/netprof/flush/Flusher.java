@@ -17,35 +17,31 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The one background thread that moves events from application threads' buffers into {@code events.nprof}.
  *
- * <p>It takes full buffers as they are handed over, reads the published part of every other buffer each
- * {@link #SCAN_NS}, and writes what it encoded to the file at its first wake-up {@link #WRITE_NS} after the last
- * write, so a process killed with -9 loses at most {@code WRITE_NS + PARK_NS}. With nothing new it writes only the
- * status, every {@link #HEARTBEAT_NS}, and sleeps {@code WRITE_NS} at a time. It does no socket I/O, so the
- * instrumentation never sees it. Only this thread touches the {@link LogWriter}; {@link #finish} asks it to drain
- * everything and exits with it. The kernel's view of the sockets is read by {@link KernelWatch} on a thread of its
- * own and only written here.
+ * <p>It wakes every {@link #WRITE_NS} (or earlier, when a flush is asked for or full buffers pile up, see
+ * {@link Buffers}), takes the full buffers handed over and reads the published part of every other buffer, and
+ * writes what it encoded to the file once {@code WRITE_NS} have passed since the last write, so a process killed
+ * with -9 loses at most {@code WRITE_NS}. With nothing new it writes only the status, every {@link #HEARTBEAT_NS}.
+ * It does no socket I/O, so the instrumentation never sees it. Only this thread touches the {@link LogWriter};
+ * {@link #finish} asks it to drain everything and exits with it. The kernel's view of the sockets is read by
+ * {@link KernelWatch} on a thread of its own and only written here.
  */
 public final class Flusher {
-    static final long SCAN_NS = 100_000_000L;
     /** An encoded event at its largest: two bytes and seven varints of at most ten bytes. */
     static final int MAX_EVENT_BYTES = 2 + 7 * 10;
+    /**
+     * The flusher wakes this often, drains everything recorded since and writes it. A wake-up costs ~90 µs of CPU in
+     * this VM (the park, the timer, and the loop's interpreted code: it runs too rarely to be compiled), taken from
+     * the application when they share a core, and each write some more (the status, the {@code write}, the status
+     * the CLI reads): a wake-up every 10 ms cost 1.0% of a CPU with the application idle. Waking only to write also
+     * makes the loss bound the write interval: it had been {@code WRITE_NS} plus a 100 ms scan interval. The buffers
+     * filled in between (~1 MB in a pinned ping-pong) no longer stay in L2; what that costs the application's
+     * stores into them is not measured.
+     */
     static final long WRITE_NS = 250_000_000L;
     /**
-     * The flusher wakes this often (or when asked to flush, or when a sixteenth of the buffer pool waits to be
-     * drained, see {@link Buffers}) and drains everything handed over since. A wake-up costs ~90 µs of CPU in this VM
-     * (the park, the timer, and the loop's interpreted code: it runs too rarely to be compiled), taken from the
-     * application when they share a core: at one every 10 ms the flusher used 1.0% of a CPU with the application
-     * idle, and 207-302 ns per round trip of the pinned JDK 25 ping-pong (schedstat), against 0.25% and 140-171 ns
-     * at one every 100 ms. The buffers filled in between (~1 MB in that ping-pong, ~140 KB at 10 ms) no longer stay
-     * in L2; what that costs the application's stores into them is not measured (the loopback benchmark does not
-     * resolve half a point here).
-     */
-    static final long PARK_NS = 100_000_000L;
-    /**
      * With nothing recorded, a write carries only the status: its time is where a recording killed with -9 is taken
-     * to have ended, and it says how much was dropped. Writing it every {@code WRITE_NS} anyway, with a wake-up
-     * every {@code PARK_NS}, cost an idle application 0.22% of a CPU (the park, the write, publishing the status, and
-     * the loop run interpreted: it runs too rarely to be compiled).
+     * to have ended, and it says how much was dropped. Writing it at every wake-up cost an idle application 0.22% of
+     * a CPU with the wake-ups of the time (the park, the write, publishing the status, and the loop run interpreted).
      */
     static final long HEARTBEAT_NS = 1_000_000_000L;
     /** How often sockets collected without close are looked for. */
@@ -168,33 +164,21 @@ public final class Flusher {
     }
 
     private void run() {
-        long lastScan = System.nanoTime();
-        long lastWrite = lastScan;
-        long lastLeaks = lastScan;
+        long lastWrite = System.nanoTime();
+        long lastLeaks = lastWrite;
         try {
             while (!stopping) {
-                // Every record taken is counted in events, every definition taken is encoded into the log.
-                long eventsBefore = events;
-                int encodedBefore = log.pending();
                 capture.buffers.draining();
-                definitions();
-                fullBuffers();
-                long now = System.nanoTime();
                 long asked = flushesAsked.get();
-                boolean forced = asked != flushesDone;
-                boolean scanned = forced || now - lastScan >= SCAN_NS;
-                if (scanned) {
-                    partialBuffers();
-                    definitions();
-                    lastScan = now;
-                }
-                boolean found = events != eventsBefore || log.pending() != encodedBefore;
+                drainAll();
+                long now = System.nanoTime();
                 if (now - lastLeaks >= LEAK_NS) {
                     leaks(now);
                     lastLeaks = now;
                 }
                 kernel(kernel.poll());
                 boolean encoded = log.pending() > 0 || !aggregates.isEmpty();
+                boolean forced = asked != flushesDone;
                 if (forced || log.pending() > (1 << 19)
                     || now - lastWrite >= (encoded ? WRITE_NS : HEARTBEAT_NS)) {
                     aggregates();
@@ -203,12 +187,11 @@ public final class Flusher {
                     lastWrite = now;
                     flushesDone = asked;
                     afterWrite.run();
-                    encoded = false;
                 }
-                // A scan that found nothing new, with everything before it written: what is recorded from now on
-                // is written at the next wake-up, WRITE_NS away, within the bound a busy recording keeps.
-                boolean idle = scanned && !found && !encoded;
-                LockSupport.parkNanos(idle ? WRITE_NS : PARK_NS);
+                // Woken early (a flush asked for, full buffers piling up), the next write is still due WRITE_NS after
+                // the last; past it, with nothing to write, what is recorded from now on is written a WRITE_NS away.
+                long untilWrite = lastWrite + WRITE_NS - now;
+                LockSupport.parkNanos(untilWrite > 0 ? untilWrite : WRITE_NS);
             }
         } catch (IOException e) {
             failure = e;

@@ -18,11 +18,12 @@ import org.jctools.queues.atomic.SpmcAtomicArrayQueue;
  * from printing sun.misc.Unsafe warnings into the application's output.
  *
  * <p>The flusher sleeps long between drains, because each wake-up costs more than the events it drains in a busy
- * ping-pong (see {@code Flusher.PARK_NS}). What keeps a burst from filling the pool meanwhile is the hand-over: the
- * one that finds a sixteenth of the pool queued wakes the flusher ({@link LockSupport#unpark}, which returns at
- * once), as a JFR thread posts to its recorder when global buffers fill. A sixteenth leaves a burst the rest of the
- * pool while the flusher wakes and drains; of the default pool it is ~37 k events, more than a pinned loopback
- * ping-pong hands over between two wake-ups, so there no application thread ever wakes the flusher.
+ * ping-pong (see {@code Flusher.WRITE_NS}). What keeps a burst from filling the pool meanwhile is the hand-over: the
+ * one that finds a quarter of the pool queued wakes the flusher ({@link LockSupport#unpark}, which returns at
+ * once), as a JFR thread posts to its recorder when global buffers fill. A quarter leaves a burst the rest of the
+ * pool while the flusher wakes and drains (~450 k events of the default pool, 90 ms at 5 M events a second); the
+ * quarter itself, ~150 k events, is more than a pinned loopback ping-pong (~200-320 k events a second) hands over
+ * between two wake-ups, so there no application thread ever wakes the flusher.
  */
 public final class Buffers {
     final int recordsPerBuffer;
@@ -47,7 +48,7 @@ public final class Buffers {
         this.all = new AtomicReferenceArray<>(maxBuffers);
         this.free = new SpmcAtomicArrayQueue<>(maxBuffers);
         this.full = new MpscAtomicArrayQueue<>(maxBuffers);
-        this.wakeAt = Math.max(1, maxBuffers / 16);
+        this.wakeAt = Math.max(1, maxBuffers / 4);
     }
 
     /** A buffer for the calling thread, or null when the pool is exhausted. */
