@@ -39,8 +39,15 @@ import one.profiler.AsyncProfiler;
  * is not the workload's own (the advice's entry clock is inlined into the JDK's socket methods; JFR times its
  * events the same way). Under {@code none} the same rules count what they would mistake for a recorder's.
  *
+ * <p>The warm-up waits for the JIT's compiler threads to go quiet, which does not wait for code that runs rarely:
+ * netprof hands a full buffer over once per 256 events, 200-300 times a second on bulk, and that path stays C1-compiled
+ * for the first 30-60 s, its queue operations costing a few µs each (~0.2% of the CPU on bulk with JDK 17). After a
+ * 60 s warm-up netprof's whole share read 0.3-0.4 points lower: {@code --warmup 60} measures the steady state an
+ * application recording for minutes pays.
+ *
  * <pre>
  *   integration-tests/bench.sh run RecorderCpuShare             # bulk, none,netprof,jfr-nostacks, 3 runs of 8 s
+ *   integration-tests/bench.sh run RecorderCpuShare --warmup 60 # the same at steady state
  *   integration-tests/bench.sh run RecorderCpuShare --workloads pingpong,tls --event itimer --seconds 20
  * </pre>
  * Takes {@link LoopbackBenchmark}'s options ({@code --rounds} is the runs per config, each a fresh JVM; {@code
