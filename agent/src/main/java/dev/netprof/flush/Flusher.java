@@ -31,11 +31,11 @@ public final class Flusher {
     /**
      * The flusher wakes this often, drains everything recorded since and writes it. A wake-up costs ~90 µs of CPU in
      * this VM (the park, the timer, and the loop's interpreted code: it runs too rarely to be compiled), taken from
-     * the application when they share a core, and each write some more (the status, the {@code write}, the status
-     * the CLI reads): a wake-up every 10 ms cost 1.0% of a CPU with the application idle. Waking only to write also
-     * makes the loss bound the write interval: it had been {@code WRITE_NS} plus a 100 ms scan interval. The buffers
-     * filled in between (~1 MB in a pinned ping-pong) no longer stay in L2; what that costs the application's
-     * stores into them is not measured.
+     * the application when they share a core, and each write some more (the status block and the {@code write}): a
+     * wake-up every 10 ms cost 1.0% of a CPU with the application idle. Waking only to write also makes the loss
+     * bound the write interval: it had been {@code WRITE_NS} plus a 100 ms scan interval. The buffers filled in
+     * between (~1 MB in a pinned ping-pong) no longer stay in L2; what that costs the application's stores into them
+     * is not measured.
      */
     static final long WRITE_NS = 250_000_000L;
     /**
