@@ -116,7 +116,7 @@ final class SlicedChild implements AutoCloseable {
         String line;
         do {
             line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            unsettled |= line != null && LoopbackWorkload.UNSETTLED.equals(line);
+            unsettled |= LoopbackWorkload.UNSETTLED.equals(line);
         } while (line != null && line != END_OF_STDOUT && !line.startsWith(prefix));
         if (line == null || line == END_OF_STDOUT) {
             process.destroyForcibly().waitFor();
