@@ -64,24 +64,28 @@ public final class AttachLatency {
             String pid = Long.toString(target.pid());
             Path out = work.resolve("recording");
 
-            long startMs = cli(work, "start", pid, "--out", out.toString());
+            CliRun start = cli(work, "start", pid, "--out", out.toString());
             Thread.sleep(recordSeconds * 1000);
-            long stopMs = cli(work, "stop", pid);
+            CliRun stop = cli(work, "stop", pid);
             JsonNode summary = Summary.read(out).root;
             long events = summary.get("events").asLong();
             if (events == 0) {
                 throw new IllegalStateException("the recording has no events: " + out);
             }
-            long reportMs = cli(work, "report", out.toString());
+            long reportMs = cli(work, "report", out.toString()).wallMs;
 
-            double installMs = (summary.get("window").get("fromNs").asLong() - summary.get("startedNs").asLong()) / 1e6;
-            double agentStopMs = (summary.get("stoppedNs").asLong() - summary.get("window").get("toNs").asLong()) / 1e6;
+            long fromNs = summary.get("window").get("fromNs").asLong();
+            long stoppedNs = summary.get("stoppedNs").asLong();
+            double installMs = (fromNs - summary.get("startedNs").asLong()) / 1e6;
+            double agentStopMs = (stoppedNs - summary.get("window").get("toNs").asLong()) / 1e6;
             System.out.printf("target: %s, %s classes loaded, loopback ping-pong running; CLI on JDK %s%n",
                 jdk.java(), loaded, Runtime.version());
-            row("netprof start, CLI wall time", startMs);
-            row("  agent installing (window.fromNs - startedNs)", installMs);
-            row("netprof stop, CLI wall time (renders too)", stopMs);
-            row("  agent stopping (stoppedNs - window.toNs: reset + final flush)", agentStopMs);
+            row("netprof start, CLI wall time", start.wallMs);
+            row("  launched to recording (window.fromNs - launch)", (fromNs - start.launchedNs) / 1e6);
+            row("  of which the agent installing (window.fromNs - startedNs)", installMs);
+            row("netprof stop, CLI wall time (renders too)", stop.wallMs);
+            row("  launched to the agent stopped (stoppedNs - launch)", (stoppedNs - stop.launchedNs) / 1e6);
+            row("  of which the agent stopping (stoppedNs - window.toNs: reset + final flush)", agentStopMs);
             row("  rendering alone (netprof report again)", reportMs);
             System.out.printf("recorded %,d events in %d s, %,d dropped%n", events, recordSeconds,
                 summary.get("dropped").asLong());
@@ -110,8 +114,12 @@ public final class AttachLatency {
         throw new IllegalStateException("the target did not get ready; its stdout: " + Files.readString(stdout));
     }
 
-    /** Runs {@code java -jar netprof.jar args} on this JVM's JDK; returns its wall time in ms, failing unless it exits 0. */
-    private static long cli(Path work, String... args) throws Exception {
+    /** One run of the CLI: when it was launched ({@code System.nanoTime()}) and how long it took to exit. */
+    private record CliRun(long launchedNs, long wallMs) {
+    }
+
+    /** Runs {@code java -jar netprof.jar args} on this JVM's JDK, failing unless it exits 0. */
+    private static CliRun cli(Path work, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-jar", ChildJvm.NETPROF_JAR.toString()));
         cmd.addAll(List.of(args));
@@ -124,7 +132,7 @@ public final class AttachLatency {
             p.destroyForcibly();
             throw new IllegalStateException("netprof " + String.join(" ", args) + " failed:\n" + Files.readString(output));
         }
-        return ms;
+        return new CliRun(start, ms);
     }
 
     private AttachLatency() {
