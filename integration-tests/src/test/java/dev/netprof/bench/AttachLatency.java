@@ -74,10 +74,11 @@ public final class AttachLatency {
             }
             long reportMs = cli(work, "report", out.toString()).wallMs;
 
-            long fromNs = summary.get("window").get("fromNs").asLong();
+            JsonNode window = summary.get("window");
+            long fromNs = window.get("fromNs").asLong();
             long stoppedNs = summary.get("stoppedNs").asLong();
             double installMs = (fromNs - summary.get("startedNs").asLong()) / 1e6;
-            double agentStopMs = (stoppedNs - summary.get("window").get("toNs").asLong()) / 1e6;
+            double agentStopMs = (stoppedNs - window.get("toNs").asLong()) / 1e6;
             System.out.printf("target: %s, %s classes loaded, loopback ping-pong running; CLI on JDK %s%n",
                 jdk.java(), loaded, Runtime.version());
             row("netprof start, CLI wall time", start.wallMs);
