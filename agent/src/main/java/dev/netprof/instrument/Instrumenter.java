@@ -1,22 +1,23 @@
 package dev.netprof.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
 import dev.netprof.record.Catalog;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import java.util.concurrent.ConcurrentHashMap;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.Nexus;
-import net.bytebuddy.utility.JavaModule;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.pool.TypePool;
 
 /**
  * Installs the hooks of every instrumented JDK type into the running JVM, and takes them out again.
@@ -24,18 +25,30 @@ import net.bytebuddy.utility.JavaModule;
  * <p>Retransformation with class format changes disabled works the same whether a class is loaded later (premain)
  * or was loaded long ago (attach), and can be undone exactly. Each hook whose method a JDK lacks, and each type
  * ByteBuddy fails on, becomes a note in the recording, so uninstrumented code is reported, never silent.
+ *
+ * <p>The transformer is netprof's own, around ByteBuddy's {@link Advice}, rather than ByteBuddy's
+ * {@code AgentBuilder}: netprof knows its types by name, and the builder's generality cost an attach about a third
+ * of the agent's CPU on a busy 2-CPU target (generating its transformer class, matching every loaded class).
  */
 public final class Instrumenter {
+    /** Advice only: no auxiliary types, fields or initializers, so retransformation accepts the result. */
+    private static final ByteBuddy BYTE_BUDDY = new ByteBuddy().with(Implementation.Context.Disabled.Factory.INSTANCE);
+
     /** The installed transformation; {@link #reset} restores the original bytecode. */
     public static final class Installed {
-        private final ResettableClassFileTransformer transformer;
+        private final HookTransformer transformer;
 
-        Installed(ResettableClassFileTransformer transformer) {
+        Installed(HookTransformer transformer) {
             this.transformer = transformer;
         }
 
+        /** Removes the hooks from every class that has them; fails naming the classes it could not restore. */
         public void reset(Instrumentation inst) {
-            transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+            inst.removeTransformer(transformer);
+            Map<Class<?>, String> failed = retransform(inst, transformer.loaded(inst));
+            if (!failed.isEmpty()) {
+                throw new IllegalStateException("not restored: " + failed);
+            }
         }
     }
 
@@ -62,57 +75,108 @@ public final class Instrumenter {
     }
 
     public static Installed install(Instrumentation inst, Set<Family> families, Catalog notes) {
-        List<InstrumentedType> types = types(families);
-        List<String> names = new ArrayList<>();
-        for (InstrumentedType t : types) {
-            names.add(t.name());
+        HookTransformer transformer = new HookTransformer(types(families), notes);
+        inst.addTransformer(transformer, true);
+        List<Class<?>> loaded = transformer.loaded(inst);
+        Map<Class<?>, String> failed = retransform(inst, loaded);
+        for (Class<?> c : loaded) {
+            boolean wove = transformer.wove(c);
+            if (failed.containsKey(c)) {
+                notes.note("error", c.getName() + ": " + failed.get(c));
+            } else if (wove) {
+                notes.note("instrumented", c.getName());
+            }
         }
-        AgentBuilder builder = newAgentBuilder()
-            .disableClassFormatChanges()
-            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-            .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-            .with(new Listener(notes))
-            .ignore(not(namedOneOf(names.toArray(new String[0]))));
-        for (InstrumentedType t : types) {
-            builder = builder.type(named(t.name())).transform(new HookTransformer(t, notes));
-        }
-        return new Installed(builder.installOn(inst));
+        return new Installed(transformer);
     }
 
     /**
-     * An AgentBuilder that injects nothing into the application's class loader. Its constructor would otherwise
-     * inject ByteBuddy's Nexus class through sun.misc.Unsafe, which JDK 24+ reports with four WARNING lines in the
-     * application's output. netprof's hooks are Advice only and need no Nexus, so it is disabled while the builder
-     * is made (the property is read once, by the shaded ByteBuddy only) and the property is removed again.
+     * Retransforms the classes in one batch, one pause of the JVM; if the JVM refuses the batch, one at a time, so a
+     * class it refuses costs only itself. Returns why each class that failed did.
      */
-    private static AgentBuilder newAgentBuilder() {
-        String property = Nexus.PROPERTY;
-        String before = System.setProperty(property, "true");
+    private static Map<Class<?>, String> retransform(Instrumentation inst, List<Class<?>> classes) {
+        Map<Class<?>, String> failed = new HashMap<>();
+        if (classes.isEmpty()) {
+            return failed;
+        }
         try {
-            return new AgentBuilder.Default();
-        } finally {
-            if (before == null) {
-                System.clearProperty(property);
-            } else {
-                System.setProperty(property, before);
+            inst.retransformClasses(classes.toArray(new Class<?>[0]));
+        } catch (Exception | LinkageError batch) {
+            for (Class<?> c : classes) {
+                try {
+                    inst.retransformClasses(c);
+                } catch (Exception | LinkageError e) {
+                    failed.put(c, e.toString());
+                }
             }
         }
+        return failed;
     }
 
-    /** Applies a type's hooks; a hook whose method this JDK does not have is noted, not fatal. */
-    private static final class HookTransformer implements AgentBuilder.Transformer {
-        private final InstrumentedType type;
+    /**
+     * Weaves a type's hooks into its class whenever the JVM loads or retransforms a class of that name, in any class
+     * loader. Every other class costs one map lookup. A hook whose method this JDK does not have is noted, not fatal.
+     */
+    private static final class HookTransformer implements ClassFileTransformer {
+        private final Map<String, InstrumentedType> byInternalName = new HashMap<>();
+        private final Set<String> names = new HashSet<>();
+        /** Loaded classes woven by a retransformation, until {@link #install} has noted them. */
+        private final Set<Class<?>> woven = ConcurrentHashMap.newKeySet();
         private final Catalog notes;
 
-        HookTransformer(InstrumentedType type, Catalog notes) {
-            this.type = type;
+        HookTransformer(List<InstrumentedType> types, Catalog notes) {
+            for (InstrumentedType t : types) {
+                byInternalName.put(t.name().replace('.', '/'), t);
+                names.add(t.name());
+            }
             this.notes = notes;
         }
 
+        /** The loaded classes this transformer applies to. */
+        List<Class<?>> loaded(Instrumentation inst) {
+            List<Class<?>> found = new ArrayList<>();
+            for (Class<?> c : inst.getAllLoadedClasses()) {
+                if (names.contains(c.getName()) && inst.isModifiableClass(c)) {
+                    found.add(c);
+                }
+            }
+            return found;
+        }
+
+        /** Whether a retransformation wove {@code c}; forgets it, so netprof holds no class past the install. */
+        boolean wove(Class<?> c) {
+            return woven.remove(c);
+        }
+
         @Override
-        public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription td,
-                                                ClassLoader loader, JavaModule module, ProtectionDomain pd) {
+        public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
+                                ProtectionDomain pd, byte[] bytes) {
+            InstrumentedType type = internalName == null ? null : byInternalName.get(internalName);
+            if (type == null) {
+                return null;
+            }
+            try {
+                byte[] result = weave(type, loader, bytes);
+                // A class being loaded is instrumented now; a retransformed one once the JVM accepted the batch.
+                if (redefined == null) {
+                    notes.note("instrumented", type.name());
+                } else {
+                    woven.add(redefined);
+                }
+                return result;
+            } catch (Throwable t) {
+                notes.note("error", type.name() + ": " + t);
+                return null;
+            }
+        }
+
+        private byte[] weave(InstrumentedType type, ClassLoader loader, byte[] bytes) {
+            ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(type.name(), bytes),
+                ClassFileLocator.ForClassLoader.of(loader));
+            TypePool pool = new TypePool.Default.WithLazyResolution(TypePool.CacheProvider.Simple.withObjectType(),
+                locator, TypePool.Default.ReaderMode.FAST);
+            TypeDescription td = pool.describe(type.name()).resolve();
+            DynamicType.Builder<?> builder = BYTE_BUDDY.decorate(td, locator);
             for (Hook h : type.hooks()) {
                 if (td.getDeclaredMethods().filter(h.method()).isEmpty()) {
                     notes.note("unmatched", type.name() + "." + h.shape());
@@ -124,28 +188,7 @@ public final class Instrumenter {
                 Advice advice = h.enter() == h.exit() ? mapping.to(h.exit()) : mapping.to(h.enter(), h.exit());
                 builder = builder.visit(advice.on(h.method()));
             }
-            return builder;
-        }
-    }
-
-    /** Reports what was instrumented and what failed into the recording itself. */
-    private static final class Listener extends AgentBuilder.Listener.Adapter {
-        private final Catalog notes;
-
-        Listener(Catalog notes) {
-            this.notes = notes;
-        }
-
-        @Override
-        public void onTransformation(TypeDescription td, ClassLoader loader, JavaModule module, boolean loaded,
-                                     DynamicType dynamicType) {
-            notes.note("instrumented", td.getName());
-        }
-
-        @Override
-        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
-                            Throwable throwable) {
-            notes.note("error", typeName + ": " + throwable);
+            return builder.make(pool).getBytes();
         }
     }
 
