@@ -14,7 +14,8 @@ public final class Agent {
     public static synchronized String start(Options options, Instrumentation inst, boolean attached)
         throws IOException {
         if (session != null && session.isRecording()) {
-            throw new IllegalStateException("already recording into " + session.out());
+            throw new IllegalStateException("already recording into " + session.out() + "; netprof stop "
+                + ProcessHandle.current().pid() + " first");
         }
         session = Session.start(options, inst, attached);
         return session.out().toString();

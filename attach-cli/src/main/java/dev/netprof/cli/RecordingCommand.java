@@ -23,13 +23,11 @@ abstract class RecordingCommand extends TargetCommand {
         description = "More agent options as key=value, e.g. threshold=1ms stacks=all events=socket.")
     List<String> agentOptions = new ArrayList<>();
 
-    /** Starts a recording in {@code t} unless one is running; returns its output directory. */
+    /**
+     * Starts a recording in {@code t}; returns its output directory. The agent refuses when one is running there,
+     * naming it; asking the target first would cost every attach a round trip to say the same.
+     */
     Path start(Target t, long durationNs) throws CliException {
-        AgentStatus status = t.status();
-        if (status != null && status.recording()) {
-            throw new CliException(ExitCodes.AGENT_FAILED, "pid " + t.pid + " is already recording into "
-                + status.out() + "; netprof stop " + t.pid + " first");
-        }
         return Path.of(t.command(jar(), "start", agentOptions(durationNs)));
     }
 

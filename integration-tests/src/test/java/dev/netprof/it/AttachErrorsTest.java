@@ -1,6 +1,7 @@
 package dev.netprof.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -93,11 +94,18 @@ class AttachErrorsTest {
     }
 
     @Test
-    void stoppingAJvmThatIsNotRecordingIsExitCode10() throws Exception {
+    void startingWhereNetprofRecordsIsExitCode8AndStoppingWhereItDoesNotIsExitCode10() throws Exception {
         long pid = startTarget();
-        assertEquals(0, Cli.run(Jdk.JDK17, work, "start", Long.toString(pid), "--out", work.resolve("r").toString())
-            .exitCode());
+        Path first = work.resolve("r");
+        assertEquals(0, Cli.run(Jdk.JDK17, work, "start", Long.toString(pid), "--out", first.toString()).exitCode());
+        ChildJvm.Result twice = Cli.run(Jdk.JDK17, work, "start", Long.toString(pid), "--out",
+            work.resolve("r2").toString());
+        assertEquals(8, twice.exitCode());
+        assertEquals("netprof: in pid " + pid + ": already recording into " + first + "; netprof stop " + pid
+            + " first\n", twice.stderr());
+        assertFalse(Files.exists(work.resolve("r2")), "a refused start creates no output directory");
         assertEquals(0, Cli.run(Jdk.JDK17, work, "stop", Long.toString(pid)).exitCode());
+        assertTrue(Files.size(first.resolve("events.nprof")) > 0, "the first recording ran on and was stopped");
         ChildJvm.Result again = Cli.run(Jdk.JDK17, work, "stop", Long.toString(pid));
         assertEquals(10, again.exitCode());
         assertEquals("netprof: in pid " + pid + ": netprof is not recording in this JVM\n", again.stderr());
