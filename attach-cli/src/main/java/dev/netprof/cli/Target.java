@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class Target implements AutoCloseable {
     static final int TIMEOUT_SECONDS = 30;
+    private static final long SOCKET_POLL_MS = 2;
     private static final ExecutorService CALLS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "netprof-attach");
         t.setDaemon(true);
@@ -33,10 +34,13 @@ final class Target implements AutoCloseable {
 
     final long pid;
     private final VirtualMachine vm;
+    /** The JDK's own attach when a second one overtook it ({@link #attach}); null otherwise. */
+    private final Future<VirtualMachine> overtaken;
 
-    private Target(long pid, VirtualMachine vm) {
+    private Target(long pid, VirtualMachine vm, Future<VirtualMachine> overtaken) {
         this.pid = pid;
         this.vm = vm;
+        this.overtaken = overtaken;
     }
 
     static Target attach(long pid) throws CliException {
@@ -45,12 +49,48 @@ final class Target implements AutoCloseable {
         }
         ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() ->
             new CliException(ExitCodes.NO_SUCH_PROCESS, "no process with pid " + pid));
+        String id = Long.toString(pid);
+        Path socket = socketPath(pid);
         try {
-            return new Target(pid, timed("attaching to pid " + pid, () -> VirtualMachine.attach(Long.toString(pid))));
+            if (socket == null || Files.exists(socket)) {
+                return new Target(pid, timed("attaching to pid " + pid, () -> VirtualMachine.attach(id)), null);
+            }
+            // The target's attach listener is not running yet. The JDK's attach starts it (SIGQUIT), then looks for
+            // its socket after 100 ms, 300 ms, 600 ms...; on a busy 2-CPU machine the listener was up within 2-7 ms.
+            // So while the JDK's attach waits, this watches for the socket and, once it is there, attaches again:
+            // that attach finds the socket at once and makes the JDK's checks again. The first one ends by itself.
+            Future<VirtualMachine> first = CALLS.submit(() -> VirtualMachine.attach(id));
+            VirtualMachine vm = timed("attaching to pid " + pid, () -> {
+                while (!first.isDone() && !Files.exists(socket)) {
+                    Thread.sleep(SOCKET_POLL_MS);
+                }
+                return first.isDone() ? unwrapped(first) : VirtualMachine.attach(id);
+            });
+            return new Target(pid, vm, first);
         } catch (CliException e) {
             throw e;
         } catch (Exception e) {
             throw whyNot(process, e);
+        }
+    }
+
+    /**
+     * Where HotSpot puts the attach socket of {@code pid}: /tmp as the target sees it, named with its pid in its own
+     * pid namespace (a container's); null without /proc.
+     */
+    private static Path socketPath(long pid) {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        try {
+            String nsPid = Long.toString(pid);
+            for (String line : Files.readAllLines(proc.resolve("status"))) {
+                if (line.startsWith("NSpid:")) {
+                    String[] ids = line.substring("NSpid:".length()).trim().split("\\s+");
+                    nsPid = ids[ids.length - 1];
+                }
+            }
+            return proc.resolve("root").resolve("tmp").resolve(".java_pid" + nsPid);
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -123,6 +163,22 @@ final class Target implements AutoCloseable {
 
     @Override
     public void close() {
+        detach(vm);
+        if (overtaken != null) {
+            // Waited for, not left to the CLI's exit: the JDK's attach removes the file it made to start the target's
+            // attach listener (in the target's working directory) only when it ends.
+            try {
+                VirtualMachine first = overtaken.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                if (first != vm) {
+                    detach(first);
+                }
+            } catch (Exception failed) {
+                // it failed or timed out: there is nothing to detach
+            }
+        }
+    }
+
+    private static void detach(VirtualMachine vm) {
         try {
             vm.detach();
         } catch (IOException ignored) {
@@ -171,7 +227,20 @@ final class Target implements AutoCloseable {
             f.cancel(true);
             throw new CliException(ExitCodes.TIMEOUT, what + " timed out after " + TIMEOUT_SECONDS + " s");
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+            throw cause(e);
         }
+    }
+
+    /** A finished call's result, or its own exception. */
+    private static <T> T unwrapped(Future<T> done) throws Exception {
+        try {
+            return done.get();
+        } catch (ExecutionException e) {
+            throw cause(e);
+        }
+    }
+
+    private static Exception cause(ExecutionException e) {
+        return e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
     }
 }
