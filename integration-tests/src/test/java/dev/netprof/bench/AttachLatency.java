@@ -76,13 +76,15 @@ public final class AttachLatency {
 
             JsonNode window = summary.get("window");
             long fromNs = window.get("fromNs").asLong();
+            long startedNs = summary.get("startedNs").asLong();
             long stoppedNs = summary.get("stoppedNs").asLong();
-            double installMs = (fromNs - summary.get("startedNs").asLong()) / 1e6;
+            double installMs = (fromNs - startedNs) / 1e6;
             double agentStopMs = (stoppedNs - window.get("toNs").asLong()) / 1e6;
             System.out.printf("target: %s, %s classes loaded, loopback ping-pong running; CLI on JDK %s%n",
                 jdk.java(), loaded, Runtime.version());
             row("netprof start, CLI wall time", start.wallMs);
             row("  launched to recording (window.fromNs - launch)", (fromNs - start.launchedNs) / 1e6);
+            row("  of which to the agent starting (startedNs - launch)", (startedNs - start.launchedNs) / 1e6);
             row("  of which the agent installing (window.fromNs - startedNs)", installMs);
             row("netprof stop, CLI wall time (renders too)", stop.wallMs);
             row("  launched to the agent stopped (stoppedNs - launch)", (stoppedNs - stop.launchedNs) / 1e6);
