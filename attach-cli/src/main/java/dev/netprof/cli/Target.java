@@ -172,8 +172,10 @@ final class Target implements AutoCloseable {
                 if (first != vm) {
                     detach(first);
                 }
-            } catch (Exception failed) {
-                // it failed or timed out: there is nothing to detach
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException failed) {
+                // it failed or is stuck: there is nothing to detach
             }
         }
     }
