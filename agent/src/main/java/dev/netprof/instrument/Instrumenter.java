@@ -118,7 +118,9 @@ public final class Instrumenter {
      * loader. Every other class costs one map lookup. A hook whose method this JDK does not have is noted, not fatal.
      */
     private static final class HookTransformer implements ClassFileTransformer {
+        /** Keyed as the JVM names a class to a transformer, so a class being loaded costs one lookup. */
         private final Map<String, InstrumentedType> byInternalName = new HashMap<>();
+        /** The same types by binary name, so matching every loaded class by {@code getName()} converts none. */
         private final Set<String> names = new HashSet<>();
         /** Loaded classes woven by a retransformation, until {@link #install} has noted them. */
         private final Set<Class<?>> woven = ConcurrentHashMap.newKeySet();

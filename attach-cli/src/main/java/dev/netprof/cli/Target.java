@@ -50,17 +50,18 @@ final class Target implements AutoCloseable {
         ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() ->
             new CliException(ExitCodes.NO_SUCH_PROCESS, "no process with pid " + pid));
         String id = Long.toString(pid);
+        String what = "attaching to pid " + pid;
         Path socket = socketPath(pid);
         try {
             if (socket == null || Files.exists(socket)) {
-                return new Target(pid, timed("attaching to pid " + pid, () -> VirtualMachine.attach(id)), null);
+                return new Target(pid, timed(what, () -> VirtualMachine.attach(id)), null);
             }
             // The target's attach listener is not running yet. The JDK's attach starts it (SIGQUIT), then looks for
             // its socket after 100 ms, 300 ms, 600 ms...; on a busy 2-CPU machine the listener was up within 2-7 ms.
             // So while the JDK's attach waits, this watches for the socket and, once it is there, attaches again:
             // that attach finds the socket at once and makes the JDK's checks again. The first one ends by itself.
             Future<VirtualMachine> first = CALLS.submit(() -> VirtualMachine.attach(id));
-            VirtualMachine vm = timed("attaching to pid " + pid, () -> {
+            VirtualMachine vm = timed(what, () -> {
                 while (!first.isDone() && !Files.exists(socket)) {
                     Thread.sleep(SOCKET_POLL_MS);
                 }

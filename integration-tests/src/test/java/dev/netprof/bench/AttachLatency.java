@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,9 +150,9 @@ public final class AttachLatency {
     }
 
     private static void summary(String what, List<Run> runs, ToDoubleFunction<Run> value) {
-        List<Double> values = runs.stream().map(value::applyAsDouble).sorted().toList();
-        System.out.printf("%-40s %,9.1f ms (%,.1f-%,.1f)%n", what, WorkloadResults.median(values), values.get(0),
-            values.get(values.size() - 1));
+        List<Double> values = runs.stream().map(value::applyAsDouble).toList();
+        System.out.printf("%-40s %,9.1f ms (%,.1f-%,.1f)%n", what, WorkloadResults.median(values),
+            Collections.min(values), Collections.max(values));
     }
 
     private static void row(String what, double ms) {
