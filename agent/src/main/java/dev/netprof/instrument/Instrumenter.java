@@ -16,6 +16,8 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.pool.TypePool;
 
@@ -31,8 +33,16 @@ import net.bytebuddy.pool.TypePool;
  * of the agent's CPU on a busy 2-CPU target (generating its transformer class, matching every loaded class).
  */
 public final class Instrumenter {
-    /** Advice only: no auxiliary types, fields or initializers, so retransformation accepts the result. */
-    private static final ByteBuddy BYTE_BUDDY = new ByteBuddy().with(Implementation.Context.Disabled.Factory.INSTANCE);
+    /**
+     * Advice only: no auxiliary types, fields or initializers, so retransformation accepts the result. Advice rewrites
+     * the type's own methods, so ByteBuddy is told to look at those alone: by default it compiles the method graph of
+     * every supertype (parsing each one's class file and generic signatures) and validates the type, which took about
+     * a fifth of an attach's install for the same woven methods.
+     */
+    private static final ByteBuddy BYTE_BUDDY = new ByteBuddy()
+        .with(Implementation.Context.Disabled.Factory.INSTANCE)
+        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
+        .with(TypeValidation.DISABLED);
 
     /** The installed transformation; {@link #reset} restores the original bytecode. */
     public static final class Installed {
