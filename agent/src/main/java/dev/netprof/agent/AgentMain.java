@@ -2,7 +2,6 @@ package dev.netprof.agent;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +10,9 @@ import java.nio.file.Path;
  * The javaagent entry points ({@code Premain-Class} and {@code Agent-Class}).
  *
  * <p>This class must not mention the recording classes: they have to be loaded by the bootstrap class loader,
- * which only knows them after {@link Bootstrap#inject}. So it parses the options, injects, and only then reaches
- * {@link Agent} by name. Whatever goes wrong, it says so in one line and returns: the application runs on.
+ * which only knows them after {@link Bootstrap#inject}. So it parses the options, injects, and only then calls
+ * {@link Agent}, whose code mentions them: the JVM resolves those names at their first use, after the injection.
+ * Whatever goes wrong, it says so in one line and returns: the application runs on.
  *
  * <p>An attach ({@code netprof attach/start/stop/dump}) passes two control keys before the recording options:
  * {@code command=start|stop|dump} and {@code reply=FILE}, a file the CLI created; the agent writes
@@ -34,29 +34,27 @@ public final class AgentMain {
             control.reply("ok " + result);
         } catch (Options.BadOption e) {
             fail(control, e.getMessage() + "; netprof is not recording");
-        } catch (InvocationTargetException e) {
-            fail(control, e.getCause() instanceof IllegalStateException ? e.getCause().getMessage()
-                : "failed to " + control.command + ": " + e.getCause());
+        } catch (IllegalStateException e) {
+            fail(control, e.getMessage());
         } catch (Throwable t) {
             fail(control, "failed to " + control.command + ": " + t);
         }
     }
 
+    /** Runs the command; {@link Agent} refuses one it cannot do now with an IllegalStateException saying why. */
     private static String run(Control control, Instrumentation inst, boolean attached) throws Exception {
-        if (control.command.equals("start")) {
-            Options options = Options.parse(control.options);
-            Bootstrap.inject(inst);
-            return (String) agent().getMethod("start", Options.class, Instrumentation.class, boolean.class)
-                .invoke(null, options, inst, attached);
+        switch (control.command) {
+            case "start":
+                Options options = Options.parse(control.options);
+                Bootstrap.inject(inst);
+                return Agent.start(options, inst, attached);
+            case "stop":
+                return Agent.stop();
+            case "dump":
+                return Agent.dump();
+            default:
+                throw new Options.BadOption("unknown command '" + control.command + "' (accepted: start, stop, dump)");
         }
-        if (control.command.equals("stop") || control.command.equals("dump")) {
-            return (String) agent().getMethod(control.command).invoke(null);
-        }
-        throw new Options.BadOption("unknown command '" + control.command + "' (accepted: start, stop, dump)");
-    }
-
-    private static Class<?> agent() throws ClassNotFoundException {
-        return Class.forName("dev.netprof.agent.Agent");
     }
 
     private static void fail(Control control, String message) {

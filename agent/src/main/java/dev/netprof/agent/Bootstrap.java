@@ -3,6 +3,9 @@ package dev.netprof.agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,10 +131,14 @@ final class Bootstrap {
         Class<?> injector = loader.define(BootInjector.class.getName(), injectorBytes);
         inst.redefineModule(Object.class.getModule(), Set.of(), Map.of("jdk.internal.misc", Set.of(injector.getModule())),
             Map.of(), Set.of(), Map.of());
+        MethodHandle defineAll = MethodHandles.publicLookup().findStatic(injector, "defineAll",
+            MethodType.methodType(void.class, List.class));
         try {
-            injector.getMethod("defineAll", List.class).invoke(null, classes);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+            defineAll.invokeExact(classes);
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
     }
 
