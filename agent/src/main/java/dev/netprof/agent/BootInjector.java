@@ -25,6 +25,7 @@ public final class BootInjector {
             String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class)).bindTo(unsafe);
         for (Object[] c : classes) {
             byte[] bytes = (byte[]) c[1];
+            // The casts give the call site the handle's exact type, which invokeExact requires.
             Class<?> defined = (Class<?>) define.invokeExact((String) c[0], bytes, 0, bytes.length, (ClassLoader) null,
                 (ProtectionDomain) null);
         }
