@@ -11,7 +11,8 @@ record LoopbackSettings(List<Integer> jdks, List<String> workloads, List<Profile
                         String commandLine) {
     static final String USAGE = "usage: LoopbackBenchmark [--jdks 17,25]"
         + " [--workloads pingpong,nio,bulk,http,tls(,connect)]"
-        + " [--configs none,netprof,netprof-syscalls,jfr-stacks,jfr-nostacks] [--rounds 6] [--warmup 4] [--seconds 3]"
+        + " [--configs none,netprof,netprof-syscalls,jfr-stacks,jfr-nostacks(,netprof-socket,netprof-baseline)]"
+        + " [--rounds 6] [--warmup 4] [--seconds 3]"
         + " [--method runs|slices] [--rounds-per-jvm 6 (slices only)]"
         + " [--out target/loopback-results.md]";
 
@@ -74,6 +75,9 @@ record LoopbackSettings(List<Integer> jdks, List<String> workloads, List<Profile
         List<ProfilerConfig> configList = new ArrayList<>();
         for (String c : list(configs)) {
             configList.add(ProfilerConfig.of(c));
+        }
+        if (configList.contains(ProfilerConfig.NETPROF_BASELINE)) {
+            ProfilerConfig.baselineJar();
         }
         if (!configList.contains(ProfilerConfig.NONE)) {
             throw new IllegalArgumentException("--configs must include none: every ratio is against it");

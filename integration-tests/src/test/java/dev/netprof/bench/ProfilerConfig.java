@@ -18,6 +18,9 @@ enum ProfilerConfig {
     NETPROF_SYSCALLS("netprof-syscalls", "-javaagent:netprof.jar=out=DIR,syscalls=on"),
     NETPROF_SOCKET("netprof-socket", "-javaagent:netprof.jar=out=DIR,events=socket (TCP only: no selects, TLS, HTTP"
         + " exchanges, DNS or UDP)"),
+    NETPROF_BASELINE("netprof-baseline", "-javaagent:BASELINE=out=DIR: another build of netprof.jar, named by the"
+        + " environment's NETPROF_BASELINE_JAR, run as netprof is, so a change is measured against the build before"
+        + " it in the same rounds"),
     JFR_STACKS("jfr-stacks", "JFR with only jdk.SocketRead and jdk.SocketWrite, threshold 0 ms, stack traces on"
         + " (throttle off where the JDK has one)"),
     JFR_NOSTACKS("jfr-nostacks", "JFR with only jdk.SocketRead and jdk.SocketWrite, threshold 0 ms, stack traces off"
@@ -38,7 +41,17 @@ enum ProfilerConfig {
             }
         }
         throw new IllegalArgumentException("no config " + label + "; none, netprof, netprof-syscalls, netprof-socket,"
-            + " jfr-stacks or jfr-nostacks");
+            + " netprof-baseline, jfr-stacks or jfr-nostacks");
+    }
+
+    /** The build {@link #NETPROF_BASELINE} runs; checked when the config is chosen, not in the first child. */
+    static Path baselineJar() {
+        String jar = System.getenv("NETPROF_BASELINE_JAR");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalArgumentException("netprof-baseline needs NETPROF_BASELINE_JAR, the path of a netprof.jar"
+                + " (now: " + jar + ")");
+        }
+        return Path.of(jar).toAbsolutePath();
     }
 
     /** The JVM options that start this recorder, writing into {@code dir}. */
@@ -53,6 +66,8 @@ enum ProfilerConfig {
                 return List.of(netprof + ",syscalls=on");
             case NETPROF_SOCKET:
                 return List.of(netprof + ",events=socket");
+            case NETPROF_BASELINE:
+                return List.of("-javaagent:" + baselineJar() + "=out=" + dir.resolve("netprof"));
             default:
                 Path jfc = this == JFR_STACKS ? jdk.jfcStacks() : jdk.jfcNoStacks();
                 return List.of("-XX:FlightRecorderOptions=repository=" + dir.resolve("jfr-repository"),
@@ -71,6 +86,7 @@ enum ProfilerConfig {
                 return true;
             case NETPROF:
             case NETPROF_SOCKET:
+            case NETPROF_BASELINE:
                 return Files.isRegularFile(dir.resolve("netprof/summary.json"));
             case NETPROF_SYSCALLS:
                 return Files.isRegularFile(dir.resolve("netprof/flame-syscalls.collapsed"));
