@@ -66,6 +66,7 @@ public final class Instrumenter {
     static List<InstrumentedType> types(Set<Family> families) {
         List<InstrumentedType> all = new ArrayList<>(List.of(
             NioSocketImplInstrumentation.type(),
+            NetInstrumentation.type(),
             SocketChannelImplInstrumentation.type(),
             ServerSocketChannelImplInstrumentation.type(),
             DatagramChannelImplInstrumentation.type(),

@@ -1,6 +1,7 @@
 package dev.netprof.record;
 
 import dev.netprof.event.Api;
+import java.io.FileDescriptor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
@@ -19,21 +20,23 @@ import java.nio.channels.SocketChannel;
  * to netprof's bootstrap module only (not to the application) so these VarHandles can read them.
  */
 final class Endpoints {
-    private static final VarHandle ADDRESS, PORT, LOCALPORT;
+    private static final VarHandle ADDRESS, PORT, LOCALPORT, FD;
 
     static {
-        VarHandle address = null, port = null, localport = null;
+        VarHandle address = null, port = null, localport = null, fd = null;
         try {
             MethodHandles.Lookup l = MethodHandles.privateLookupIn(SocketImpl.class, MethodHandles.lookup());
             address = l.findVarHandle(SocketImpl.class, "address", InetAddress.class);
             port = l.findVarHandle(SocketImpl.class, "port", int.class);
             localport = l.findVarHandle(SocketImpl.class, "localport", int.class);
+            fd = l.findVarHandle(SocketImpl.class, "fd", FileDescriptor.class);
         } catch (ReflectiveOperationException | RuntimeException e) {
             // java.net not opened to us: Socket connections are still recorded, with unknown addresses.
         }
         ADDRESS = address;
         PORT = port;
         LOCALPORT = localport;
+        FD = fd;
     }
 
     static SocketAddress local(int api, Object socket) {
@@ -47,6 +50,12 @@ final class Endpoints {
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /** A Socket's file descriptor, or null. */
+    static Object descriptor(Object socketImpl) {
+        return FD == null || !(socketImpl instanceof SocketImpl) ? null
+            : (FileDescriptor) FD.get((SocketImpl) socketImpl);
     }
 
     static SocketAddress remote(int api, Object socket) {

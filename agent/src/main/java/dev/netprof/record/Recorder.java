@@ -28,6 +28,9 @@ public final class Recorder {
         EventBuffer buffer;
         /** The connection of this thread's last event: an SSLEngine's handshake runs on the read that fed it. */
         long lastConnection;
+        /** The descriptor and local address of the JDK's last {@code Net.localAddress} call on this thread. */
+        Object localFd;
+        SocketAddress localAddress;
 
         ThreadState(Thread owner, int osTid) {
             this.owner = owner;
@@ -214,6 +217,38 @@ public final class Recorder {
         }
     }
 
+    /**
+     * The JDK read {@code fd}'s local address, as a Socket's connect or accept does just before it returns: kept for
+     * the connection that defines it ({@link #local}), which would otherwise ask the kernel again.
+     */
+    public static void localAddressRead(Object fd, Object address) {
+        if (capture != null && address instanceof SocketAddress) {
+            ThreadState ts = state();
+            ts.localFd = fd;
+            ts.localAddress = (SocketAddress) address;
+        }
+    }
+
+    /**
+     * A socket's local address: for a Socket, the one its connect or accept read on this thread, when the JDK's last
+     * read here was of the socket's own descriptor; otherwise asked of the socket.
+     */
+    private static SocketAddress local(int api, Object socket) {
+        if (api == Api.SOCKET) {
+            ThreadState ts = STATE.get();
+            if (ts != null && ts.localFd != null) {
+                boolean own = ts.localFd == Endpoints.descriptor(socket);
+                SocketAddress a = ts.localAddress;
+                ts.localFd = null;
+                ts.localAddress = null;
+                if (own) {
+                    return a;
+                }
+            }
+        }
+        return Endpoints.local(api, socket);
+    }
+
     // ---- selectors ----
 
     /** A Selector.select* that returned {@code ready} keys. No stack: event loops select all the time. */
@@ -310,8 +345,7 @@ public final class Recorder {
                                long opened, Object socket, int stack) {
         SocketAddress remote = Endpoints.remote(api, socket);
         c.catalog.add(new Catalog.ConnectionInfo(id, api, role, unknownOpen, established, opened,
-            Endpoints.format(Endpoints.local(api, socket)), Endpoints.format(remote), Endpoints.hostName(remote),
-            stack));
+            Endpoints.format(local(api, socket)), Endpoints.format(remote), Endpoints.hostName(remote), stack));
     }
 
     private static void fail(Capture c, int op, long id, long start, long end, Throwable thrown) {
@@ -349,8 +383,7 @@ public final class Recorder {
     private static void emitSlow(Capture c, ThreadState ts, long header, long start, long duration, long id,
                                  long bytes, long thread, int stack) {
         if (ts == null) {
-            ts = ThreadStates.create();
-            STATE.set(ts);
+            ts = state();
         }
         if (ts.buffers != c.buffers) {
             ts.buffers = c.buffers;
@@ -374,6 +407,15 @@ public final class Recorder {
         if (id > 0) {
             ts.lastConnection = id;
         }
+    }
+
+    private static ThreadState state() {
+        ThreadState ts = STATE.get();
+        if (ts == null) {
+            ts = ThreadStates.create();
+            STATE.set(ts);
+        }
+        return ts;
     }
 
     /** The connection of the calling thread's last recorded event, or 0. */

@@ -116,8 +116,8 @@ class SocketAccountingTest {
         Run run = run(jdk);
         JsonNode inst = run.summary().root.get("instrumentation");
         assertTrue(Summary.strings(inst.get("instrumented")).containsAll(Set.of("sun.nio.ch.NioSocketImpl",
-            "sun.nio.ch.SocketChannelImpl", "sun.nio.ch.ServerSocketChannelImpl", "sun.nio.ch.DatagramChannelImpl")),
-            inst.toString());
+            "sun.nio.ch.Net", "sun.nio.ch.SocketChannelImpl", "sun.nio.ch.ServerSocketChannelImpl",
+            "sun.nio.ch.DatagramChannelImpl")), inst.toString());
         assertEquals(List.of(), Summary.strings(inst.get("error")));
         for (String line : run.result().stderr().split("\n")) {
             assertTrue(line.startsWith("netprof: "), "unexpected line on the application's stderr: " + line);
