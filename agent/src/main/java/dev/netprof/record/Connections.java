@@ -25,6 +25,8 @@ public final class Connections {
         final int hash;
         /** True once the application closed it, so a later close or a collection is not counted again. */
         volatile boolean closed;
+        /** When the application closed it (System.nanoTime), once {@link #closed}. */
+        private volatile long closedNs;
         /** True once netprof has defined the connection as established, so a repeated finishConnect is no news. */
         volatile boolean established;
         /** Start of a connect still in progress (non-blocking), so the connection opens when connect began. */
@@ -65,6 +67,11 @@ public final class Connections {
             return closed;
         }
 
+        void close(long atNs) {
+            closedNs = atNs;
+            closed = true;
+        }
+
         /** UDP: the ids of the flows to each peer this socket exchanged datagrams with. */
         public long[] flowIds() {
             Flow[] f = flows;
@@ -87,13 +94,22 @@ public final class Connections {
         }
     }
 
+    /**
+     * How long a closed socket stays in the table: an operation that returned just before the close, and an HTTP
+     * exchange recorded as its client finishes, still find its connection. After that it leaves at the next resize,
+     * so the table holds the open sockets and the last second's closed ones rather than every socket the GC has not
+     * collected yet: on a connection per request (17 k sockets a second, a young GC every 2.6 s) that was ~44 k
+     * entries, and each new socket's lookups probed them with cache misses.
+     */
+    static final long CLOSED_KEPT_NS = 1_000_000_000L;
+    private static final int MIN_SIZE = 1024;
     static final Flow[] NO_FLOWS = new Flow[0];
     /** Marks the socket as one netprof does not record (a Unix-domain channel), so it is looked up only once. */
     public static final long IGNORED = -1;
     private static final Entry TOMBSTONE = new Entry(null, 0, 0, 0, null);
 
     private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
-    private volatile Entry[] table = new Entry[1024];
+    private volatile Entry[] table = new Entry[MIN_SIZE];
     /** Live entries plus tombstones; guarded by this. */
     private int used;
 
@@ -119,7 +135,7 @@ public final class Connections {
             return existing;
         }
         if ((used + 1) * 2 > table.length) {
-            rehash();
+            rehash(System.nanoTime());
         }
         int hash = System.identityHashCode(socket);
         Entry e = new Entry(socket, id, api, hash, queue);
@@ -179,41 +195,41 @@ public final class Connections {
         return gone == null ? List.of() : gone;
     }
 
-    /** Every entry still in the table whose socket is alive. */
-    public synchronized List<Entry> live() {
-        List<Entry> out = new ArrayList<>();
-        for (Entry e : table) {
-            if (e != null && e != TOMBSTONE && !e.refersTo(null)) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    private void rehash() {
+    /**
+     * A new table without tombstones and without the sockets closed more than {@link #CLOSED_KEPT_NS} ago, sized for
+     * the rest (it shrinks after a burst). The old array is left as it was for lookups still probing it.
+     */
+    private void rehash(long nowNs) {
         Entry[] old = table;
-        int live = 0;
+        int kept = 0;
         for (Entry e : old) {
-            if (e != null && e != TOMBSTONE) {
-                live++;
+            if (keeps(e, nowNs)) {
+                kept++;
             }
         }
-        int size = old.length;
-        while ((live + 1) * 4 > size) {
+        int size = MIN_SIZE;
+        while ((kept + 1) * 4 > size) {
             size *= 2;
         }
         Entry[] t = new Entry[size];
         int mask = size - 1;
+        int placed = 0;
         for (Entry e : old) {
-            if (e != null && e != TOMBSTONE) {
-                int i = e.hash & mask;
-                while (t[i] != null) {
-                    i = (i + 1) & mask;
-                }
-                t[i] = e;
+            if (!keeps(e, nowNs)) {
+                continue;
             }
+            int i = e.hash & mask;
+            while (t[i] != null) {
+                i = (i + 1) & mask;
+            }
+            t[i] = e;
+            placed++;
         }
-        used = live;
+        used = placed;
         table = t;
+    }
+
+    private static boolean keeps(Entry e, long nowNs) {
+        return e != null && e != TOMBSTONE && !(e.closed && nowNs - e.closedNs > CLOSED_KEPT_NS);
     }
 }

@@ -58,6 +58,11 @@ final class Endpoints {
             : (FileDescriptor) FD.get((SocketImpl) socketImpl);
     }
 
+    /** A Socket whose descriptor was closed; a Socket keeps its peer's address after close. */
+    static boolean isClosedSocket(Object socketImpl) {
+        return descriptor(socketImpl) instanceof FileDescriptor fd && !fd.valid();
+    }
+
     static SocketAddress remote(int api, Object socket) {
         try {
             if (api == Api.SOCKET) {

@@ -140,7 +140,7 @@ public final class Recorder {
         long opened = e.pendingSince != 0 ? e.pendingSince : start;
         c.catalog.add(new Catalog.ConnectionInfo(e.id, api, Api.ROLE_CLIENT, false, false, opened,
             Endpoints.format(Endpoints.local(api, socket)), Endpoints.format(peer), Endpoints.hostName(peer), stack));
-        e.closed = true;
+        e.close(end);
         emitFailure(c, op, e.id, start, end, thrown, stack);
     }
 
@@ -204,7 +204,7 @@ public final class Recorder {
         if (e == null || e.id == Connections.IGNORED || e.closed) {
             return;
         }
-        e.closed = true;
+        e.close(end);
         int stack = e.firstOf(Op.CLOSE) || c.sampling.wants(end, end - start, false, e) ? c.stacks.capture() : 0;
         int outcome = thrown == null ? Outcome.OK : Outcome.of(thrown);
         int ref = thrown == null ? 0 : c.catalog.string(describe(thrown));
@@ -329,7 +329,9 @@ public final class Recorder {
     /** A socket used before netprof saw it open: opened before an attach. Its open time and role are unknown. */
     private static long firstSighting(Capture c, int api, Object socket) {
         SocketAddress remote = Endpoints.remote(api, socket);
-        if (remote == null || !Endpoints.isNetwork(remote)) {
+        // One seen first already closed is an operation that returned before its socket's close, late by longer than
+        // the table keeps closed sockets: no connection to define (a closed channel tells no remote address).
+        if (remote == null || !Endpoints.isNetwork(remote) || Endpoints.isClosedSocket(socket)) {
             return c.connections.add(socket, Connections.IGNORED, api).id;
         }
         long id = c.newId();

@@ -50,7 +50,40 @@ class ConnectionsTest {
         assertEquals(2, gone.get(0).id);
         assertTrue(table.collected().isEmpty());
         assertEquals(1, table.find(kept).id);
-        assertEquals(1, table.live().size());
+    }
+
+    @Test
+    void aSocketClosedOverASecondAgoLeavesTheTableAtTheNextResizeAndIsNoLeak() throws Exception {
+        Connections table = new Connections();
+        Object open = new Object();
+        Object closedLately = new Object();
+        Object closedLongAgo = new Object();
+        table.add(open, 1, Api.SOCKET);
+        table.add(closedLately, 2, Api.SOCKET).close(System.nanoTime());
+        table.add(closedLongAgo, 3, Api.SOCKET).close(System.nanoTime() - Connections.CLOSED_KEPT_NS - 1);
+        List<Object> more = new ArrayList<>();
+        for (int i = 0; i < 600; i++) { // past half of the first table's 1024 slots: it resizes
+            Object s = new Object();
+            more.add(s);
+            table.add(s, 10 + i, Api.NIO);
+        }
+        assertEquals(1, table.find(open).id);
+        assertEquals(2, table.find(closedLately).id);
+        assertNull(table.find(closedLongAgo));
+        for (int i = 0; i < more.size(); i++) {
+            assertEquals(10 + i, table.find(more.get(i)).id);
+        }
+        // Dropped unclosed, a socket is a leak the table reports once the GC collected it; the one closed long ago,
+        // collected with it, left the table closed and is no leak.
+        table.add(new Object(), 4, Api.SOCKET);
+        closedLongAgo = null;
+        List<Long> gone = new ArrayList<>();
+        for (int i = 0; i < 50 && gone.isEmpty(); i++) {
+            System.gc();
+            Thread.sleep(20);
+            table.collected().forEach(e -> gone.add(e.id));
+        }
+        assertEquals(List.of(4L), gone);
     }
 
     @Test
