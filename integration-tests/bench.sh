@@ -12,6 +12,9 @@
 # The full default run takes about 70 minutes (HTTP children warm up ~20 s each); run it on an otherwise idle machine.
 # JAVA must be a JDK 17 (it is the "17" measured); JDK25_HOME defaults to /usr/lib/jvm/temurin-25-jdk-amd64.
 set -euo pipefail
+if [[ -n "${NETPROF_BASELINE_JAR:-}" ]]; then
+  export NETPROF_BASELINE_JAR="$(realpath -m "$NETPROF_BASELINE_JAR")" # named from where bench.sh was called
+fi
 cd "$(dirname "$0")"
 root="$(cd .. && pwd)"
 jar="$root/attach-cli/target/netprof.jar"
