@@ -219,11 +219,12 @@ public final class Recorder {
 
     /**
      * The JDK read {@code fd}'s local address, as a Socket's connect or accept does just before it returns: kept for
-     * the connection that defines it ({@link #local}), which would otherwise ask the kernel again.
+     * the connection that defines it ({@link #local}), which would otherwise ask the kernel again. Only on a thread
+     * that has recorded before: the JDK holds the socket's lock here, and a thread's first state reads /proc.
      */
     public static void localAddressRead(Object fd, Object address) {
-        if (capture != null && address instanceof SocketAddress) {
-            ThreadState ts = state();
+        ThreadState ts;
+        if (capture != null && address instanceof SocketAddress && (ts = STATE.get()) != null) {
             ts.localFd = fd;
             ts.localAddress = (SocketAddress) address;
         }
@@ -385,7 +386,8 @@ public final class Recorder {
     private static void emitSlow(Capture c, ThreadState ts, long header, long start, long duration, long id,
                                  long bytes, long thread, int stack) {
         if (ts == null) {
-            ts = state();
+            ts = ThreadStates.create();
+            STATE.set(ts);
         }
         if (ts.buffers != c.buffers) {
             ts.buffers = c.buffers;
@@ -409,15 +411,6 @@ public final class Recorder {
         if (id > 0) {
             ts.lastConnection = id;
         }
-    }
-
-    private static ThreadState state() {
-        ThreadState ts = STATE.get();
-        if (ts == null) {
-            ts = ThreadStates.create();
-            STATE.set(ts);
-        }
-        return ts;
     }
 
     /** The connection of the calling thread's last recorded event, or 0. */
