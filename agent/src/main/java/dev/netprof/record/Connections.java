@@ -23,10 +23,11 @@ public final class Connections {
         public final long id;
         public final int api;
         final int hash;
-        /** True once the application closed it, so a later close or a collection is not counted again. */
-        volatile boolean closed;
-        /** When the application closed it (System.nanoTime), once {@link #closed}. */
-        private volatile long closedNs;
+        /**
+         * When the application closed it (System.nanoTime), or {@link #OPEN}: a later close or a collection is not
+         * counted again, and the table lets it go a while after.
+         */
+        private volatile long closedNs = OPEN;
         /** True once netprof has defined the connection as established, so a repeated finishConnect is no news. */
         volatile boolean established;
         /** Start of a connect still in progress (non-blocking), so the connection opens when connect began. */
@@ -64,12 +65,11 @@ public final class Connections {
         }
 
         public boolean isClosed() {
-            return closed;
+            return closedNs != OPEN;
         }
 
         void close(long atNs) {
             closedNs = atNs;
-            closed = true;
         }
 
         /** UDP: the ids of the flows to each peer this socket exchanged datagrams with. */
@@ -102,6 +102,8 @@ public final class Connections {
      * entries, and each new socket's lookups probed them with cache misses.
      */
     static final long CLOSED_KEPT_NS = 1_000_000_000L;
+    /** An open socket's close time: a value System.nanoTime does not return in practice. */
+    private static final long OPEN = Long.MIN_VALUE;
     private static final int MIN_SIZE = 1024;
     static final Flow[] NO_FLOWS = new Flow[0];
     /** Marks the socket as one netprof does not record (a Unix-domain channel), so it is looked up only once. */
@@ -230,6 +232,10 @@ public final class Connections {
     }
 
     private static boolean keeps(Entry e, long nowNs) {
-        return e != null && e != TOMBSTONE && !(e.closed && nowNs - e.closedNs > CLOSED_KEPT_NS);
+        if (e == null || e == TOMBSTONE) {
+            return false;
+        }
+        long closedNs = e.closedNs;
+        return closedNs == OPEN || nowNs - closedNs <= CLOSED_KEPT_NS;
     }
 }

@@ -201,7 +201,7 @@ public final class Recorder {
             return;
         }
         Connections.Entry e = c.connections.find(socket);
-        if (e == null || e.id == Connections.IGNORED || e.closed) {
+        if (e == null || e.id == Connections.IGNORED || e.isClosed()) {
             return;
         }
         e.close(end);
