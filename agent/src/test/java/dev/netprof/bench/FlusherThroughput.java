@@ -8,6 +8,8 @@ import dev.netprof.record.Capture;
 import dev.netprof.record.Recorder;
 import dev.netprof.record.StackSampling;
 import dev.netprof.render.Renderer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -31,7 +33,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code rate} holds the two producers to a fixed total rate: batches of 1,000 events, each thread parking until its
  * schedule is due (and catching up without parking when behind). {@code max} runs them flat out, for the sustained
  * rate and the drops at saturation. Every second it prints the events produced, written and dropped in that second;
- * at the end the totals and the log's size. On a small machine the producers and the flusher compete for CPUs, as
+ * at the end the totals, the log's size and the flusher thread's CPU per event written while producing (what
+ * encoding an event costs, wake-ups included: compare builds with {@code rate} below saturation, where every build
+ * writes the same events). On a small machine the producers and the flusher compete for CPUs, as
  * they would inside an application. {@code BENCH_JAVA_OPTS=-Dthreshold=1000000} records as {@code threshold=1ms}
  * does: the flusher sums the fast operations per connection instead of writing each one.
  */
@@ -83,6 +87,10 @@ public final class FlusherThroughput {
                 producer.start();
                 producers.add(producer);
             }
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long flusherId = flusherThreadId();
+            long flusherCpuStart = threads.getThreadCpuTime(flusherId);
+            long writtenStart = flusher.events();
             long start = System.nanoTime();
             long lastProduced = 0;
             long lastWritten = 0;
@@ -104,6 +112,7 @@ public final class FlusherThroughput {
             }
             double producing = (System.nanoTime() - start) / 1e9;
             long writtenWhileProducing = flusher.events();
+            long flusherCpu = threads.getThreadCpuTime(flusherId) - flusherCpuStart;
             Recorder.stop();
             long drainStart = System.nanoTime();
             flusher.finish(System.nanoTime());
@@ -119,6 +128,8 @@ public final class FlusherThroughput {
             System.out.printf("written in all: %,d events (the final drain took %d ms)%n", written, drainMs);
             System.out.printf("dropped: %,d (%.2f%% of produced)%n", dropped, 100.0 * dropped / total);
             System.out.printf("log: %,d bytes, %.1f bytes/event%n", bytes, (double) bytes / written);
+            System.out.printf("flusher CPU while producing: %,d ms, %.1f ns/event written%n", flusherCpu / 1_000_000,
+                (double) flusherCpu / (writtenWhileProducing - writtenStart));
         } finally {
             for (SocketChannel s : sockets) {
                 s.close();
@@ -126,6 +137,15 @@ public final class FlusherThroughput {
             Files.deleteIfExists(log);
             Files.delete(dir);
         }
+    }
+
+    private static long flusherThreadId() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("netprof-flusher")) {
+                return t.getId();
+            }
+        }
+        throw new IllegalStateException("no netprof-flusher thread");
     }
 
     /** Opens the loopback connections and tells the Recorder about both ends, as the advice would. */
