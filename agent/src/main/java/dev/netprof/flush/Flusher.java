@@ -345,6 +345,8 @@ public final class Flusher {
         log.varint(b.ownerTid());
         log.varint(blockThread);
         int countAt = log.reserveCount();
+        byte[] out = log.room((upTo - from) * MAX_EVENT_BYTES);
+        int p = log.position();
         int written = 0;
         long prevStart = 0;
         for (int r = from; r < upTo; r++) {
@@ -367,27 +369,27 @@ public final class Flusher {
             long ref = h >>> 32;
             int flags = outcome | (thread != blockThread ? LogFormat.EVENT_THREAD : 0)
                 | (ref != 0 ? LogFormat.EVENT_REF : 0) | (stack != 0 ? LogFormat.EVENT_STACK : 0);
-            log.room(MAX_EVENT_BYTES);
-            log.u8InRoom(op);
-            log.u8InRoom(flags);
-            log.zigzagInRoom(start - prevStart);
+            out[p++] = (byte) op;
+            out[p++] = (byte) flags;
+            p = LogWriter.varint(out, p, LogWriter.zigzag(start - prevStart));
             prevStart = start;
-            log.varintInRoom(duration);
-            log.varintInRoom(d[i + EventBuffer.CONNECTION]);
-            log.varintInRoom(d[i + EventBuffer.BYTES]);
+            p = LogWriter.varint(out, p, duration);
+            p = LogWriter.varint(out, p, d[i + EventBuffer.CONNECTION]);
+            p = LogWriter.varint(out, p, d[i + EventBuffer.BYTES]);
             if (flags > LogFormat.EVENT_OUTCOME_MASK) {
                 if (thread != blockThread) {
-                    log.varintInRoom(thread);
+                    p = LogWriter.varint(out, p, thread);
                 }
                 if (ref != 0) {
-                    log.varintInRoom(ref);
+                    p = LogWriter.varint(out, p, ref);
                 }
                 if (stack != 0) {
-                    log.varintInRoom(stack);
+                    p = LogWriter.varint(out, p, stack);
                 }
             }
             written++;
         }
+        log.position(p);
         log.fillCount(countAt, written);
         log.end();
         b.consumedUpTo(upTo);
