@@ -59,8 +59,8 @@ final class LogWriter implements AutoCloseable {
     /**
      * Room for {@code n} more bytes, at {@link #position()} of the array returned. The flusher's per-event path
      * encodes a whole block's events into it with {@link #varint(byte[], int, long)} and a position of its own, and
-     * sets {@link #position(int)} once: a bounds check and a field update per event and per field had been a fifth of
-     * its CPU per event.
+     * sets {@link #position(int)} once: a room check per event and a field update per field had cost 4-6 of the
+     * flusher's 28 ns per event.
      */
     byte[] room(int n) {
         ensure(n);
