@@ -1,9 +1,13 @@
 package dev.netprof.record;
 
+import dev.netprof.event.Api;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Side table from a socket object (NioSocketImpl, SocketChannelImpl, DatagramChannelImpl) to its connection.
@@ -18,7 +22,7 @@ import java.util.List;
  * kept at most half full (tombstones included), so a probe always ends at an empty slot.
  */
 public final class Connections {
-    /** A socket known to this recording. For UDP, {@link #id} names the socket and each peer gets a {@link Flow}. */
+    /** A socket known to this recording. For UDP, {@link #id} names the socket and each peer gets a flow. */
     public static final class Entry extends WeakReference<Object> {
         public final long id;
         public final int api;
@@ -32,8 +36,13 @@ public final class Connections {
         volatile boolean established;
         /** Start of a connect still in progress (non-blocking), so the connection opens when connect began. */
         volatile long pendingSince;
-        /** UDP only: the peers this socket exchanged datagrams with; copy-on-write under the table's lock. */
-        volatile Flow[] flows = NO_FLOWS;
+        /**
+         * UDP only: the flow id of each peer this socket exchanged datagrams with, by the peer's address (up to {@link
+         * #MAX_FLOWS}); null until the first. Read lock-free by every datagram, added to under the table's lock.
+         */
+        private volatile ConcurrentHashMap<Object, Long> flows;
+        /** UDP only: the flow id of the peers past {@link #MAX_FLOWS}, 0 until there are any. */
+        private volatile long otherPeers;
         /** One bit per op that has taken its first stack here; a racy update costs at most a spare stack. */
         private int stackedOps;
         /** Before this, a slow operation here takes no stack ({@link StackSampling}); racy like stackedOps. */
@@ -72,25 +81,19 @@ public final class Connections {
             closedNs = atNs;
         }
 
-        /** UDP: the ids of the flows to each peer this socket exchanged datagrams with. */
+        /** UDP: the ids of this socket's flows, one per peer and the other peers' one. */
         public long[] flowIds() {
-            Flow[] f = flows;
-            long[] ids = new long[f.length];
-            for (int i = 0; i < f.length; i++) {
-                ids[i] = f[i].id;
+            ConcurrentHashMap<Object, Long> f = flows;
+            List<Long> ids = f == null ? new ArrayList<>() : new ArrayList<>(f.values());
+            if (otherPeers != 0) {
+                ids.add(otherPeers);
             }
-            return ids;
+            return ids.stream().mapToLong(Long::longValue).toArray();
         }
-    }
 
-    /** One (local socket, remote peer) pair of a datagram socket. */
-    static final class Flow {
-        final Object peer;
-        final long id;
-
-        Flow(Object peer, long id) {
-            this.peer = peer;
-            this.id = id;
+        /** Whether {@code flowId} is the flow of the peers past {@link #MAX_FLOWS}. */
+        boolean isOtherPeers(long flowId) {
+            return flowId != 0 && flowId == otherPeers;
         }
     }
 
@@ -105,7 +108,11 @@ public final class Connections {
     /** An open socket's close time: a value System.nanoTime does not return in practice. */
     private static final long OPEN = Long.MIN_VALUE;
     private static final int MIN_SIZE = 1024;
-    static final Flow[] NO_FLOWS = new Flow[0];
+    /**
+     * Peers a datagram socket keeps a flow each for; the datagrams of any more are counted together on one flow (a
+     * DNS or StatsD server hears from a peer per client: its memory and lookups stay bounded, its bytes exact).
+     */
+    static final int MAX_FLOWS = 1024;
     /** Marks the socket as one netprof does not record (a Unix-domain channel), so it is looked up only once. */
     public static final long IGNORED = -1;
     private static final Entry TOMBSTONE = new Entry(null, 0, 0, 0, null);
@@ -154,25 +161,33 @@ public final class Connections {
         return e;
     }
 
-    /** The flow id for datagrams between {@code e}'s socket and {@code peer}; 0 if this is a new peer. */
+    /**
+     * The flow id for datagrams between {@code e}'s socket and {@code peer}: its own, or past {@link #MAX_FLOWS} peers
+     * the other peers' one; 0 if this is a new peer. Lock-free and allocation-free.
+     */
     static long flowOf(Entry e, Object peer) {
-        for (Flow f : e.flows) {
-            if (f.peer.equals(peer)) {
-                return f.id;
-            }
-        }
-        return 0;
+        ConcurrentHashMap<Object, Long> flows = e.flows;
+        Long id = flows == null ? null : flows.get(peer);
+        return id != null ? id : e.otherPeers;
     }
 
+    /**
+     * The flow id for {@code peer}, {@code newId} when the caller is to define it: the peer's own flow, or the other
+     * peers' one if it is the first past {@link #MAX_FLOWS}.
+     */
     synchronized long addFlow(Entry e, Object peer, long newId) {
         long id = flowOf(e, peer);
         if (id != 0) {
             return id;
         }
-        Flow[] old = e.flows;
-        Flow[] grown = java.util.Arrays.copyOf(old, old.length + 1);
-        grown[old.length] = new Flow(peer, newId);
-        e.flows = grown;
+        if (e.flows == null) {
+            e.flows = new ConcurrentHashMap<>();
+        }
+        if (e.flows.size() < MAX_FLOWS) {
+            e.flows.put(peer, newId);
+        } else {
+            e.otherPeers = newId;
+        }
         return newId;
     }
 
@@ -198,14 +213,22 @@ public final class Connections {
     }
 
     /**
-     * A new table without tombstones and without the sockets closed more than {@link #CLOSED_KEPT_NS} ago, sized for
-     * the rest (it shrinks after a burst). The old array is left as it was for lookups still probing it.
+     * A new table without tombstones, without the sockets closed more than {@link #CLOSED_KEPT_NS} ago and without
+     * the TLS aliases of connections it no longer holds (an SSLSocket or SSLEngine is not closed where netprof sees
+     * it: it goes with its connection), sized for the rest (it shrinks after a burst). The old array is left as it
+     * was for lookups still probing it.
      */
     private void rehash(long nowNs) {
         Entry[] old = table;
+        Set<Long> connections = new HashSet<>();
+        for (Entry e : old) {
+            if (e != null && e != TOMBSTONE && e.api != Api.TLS_ALIAS && keeps(e, nowNs)) {
+                connections.add(e.id);
+            }
+        }
         int kept = 0;
         for (Entry e : old) {
-            if (keeps(e, nowNs)) {
+            if (keeps(e, nowNs, connections)) {
                 kept++;
             }
         }
@@ -217,7 +240,7 @@ public final class Connections {
         int mask = size - 1;
         int placed = 0;
         for (Entry e : old) {
-            if (!keeps(e, nowNs)) {
+            if (!keeps(e, nowNs, connections)) {
                 continue;
             }
             int i = e.hash & mask;
@@ -231,10 +254,15 @@ public final class Connections {
         table = t;
     }
 
-    private static boolean keeps(Entry e, long nowNs) {
+    /** {@code connections}: the ids of the connections kept, whose TLS aliases stay with them. */
+    private static boolean keeps(Entry e, long nowNs, Set<Long> connections) {
         if (e == null || e == TOMBSTONE) {
             return false;
         }
+        return e.api == Api.TLS_ALIAS ? connections.contains(e.id) : keeps(e, nowNs);
+    }
+
+    private static boolean keeps(Entry e, long nowNs) {
         long closedNs = e.closedNs;
         return closedNs == OPEN || nowNs - closedNs <= CLOSED_KEPT_NS;
     }

@@ -16,6 +16,8 @@ import java.nio.file.Path;
  * accept, close, failure or the first sighting of a socket.
  */
 public final class Recorder {
+    /** The remote address a datagram socket's flow of the peers past {@link Connections#MAX_FLOWS} reads as. */
+    private static final String OTHER_PEERS = "(other peers)";
     private static volatile Capture capture;
 
     /** Per carrier thread on JDK 21+ (a virtual thread writes into its carrier's buffer), per thread before. */
@@ -201,16 +203,19 @@ public final class Recorder {
             return;
         }
         Connections.Entry e = c.connections.find(socket);
-        if (e == null || e.id == Connections.IGNORED || e.isClosed()) {
+        if (e == null || e.isClosed()) {
             return;
         }
-        e.close(end);
+        e.close(end); // an ignored socket too, so that the table lets it go
+        if (e.id == Connections.IGNORED) {
+            return;
+        }
         int stack = e.firstOf(Op.CLOSE) || c.sampling.wants(end, end - start, false, e) ? c.stacks.capture() : 0;
         int outcome = thrown == null ? Outcome.OK : Outcome.of(thrown);
         int ref = thrown == null ? 0 : c.catalog.string(describe(thrown));
         if (api == Api.DATAGRAM) {
-            for (Connections.Flow f : e.flows) {
-                emit(c, Op.CLOSE, outcome, ref, start, end, f.id, 0, stack);
+            for (long flow : e.flowIds()) {
+                emit(c, Op.CLOSE, outcome, ref, start, end, flow, 0, stack);
             }
         } else {
             emit(c, Op.CLOSE, outcome, ref, start, end, e.id, 0, stack);
@@ -311,12 +316,18 @@ public final class Recorder {
 
     private static long newFlow(Capture c, Connections.Entry e, Object channel, Object peer, int op, long start,
                                 int stack) {
-        long id = c.connections.addFlow(e, peer, c.newId());
+        long newId = c.newId();
+        long id = c.connections.addFlow(e, peer, newId);
+        if (id != newId) {
+            return id; // another thread defined it first
+        }
+        boolean otherPeers = e.isOtherPeers(id);
         SocketAddress remote = (SocketAddress) peer;
         int role = op == Op.RECEIVE || op == Op.READ ? Api.ROLE_SERVER : Api.ROLE_CLIENT;
         c.catalog.add(new Catalog.ConnectionInfo(id, Api.DATAGRAM, role, false, true, start,
-            Endpoints.format(Endpoints.local(Api.DATAGRAM, channel)), Endpoints.format(remote),
-            Endpoints.hostName(remote), stack));
+            Endpoints.format(Endpoints.local(Api.DATAGRAM, channel)),
+            otherPeers ? OTHER_PEERS : Endpoints.format(remote), otherPeers ? null : Endpoints.hostName(remote),
+            stack));
         return id;
     }
 

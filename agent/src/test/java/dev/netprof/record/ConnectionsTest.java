@@ -1,12 +1,15 @@
 package dev.netprof.record;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netprof.event.Api;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +90,29 @@ class ConnectionsTest {
     }
 
     @Test
+    void aTlsAliasLeavesTheTableWithItsConnection() {
+        Connections table = new Connections();
+        Object openSocket = new Object();
+        Object openEngine = new Object();
+        Object closedSocket = new Object();
+        Object closedEngine = new Object();
+        table.add(openSocket, 1, Api.SOCKET);
+        table.add(openEngine, 1, Api.TLS_ALIAS);
+        table.add(closedSocket, 2, Api.SOCKET).close(System.nanoTime() - Connections.CLOSED_KEPT_NS - 1);
+        table.add(closedEngine, 2, Api.TLS_ALIAS);
+        List<Object> more = new ArrayList<>();
+        for (int i = 0; i < 600; i++) { // past half of the first table's 1024 slots: it resizes
+            Object s = new Object();
+            more.add(s);
+            table.add(s, 10 + i, Api.NIO);
+        }
+        assertEquals(1, table.find(openEngine).id);
+        assertEquals(1, table.find(openSocket).id);
+        assertNull(table.find(closedSocket));
+        assertNull(table.find(closedEngine));
+    }
+
+    @Test
     void aDatagramSocketGetsOneFlowPerPeer() {
         Connections table = new Connections();
         Connections.Entry e = table.add(new Object(), 1, Api.DATAGRAM);
@@ -96,5 +122,32 @@ class ConnectionsTest {
         assertEquals(12, table.addFlow(e, "peer-b", 12));
         assertEquals(10, Connections.flowOf(e, new String("peer-a")));
         assertEquals(12, Connections.flowOf(e, "peer-b"));
+        assertArrayEquals(new long[] {10, 12}, sorted(e.flowIds()));
+    }
+
+    @Test
+    void peersPastTheLimitShareOneFlow() {
+        Connections table = new Connections();
+        Connections.Entry e = table.add(new Object(), 1, Api.DATAGRAM);
+        for (int peer = 0; peer < Connections.MAX_FLOWS; peer++) {
+            assertEquals(100 + peer, table.addFlow(e, "peer-" + peer, 100 + peer));
+        }
+        assertEquals(0, Connections.flowOf(e, "one more"));
+        assertEquals(5000, table.addFlow(e, "one more", 5000));
+        assertTrue(e.isOtherPeers(5000));
+        assertEquals(5000, table.addFlow(e, "and another", 5001), "later peers join the other peers' flow");
+        assertEquals(5000, Connections.flowOf(e, "never seen"));
+        assertEquals(100 + 7, Connections.flowOf(e, "peer-7"), "the first peers keep their own");
+        assertFalse(e.isOtherPeers(107));
+        long[] ids = sorted(e.flowIds());
+        assertEquals(Connections.MAX_FLOWS + 1, ids.length);
+        assertEquals(100, ids[0]);
+        assertEquals(5000, ids[ids.length - 1]);
+    }
+
+    private static long[] sorted(long[] ids) {
+        long[] copy = ids.clone();
+        Arrays.sort(copy);
+        return copy;
     }
 }
