@@ -37,7 +37,7 @@ final class OkHttpInstrumentation {
             }
             HttpRecorder.exchange("okhttp", request.method(), request.url().toString(),
                 response == null ? 0 : response.code(),
-                response == null ? null : response.protocol() == okhttp3.Protocol.HTTP_2 ? "HTTP/2" : "HTTP/1.1", start,
+                response == null ? null : HttpRecorder.version(response.protocol()), start,
                 requestBytes,
                 response == null || response.body() == null ? -1 : response.body().contentLength(),
                 connection == null ? null : ((okhttp3.Connection) connection).socket(), null, null, thrown);

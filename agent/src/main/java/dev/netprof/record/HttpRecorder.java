@@ -101,6 +101,21 @@ public final class HttpRecorder {
         return major == 2 ? "HTTP/2" : "HTTP/" + major + "." + minor;
     }
 
+    /**
+     * The same, from the enum constant a client names its protocol by (the JDK HttpClient's {@code Version}, OkHttp's
+     * {@code Protocol}): cleartext HTTP/2 with prior knowledge is HTTP/2 too.
+     */
+    public static String version(Object protocol) {
+        String name = protocol instanceof Enum<?> e ? e.name() : String.valueOf(protocol);
+        return switch (name) {
+            case "HTTP_1_0" -> "HTTP/1.0";
+            case "HTTP_1_1" -> "HTTP/1.1";
+            case "HTTP_2", "H2_PRIOR_KNOWLEDGE" -> "HTTP/2";
+            case "HTTP_3", "QUIC" -> "HTTP/3";
+            default -> name;
+        };
+    }
+
     public static void keepQuery(boolean keep) {
         keepQuery = keep;
     }

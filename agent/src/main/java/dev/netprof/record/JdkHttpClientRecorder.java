@@ -71,8 +71,7 @@ public final class JdkHttpClientRecorder {
             Optional<?> body = (Optional<?>) (Object) BODY.invokeExact(request);
             Object publisher = body.isPresent() ? body.get() : null;
             long requestBytes = publisher != null ? (long) LENGTH.invokeExact(publisher) : 0;
-            String version = r == null ? null
-                : String.valueOf((Object) VERSION.invokeExact(r)).equals("HTTP_2") ? "HTTP/2" : "HTTP/1.1";
+            String version = r == null ? null : HttpRecorder.version((Object) VERSION.invokeExact(r));
             HttpRecorder.exchange("jdk-httpclient", (String) (Object) METHOD.invokeExact(request),
                 r != null ? (Object) RESPONSE_URI.invokeExact(r) : (Object) REQUEST_URI.invokeExact(request),
                 r != null ? (int) STATUS.invokeExact(r) : 0, version, startNs, thread,
