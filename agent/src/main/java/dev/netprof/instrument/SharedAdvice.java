@@ -25,7 +25,7 @@ final class SharedAdvice {
             if (thrown == null) {
                 Recorder.transfer(op, api, self, start, n);
             } else {
-                Recorder.failed(op, api, self, start, thrown);
+                Recorder.failed(op, self, start, thrown);
             }
         }
     }
@@ -38,7 +38,7 @@ final class SharedAdvice {
             if (thrown == null) {
                 Recorder.transfer(op, api, self, start, len);
             } else {
-                Recorder.failed(op, api, self, start, thrown);
+                Recorder.failed(op, self, start, thrown);
             }
         }
     }
@@ -99,8 +99,8 @@ final class SharedAdvice {
     static final class Shutdown {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object self, @Advice.Enter long start, @Advice.Thrown Throwable thrown,
-                         @Bind.Op int op, @Bind.Api int api) {
-            Recorder.shutdown(op, api, self, start, thrown);
+                         @Bind.Op int op) {
+            Recorder.shutdown(op, self, start, thrown);
         }
     }
 

@@ -99,10 +99,9 @@ final class TlsInstrumentation {
 
     static final class SocketHandshake {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object socket, @Advice.FieldValue("conContext") Object transportContext,
-                         @Advice.Thrown Throwable thrown) {
+        static void exit(@Advice.FieldValue("conContext") Object transportContext, @Advice.Thrown Throwable thrown) {
             if (thrown != null) {
-                TlsRecorder.socketHandshakeThrew(socket, transportContext, thrown);
+                TlsRecorder.socketHandshakeThrew(transportContext, thrown);
             }
         }
     }

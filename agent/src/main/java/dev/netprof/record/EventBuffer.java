@@ -11,8 +11,7 @@ import java.lang.invoke.VarHandle;
  *   <li>{@code data} slots below {@code published}: written once by the owner, then only read by the flusher.
  *   <li>{@code published}: advanced by the owner with a release store after each record is complete; the flusher
  *       reads it with acquire semantics, so it never sees a half-written record.
- *   <li>{@code consumed}: the flusher's own position; nobody else reads it. {@code lastStart}: likewise, once the
- *       owner has set it when taking the buffer (before its first record is published).
+ *   <li>{@code consumed}: the flusher's own position; nobody else reads it.
  *   <li>{@code owner}: set when a thread takes the buffer from {@link Buffers}, cleared by the flusher when it
  *       recycles it. A buffer goes back to the pool only when its owner has handed it over (full) or has died,
  *       so the owner and the recycling flusher never write the same buffer.

@@ -8,7 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The one seam between instrumentation and recording: every Advice calls a static method here, and nothing else.
+ * The seam between the socket layer's instrumentation and recording: TCP and UDP advice calls a static method here,
+ * and nothing else. The recorders of the layers above (TLS, HTTP, DNS) record through it too.
  *
  * <p>This class is loaded by the bootstrap class loader, because Advice is inlined into JDK classes. The read/write
  * path ({@link #transfer}) allocates nothing: one clock read, a lock-free table probe, a thread-local lookup and
@@ -51,10 +52,6 @@ public final class Recorder {
         return c;
     }
 
-    public static boolean isRecording() {
-        return capture != null;
-    }
-
     /** The recording in progress, or null: for the recorders of higher layers (TLS, HTTP, DNS). */
     static Capture current() {
         return capture;
@@ -82,7 +79,7 @@ public final class Recorder {
     }
 
     /** Any socket operation that threw. */
-    public static void failed(int op, int api, Object socket, long start, Throwable thrown) {
+    public static void failed(int op, Object socket, long start, Throwable thrown) {
         long end = System.nanoTime();
         Capture c = capture;
         if (c == null) {
@@ -175,7 +172,7 @@ public final class Recorder {
     }
 
     /** shutdownInput/shutdownOutput; {@code thrown} null when it returned normally. */
-    public static void shutdown(int op, int api, Object socket, long start, Throwable thrown) {
+    public static void shutdown(int op, Object socket, long start, Throwable thrown) {
         long end = System.nanoTime();
         Capture c = capture;
         if (c == null) {

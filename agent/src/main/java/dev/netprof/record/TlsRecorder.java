@@ -119,7 +119,7 @@ public final class TlsRecorder {
     }
 
     /** An SSLSocket handshake threw without going through fatal (a timeout, an interrupt). */
-    public static void socketHandshakeThrew(Object socket, Object tc, Throwable thrown) {
+    public static void socketHandshakeThrew(Object tc, Throwable thrown) {
         long end = System.nanoTime();
         Capture c = Recorder.current();
         Started s = tc == null ? null : STARTED.remove(tc);

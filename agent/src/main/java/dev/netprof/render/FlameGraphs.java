@@ -298,12 +298,4 @@ final class FlameGraphs {
             fg.dump(out);
         }
     }
-
-    static long total(Map<String, Long> folded) {
-        long t = 0;
-        for (long w : folded.values()) {
-            t += w;
-        }
-        return t;
-    }
 }
