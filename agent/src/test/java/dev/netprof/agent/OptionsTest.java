@@ -1,10 +1,12 @@
 package dev.netprof.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netprof.instrument.Family;
+import dev.netprof.record.StackSampling;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
@@ -21,12 +23,21 @@ class OptionsTest {
 
     @Test
     void everyKeyParses() throws Exception {
-        Options o = Options.parse("out=/tmp/x,duration=30s,events=udp,threshold=250us,buffer=8m");
+        Options o = Options.parse("out=/tmp/x,duration=30s,events=udp,threshold=250us,buffer=8m,stacks=all,"
+            + "syscalls=kernel,closewait=2s,http.query=keep,exitwait=0");
         assertEquals(Path.of("/tmp/x"), o.out);
         assertEquals(30_000_000_000L, o.durationNs);
         assertEquals(EnumSet.of(Family.UDP), o.events);
         assertEquals(250_000L, o.thresholdNs);
         assertEquals(8L << 20, o.bufferBytes);
+        assertEquals(StackSampling.ALL, o.stacks);
+        assertEquals("kernel", o.syscalls);
+        assertEquals(2_000_000_000L, o.closeWaitNs);
+        assertTrue(o.keepQuery);
+        assertEquals(0, o.exitWaitNs);
+        Options other = Options.parse("stacks=off,http.query=drop");
+        assertEquals(StackSampling.OFF, other.stacks);
+        assertFalse(other.keepQuery);
     }
 
     @Test
@@ -63,6 +74,8 @@ class OptionsTest {
         assertTrue(assertThrows(Options.BadOption.class, () -> Options.parse("events=socket,carrier-pigeon"))
             .getMessage().startsWith("bad value 'socket+carrier-pigeon' for option 'events'"));
         assertThrows(Options.BadOption.class, () -> Options.parse("buffer=1k"));
+        assertThrows(Options.BadOption.class, () -> Options.parse("http.query=maybe"));
+        assertThrows(Options.BadOption.class, () -> Options.parse("stacks=some"));
         assertThrows(Options.BadOption.class, () -> Options.parse("duration=0"));
     }
 }
