@@ -64,12 +64,7 @@ class ConnectionsTest {
         table.add(open, 1, Api.SOCKET);
         table.add(closedLately, 2, Api.SOCKET).close(System.nanoTime());
         table.add(closedLongAgo, 3, Api.SOCKET).close(System.nanoTime() - Connections.CLOSED_KEPT_NS - 1);
-        List<Object> more = new ArrayList<>();
-        for (int i = 0; i < 600; i++) { // past half of the first table's 1024 slots: it resizes
-            Object s = new Object();
-            more.add(s);
-            table.add(s, 10 + i, Api.NIO);
-        }
+        List<Object> more = addUntilItResizes(table);
         assertEquals(1, table.find(open).id);
         assertEquals(2, table.find(closedLately).id);
         assertNull(table.find(closedLongAgo));
@@ -100,12 +95,7 @@ class ConnectionsTest {
         table.add(openEngine, 1, Api.TLS_ALIAS);
         table.add(closedSocket, 2, Api.SOCKET).close(System.nanoTime() - Connections.CLOSED_KEPT_NS - 1);
         table.add(closedEngine, 2, Api.TLS_ALIAS);
-        List<Object> more = new ArrayList<>();
-        for (int i = 0; i < 600; i++) { // past half of the first table's 1024 slots: it resizes
-            Object s = new Object();
-            more.add(s);
-            table.add(s, 10 + i, Api.NIO);
-        }
+        addUntilItResizes(table);
         assertEquals(1, table.find(openEngine).id);
         assertEquals(1, table.find(openSocket).id);
         assertNull(table.find(closedSocket));
@@ -143,6 +133,17 @@ class ConnectionsTest {
         assertEquals(Connections.MAX_FLOWS + 1, ids.length);
         assertEquals(100, ids[0]);
         assertEquals(5000, ids[ids.length - 1]);
+    }
+
+    /** Sockets with ids from 10, past half of the first table's 1024 slots: it resizes. */
+    private static List<Object> addUntilItResizes(Connections table) {
+        List<Object> added = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            Object s = new Object();
+            added.add(s);
+            table.add(s, 10 + i, Api.NIO);
+        }
+        return added;
     }
 
     private static long[] sorted(long[] ids) {
