@@ -214,21 +214,20 @@ public final class Connections {
 
     /**
      * A new table without tombstones, without the sockets closed more than {@link #CLOSED_KEPT_NS} ago and without
-     * the TLS aliases of connections it no longer holds (an SSLSocket or SSLEngine is not closed where netprof sees
-     * it: it goes with its connection), sized for the rest (it shrinks after a burst). The old array is left as it
-     * was for lookups still probing it.
+     * their TLS aliases (an SSLSocket or SSLEngine is not closed where netprof sees it: it goes with its connection),
+     * sized for the rest (it shrinks after a burst). The old array is left as it was for lookups still probing it.
      */
     private void rehash(long nowNs) {
         Entry[] old = table;
-        Set<Long> connections = new HashSet<>();
+        Set<Long> leaving = new HashSet<>();
         for (Entry e : old) {
-            if (e != null && e != TOMBSTONE && e.api != Api.TLS_ALIAS && keeps(e, nowNs)) {
-                connections.add(e.id);
+            if (e != null && e != TOMBSTONE && e.api != Api.TLS_ALIAS && !keeps(e, nowNs)) {
+                leaving.add(e.id);
             }
         }
         int kept = 0;
         for (Entry e : old) {
-            if (keeps(e, nowNs, connections)) {
+            if (keeps(e, nowNs, leaving)) {
                 kept++;
             }
         }
@@ -240,7 +239,7 @@ public final class Connections {
         int mask = size - 1;
         int placed = 0;
         for (Entry e : old) {
-            if (!keeps(e, nowNs, connections)) {
+            if (!keeps(e, nowNs, leaving)) {
                 continue;
             }
             int i = e.hash & mask;
@@ -254,12 +253,12 @@ public final class Connections {
         table = t;
     }
 
-    /** {@code connections}: the ids of the connections kept, whose TLS aliases stay with them. */
-    private static boolean keeps(Entry e, long nowNs, Set<Long> connections) {
+    /** {@code leaving}: the ids of the connections this resize drops, whose TLS aliases go with them. */
+    private static boolean keeps(Entry e, long nowNs, Set<Long> leaving) {
         if (e == null || e == TOMBSTONE) {
             return false;
         }
-        return e.api == Api.TLS_ALIAS ? connections.contains(e.id) : keeps(e, nowNs);
+        return e.api == Api.TLS_ALIAS ? !leaving.contains(e.id) : keeps(e, nowNs);
     }
 
     private static boolean keeps(Entry e, long nowNs) {

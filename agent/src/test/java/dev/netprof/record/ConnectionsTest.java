@@ -91,15 +91,18 @@ class ConnectionsTest {
         Object openEngine = new Object();
         Object closedSocket = new Object();
         Object closedEngine = new Object();
+        Object engineOverAFlow = new Object(); // its id is a UDP flow's, which has no entry of its own
         table.add(openSocket, 1, Api.SOCKET);
         table.add(openEngine, 1, Api.TLS_ALIAS);
         table.add(closedSocket, 2, Api.SOCKET).close(System.nanoTime() - Connections.CLOSED_KEPT_NS - 1);
         table.add(closedEngine, 2, Api.TLS_ALIAS);
+        table.add(engineOverAFlow, 3, Api.TLS_ALIAS);
         addUntilItResizes(table);
         assertEquals(1, table.find(openEngine).id);
         assertEquals(1, table.find(openSocket).id);
         assertNull(table.find(closedSocket));
         assertNull(table.find(closedEngine));
+        assertEquals(3, table.find(engineOverAFlow).id, "an alias leaves only with a connection that leaves");
     }
 
     @Test
