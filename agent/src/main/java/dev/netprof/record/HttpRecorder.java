@@ -6,9 +6,6 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * HTTP exchanges as the client libraries see them, whichever library: each instrumentation hands over what it
@@ -31,7 +28,7 @@ public final class HttpRecorder {
      * Asynchronous exchanges sent and not yet completed, by the future that completes them (weakly: an abandoned
      * future takes its entry with it).
      */
-    private static final Map<Object, Pending> PENDING = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final WeakIdentityMap<Pending> PENDING = new WeakIdentityMap<>();
 
     /** What an asynchronous client knew when it sent a request, kept until the request's future completes. */
     public static final class Pending {

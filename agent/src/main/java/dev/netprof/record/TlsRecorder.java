@@ -10,10 +10,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -60,7 +57,7 @@ public final class TlsRecorder {
         }
     }
 
-    private static final Map<Object, Started> STARTED = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final WeakIdentityMap<Started> STARTED = new WeakIdentityMap<>();
 
     /**
      * A Client- or ServerHandshakeContext was created on {@code tc}: a handshake begins. An SSLEngine netprof cannot

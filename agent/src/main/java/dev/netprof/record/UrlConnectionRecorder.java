@@ -2,9 +2,6 @@ package dev.netprof.record;
 
 import java.net.HttpURLConnection;
 import java.net.Socket;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * HttpURLConnection and HttpsURLConnection: the exchange is the outermost {@code getInputStream} of a thread
@@ -24,7 +21,7 @@ public final class UrlConnectionRecorder {
      * Connections already recorded: getResponseCode, getHeaderField and the like call getInputStream again after
      * the exchange, to read its cached result. Weak, so a connection object is forgotten with the application's.
      */
-    private static final Map<Object, Boolean> RECORDED = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final WeakIdentityMap<Boolean> RECORDED = new WeakIdentityMap<>();
 
     public static void starting() {
         if (Recorder.current() == null) {
