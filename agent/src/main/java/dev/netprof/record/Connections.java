@@ -4,9 +4,8 @@ import dev.netprof.event.Api;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -219,12 +218,7 @@ public final class Connections {
      */
     private void rehash(long nowNs) {
         Entry[] old = table;
-        Set<Long> leaving = new HashSet<>();
-        for (Entry e : old) {
-            if (e != null && e != TOMBSTONE && e.api != Api.TLS_ALIAS && !keeps(e, nowNs)) {
-                leaving.add(e.id);
-            }
-        }
+        long[] leaving = leavingWithAliases(old, nowNs);
         int kept = 0;
         for (Entry e : old) {
             if (keeps(e, nowNs, leaving)) {
@@ -253,12 +247,38 @@ public final class Connections {
         table = t;
     }
 
-    /** {@code leaving}: the ids of the connections this resize drops, whose TLS aliases go with them. */
-    private static boolean keeps(Entry e, long nowNs, Set<Long> leaving) {
+    /**
+     * The ids of the connections a resize drops, sorted: their TLS aliases go with them. Empty when the table holds no
+     * alias, so that a connection-per-request churn without TLS collects nothing.
+     */
+    private static long[] leavingWithAliases(Entry[] table, long nowNs) {
+        long[] ids = new long[16];
+        int n = 0;
+        boolean aliases = false;
+        for (Entry e : table) {
+            if (e == null || e == TOMBSTONE) {
+                continue;
+            }
+            if (e.api == Api.TLS_ALIAS) {
+                aliases = true;
+            } else if (!keeps(e, nowNs)) {
+                if (n == ids.length) {
+                    ids = Arrays.copyOf(ids, 2 * n);
+                }
+                ids[n++] = e.id;
+            }
+        }
+        long[] leaving = aliases ? Arrays.copyOf(ids, n) : new long[0];
+        Arrays.sort(leaving);
+        return leaving;
+    }
+
+    /** {@code leaving}: see {@link #leavingWithAliases}. */
+    private static boolean keeps(Entry e, long nowNs, long[] leaving) {
         if (e == null || e == TOMBSTONE) {
             return false;
         }
-        return e.api == Api.TLS_ALIAS ? !leaving.contains(e.id) : keeps(e, nowNs);
+        return e.api == Api.TLS_ALIAS ? Arrays.binarySearch(leaving, e.id) < 0 : keeps(e, nowNs);
     }
 
     private static boolean keeps(Entry e, long nowNs) {

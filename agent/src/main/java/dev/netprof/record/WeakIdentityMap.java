@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What netprof keeps about an application's object for a while (a handshake's start, an exchange in flight, a
  * connection already recorded), by the object's identity and holding it weakly: an object the application drops takes
- * its entry with it at a later put. Lock-free, unlike a synchronized WeakHashMap: the application's threads that reach
- * it (an HTTP client's I/O reactor asks on every future it completes, exchange or not) never wait on each other here.
+ * its entry with it at a later call. A ConcurrentHashMap, not a synchronized WeakHashMap: the application's threads
+ * that reach it (an HTTP client's I/O reactor asks on every future it completes, exchange or not) share no monitor.
  */
 final class WeakIdentityMap<V> {
     private final ConcurrentHashMap<Key, V> map = new ConcurrentHashMap<>();
@@ -16,18 +16,23 @@ final class WeakIdentityMap<V> {
 
     /** Returns the value {@code key} had, or null. */
     V put(Object key, V value) {
-        for (Object k; (k = dropped.poll()) != null; ) {
-            map.remove(k);
-        }
+        forgetDropped();
         return map.put(new Key(key, dropped), value);
     }
 
     V remove(Object key) {
+        forgetDropped();
         return map.remove(new Key(key, null));
     }
 
     int size() {
         return map.size();
+    }
+
+    private void forgetDropped() {
+        for (Object k; (k = dropped.poll()) != null; ) {
+            map.remove(k);
+        }
     }
 
     /** Equal to another key for the same object; a dropped key only to itself (so that it can be removed). */
