@@ -10,10 +10,8 @@ import dev.netprof.event.Outcome;
  * calls, so each lookup is recorded once.
  */
 public final class DnsRecorder {
-    /** The outermost lookup of a thread in progress. A plain ThreadLocal: a lookup may park a virtual thread. */
-    private static final class Frame {
-        int depth;
-        long startNs;
+    /** The outermost lookup of a thread in progress. */
+    private static final class Frame extends OutermostCall {
         boolean askedResolver;
     }
 
@@ -24,8 +22,7 @@ public final class DnsRecorder {
             return;
         }
         Frame f = FRAME.get();
-        if (f.depth++ == 0) {
-            f.startNs = System.nanoTime();
+        if (f.enter()) {
             f.askedResolver = false;
         }
     }
@@ -39,7 +36,7 @@ public final class DnsRecorder {
     public static void lookupDone(String host, Object[] addresses, Throwable thrown) {
         long end = System.nanoTime();
         Frame f = FRAME.get();
-        if (f.depth == 0 || --f.depth > 0) {
+        if (!f.exit()) {
             return;
         }
         Capture c = Recorder.current();

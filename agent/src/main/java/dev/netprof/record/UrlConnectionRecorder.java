@@ -10,9 +10,7 @@ import java.net.Socket;
  * a fresh connection). A per-thread frame counts the nesting.
  */
 public final class UrlConnectionRecorder {
-    private static final class Frame {
-        int depth;
-        long startNs;
+    private static final class Frame extends OutermostCall {
         Socket socket;
     }
 
@@ -28,8 +26,7 @@ public final class UrlConnectionRecorder {
             return;
         }
         Frame f = FRAME.get();
-        if (f.depth++ == 0) {
-            f.startNs = System.nanoTime();
+        if (f.enter()) {
             f.socket = null;
         }
     }
@@ -47,7 +44,7 @@ public final class UrlConnectionRecorder {
      */
     public static void done(HttpURLConnection connection, String method, int responseCode, Throwable thrown) {
         Frame f = FRAME.get();
-        if (f.depth == 0 || --f.depth > 0) {
+        if (!f.exit()) {
             return;
         }
         Socket socket = f.socket;
