@@ -68,13 +68,19 @@ class AttachTest {
         checkRecording(work.resolve("rec1"), truth, out);
         checkRecording(work.resolve("rec2"), truth, out);
 
-        // Throughput of the long-lived ping-pong (the child is pinned to one CPU, so rates repeat within a few
-        // percent): its last seconds before the first attach versus its last seconds, after the second detach and
-        // the JIT's recompilation of the retransformed methods.
-        double before = medianRate(out, 0, firstAttach, 2);
-        double after = medianRate(out, quiet + 4_000_000_000L, Long.MAX_VALUE, 0);
-        System.out.printf("ping-pong after detach / before attach: %.3f (%s -> %s)%n", after / before, cli, target);
-        assertTrue(after / before > 0.8, "throughput back near baseline after detach: " + after + " vs " + before);
+        // Throughput of the long-lived ping-pong: its median second before the first attach against its best second
+        // after the second detach and the JIT's recompilation of the retransformed methods. A lasting cost holds down
+        // every second after; the best one is what the machine's own phases leave alone. Pinned, on two machines the
+        // medians repeated within a few percent (after / before 1.01-1.04); on a third, a pinned agent-free ping-pong
+        // went between 44 k and 97 k round trips a second within 30 s at a full CPU and no steal, and median against
+        // median read 0.72 and 1.52 in two runs of this test. So this catches a gross lasting cost (methods left
+        // interpreted, advice left in place), not a few percent: that is the loopback benchmark's to measure.
+        List<Long> before = rates(out, 0, firstAttach, 2);
+        List<Long> after = rates(out, quiet + 4_000_000_000L, Long.MAX_VALUE, 0);
+        double ratio = (double) after.get(after.size() - 1) / before.get(before.size() / 2);
+        System.out.printf("ping-pong's best second after detach / median before attach: %.3f (%s -> %s)%n", ratio,
+            cli, target);
+        assertTrue(ratio > 0.8, "throughput back near baseline after detach: " + after + " vs " + before);
     }
 
     /**
@@ -152,8 +158,8 @@ class AttachTest {
         assertTrue(writes >= lastBeforeTo - firstAfterFrom, writes + " writes, at least " + (lastBeforeTo - firstAfterFrom));
     }
 
-    /** Median of the workload's per-second round-trip rates stamped in [from, to), skipping the first {@code skip}. */
-    private static double medianRate(List<String> lines, long from, long to, int skip) {
+    /** The workload's per-second round-trip rates stamped in [from, to), past the first {@code skip}, sorted. */
+    private static List<Long> rates(List<String> lines, long from, long to, int skip) {
         List<Long> rates = new ArrayList<>();
         for (String line : lines) {
             String[] f = line.split(" ");
@@ -167,6 +173,6 @@ class AttachTest {
         List<Long> kept = new ArrayList<>(rates.subList(Math.min(skip, rates.size()), rates.size()));
         assertFalse(kept.isEmpty(), "rate samples in the window");
         kept.sort(Long::compare);
-        return kept.get(kept.size() / 2);
+        return kept;
     }
 }
