@@ -41,7 +41,8 @@ public final class ChildJvm {
 
     /**
      * Pins the whole JVM to one CPU with {@code taskset}: an unpinned loopback ping-pong swings several-fold between
-     * runs on a 2-core machine, pinned it repeats within a few percent, so throughput comparisons become possible.
+     * runs on a 2-core machine; pinned, it repeated within a few percent on two machines (on a third, whose cores
+     * themselves run slower at times, it did not: see AttachTest).
      */
     public ChildJvm pinnedTo(int cpu) {
         this.cpu = cpu;
