@@ -7,7 +7,6 @@ import dev.netprof.event.Api;
 import dev.netprof.event.Op;
 import dev.netprof.record.Capture;
 import dev.netprof.record.Recorder;
-import dev.netprof.record.StackSampling;
 import dev.netprof.render.KernelSocket;
 import dev.netprof.render.LogReader;
 import dev.netprof.render.LogVisitor;
@@ -115,10 +114,9 @@ class KernelViewTest {
     void aReadOfTheTablesThatTakesLongDoesNotHoldUpTheFlusher(@TempDir Path out) throws Exception {
         Path tcp = proc.resolve("net/tcp");
         assertEquals(0, new ProcessBuilder("mkfifo", tcp.toString()).inheritIO().start().waitFor());
-        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16,
-            new StackSampling(StackSampling.OFF, 0, 0, 0, 0));
+        Capture capture = TestRecordings.capture();
         Path log = out.resolve("events.nprof");
-        Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), 0,
+        Flusher flusher = Flusher.start(capture, log, TestRecordings.HEADER, 0,
             new KernelView(proc));
         Recorder.start(capture);
         try (ServerSocketChannel listener = ServerSocketChannel.open()

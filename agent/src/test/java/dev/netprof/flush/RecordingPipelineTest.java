@@ -119,10 +119,9 @@ class RecordingPipelineTest {
 
     @Test
     void countsAreSummedPerConnectionEvenAtThresholdZero() throws Exception {
-        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16,
-            new StackSampling(StackSampling.OFF, 0, 0, 0, 0));
+        Capture capture = TestRecordings.capture();
         Path log = dir.resolve("events.nprof");
-        Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), 0);
+        Flusher flusher = Flusher.start(capture, log, TestRecordings.HEADER, 0);
         Recorder.start(capture);
         try {
             Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
@@ -166,10 +165,9 @@ class RecordingPipelineTest {
      */
     @Test
     void anIdleRecordingWritesOnlyAHeartbeatAndThenWhatComesWithoutBeingAsked() throws Exception {
-        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16,
-            new StackSampling(StackSampling.OFF, 0, 0, 0, 0));
+        Capture capture = TestRecordings.capture();
         Path log = dir.resolve("events.nprof");
-        Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), 0,
+        Flusher flusher = Flusher.start(capture, log, TestRecordings.HEADER, 0,
             new KernelView(dir.resolve("no-proc")));
         Recorder.start(capture);
         try {
@@ -341,9 +339,9 @@ class RecordingPipelineTest {
 
     /** Runs {@code ops} while recording into a new events.nprof with {@code sampling}; returns the log. */
     private Path recordWith(StackSampling sampling, long thresholdNs, Operations ops) throws Exception {
-        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16, sampling);
+        Capture capture = TestRecordings.capture(sampling);
         Path log = dir.resolve("events.nprof");
-        Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), thresholdNs);
+        Flusher flusher = Flusher.start(capture, log, TestRecordings.HEADER, thresholdNs);
         Recorder.start(capture);
         try {
             ops.run();

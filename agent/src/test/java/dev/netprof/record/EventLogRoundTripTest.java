@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
 import dev.netprof.flush.Flusher;
-import dev.netprof.flush.RecordingHeader;
+import dev.netprof.flush.TestRecordings;
 import dev.netprof.render.LogReader;
 import dev.netprof.render.LogVisitor;
 import java.nio.file.Path;
@@ -35,10 +35,9 @@ class EventLogRoundTripTest {
     @Test
     void everyFieldOfEveryEventIsReadBackAsRecorded() throws Exception {
         // 16 records a buffer: the events span full buffers handed over and a partial one read at the end.
-        Capture capture = new Capture(System.nanoTime(), 1 << 20, 16,
-            new StackSampling(StackSampling.OFF, 0, 0, 0, 0));
+        Capture capture = TestRecordings.capture();
         Path log = dir.resolve("events.nprof");
-        Flusher flusher = Flusher.start(capture, log, new RecordingHeader(1, 0, "test", "", "test"), 0);
+        Flusher flusher = Flusher.start(capture, log, TestRecordings.HEADER, 0);
         long self = Thread.currentThread().getId();
         SplittableRandom random = new SplittableRandom(42);
         List<Event> recorded = new ArrayList<>();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
+import dev.netprof.flush.TestRecordings;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -24,7 +25,7 @@ class RecorderTest {
      */
     @Test
     void anIgnoredSocketIsClosedSoThatTheTableLetsItGo() throws Exception {
-        Capture capture = new Capture(System.nanoTime(), 1 << 16, 16, new StackSampling(StackSampling.OFF, 0, 0, 0, 0));
+        Capture capture = TestRecordings.capture();
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("socket"));
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(address);
              SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
