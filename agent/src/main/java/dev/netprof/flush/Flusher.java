@@ -26,6 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@link KernelWatch} on a thread of its own and only written here.
  */
 public final class Flusher {
+    /** Its thread's name, which profiles and thread dumps show it by. */
+    public static final String THREAD_NAME = "netprof-flusher";
     /** An encoded event at its largest: two bytes and seven varints of at most ten bytes. */
     static final int MAX_EVENT_BYTES = 2 + 7 * 10;
     /**
@@ -72,7 +74,7 @@ public final class Flusher {
         this.log = log;
         this.thresholdNs = thresholdNs;
         this.kernel = new KernelWatch(kernel);
-        this.thread = new Thread(this::run, "netprof-flusher");
+        this.thread = new Thread(this::run, THREAD_NAME);
         thread.setDaemon(true);
     }
 

@@ -141,11 +141,11 @@ public final class FlusherThroughput {
 
     private static long flusherThreadId() {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals("netprof-flusher")) {
+            if (t.getName().equals(Flusher.THREAD_NAME)) {
                 return t.getId();
             }
         }
-        throw new IllegalStateException("no netprof-flusher thread");
+        throw new IllegalStateException("no " + Flusher.THREAD_NAME + " thread");
     }
 
     /** Opens the loopback connections and tells the Recorder about both ends, as the advice would. */
