@@ -26,6 +26,7 @@ import java.util.concurrent.TimeoutException;
 final class Target implements AutoCloseable {
     static final int TIMEOUT_SECONDS = 30;
     private static final long SOCKET_POLL_MS = 2;
+    private static final int SIGQUIT = 3;
     private static final ExecutorService CALLS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "netprof-attach");
         t.setDaemon(true);
@@ -56,6 +57,10 @@ final class Target implements AutoCloseable {
             if (socket == null || Files.exists(socket)) {
                 return new Target(pid, timed(what, () -> VirtualMachine.attach(id)), null);
             }
+            if (!catchesQuit(pid)) {
+                throw whyNot(process, new IOException("it does not handle SIGQUIT yet, the signal that starts a"
+                    + " JVM's attach listener and ends most other processes; netprof did not send it"));
+            }
             // The target's attach listener is not running yet. The JDK's attach starts it (SIGQUIT), then looks for
             // its socket after 100 ms, 300 ms, 600 ms...; on a busy 2-CPU machine the listener was up within 2-7 ms.
             // So while the JDK's attach waits, this watches for the socket and, once it is there, attaches again:
@@ -73,6 +78,26 @@ final class Target implements AutoCloseable {
         } catch (Exception e) {
             throw whyNot(process, e);
         }
+    }
+
+    /**
+     * Whether {@code pid} has a handler for SIGQUIT, as a JVM does once started (one run with -Xrs has none, but
+     * opens its attach socket at startup instead). The JDK's attach starts a target's attach listener with that
+     * signal, and before JDK 21 it sends it without looking: to a process that is not a JVM, SIGQUIT is the signal to
+     * quit (nginx and PostgreSQL shut down on it). True when /proc cannot tell, as the JDK would have assumed.
+     */
+    private static boolean catchesQuit(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("SigCgt:")) {
+                    long caught = Long.parseUnsignedLong(line.substring("SigCgt:".length()).trim(), 16);
+                    return (caught & (1L << (SIGQUIT - 1))) != 0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no /proc, or a format this does not know
+        }
+        return true;
     }
 
     /**

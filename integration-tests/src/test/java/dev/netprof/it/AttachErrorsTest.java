@@ -51,11 +51,16 @@ class AttachErrorsTest {
     }
 
     @Test
-    void aProcessThatIsNotAJvmIsExitCode6() throws Exception {
-        target = new ProcessBuilder("sleep", "30").start();
-        ChildJvm.Result r = Cli.run(Jdk.JDK17, work, "attach", Long.toString(target.pid()));
+    void aProcessThatIsNotAJvmIsExitCode6AndIsNotSignalled() throws Exception {
+        // SIGQUIT unblocked and at its default, as a daemon has it (a JVM's children inherit it blocked): it would end
+        // this process.
+        target = new ProcessBuilder("perl", "-MPOSIX", "-e", "sigprocmask(SIG_UNBLOCK, POSIX::SigSet->new(SIGQUIT));"
+            + " $SIG{QUIT} = 'DEFAULT'; sleep 30").start();
+        Thread.sleep(200);
+        ChildJvm.Result r = Cli.run(Jdk.JDK17, work, "status", Long.toString(target.pid()));
         assertEquals(6, r.exitCode());
-        assertEquals("netprof: pid " + target.pid() + " is not a JVM (/usr/bin/sleep)\n", r.stderr());
+        assertEquals("netprof: pid " + target.pid() + " is not a JVM (/usr/bin/perl)\n", r.stderr());
+        assertTrue(target.isAlive(), "JDK 17's attach sends SIGQUIT without checking; netprof must not let it");
     }
 
     @Test
