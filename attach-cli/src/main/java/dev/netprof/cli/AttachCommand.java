@@ -23,8 +23,9 @@ final class AttachCommand extends RecordingCommand {
     @Override
     int run() throws CliException {
         long durationNs = nanos(duration);
+        String options = checkedOptions(durationNs);
         try (Target t = Target.attach(pid)) {
-            Path out = start(t, durationNs);
+            Path out = start(t, options);
             Cli.say("recording pid " + pid + " for " + duration + " into " + out + " (Ctrl-C stops early)");
             AtomicBoolean done = new AtomicBoolean();
             Thread interrupted = new Thread(() -> finish(done, out, true), "netprof-ctrl-c");

@@ -24,11 +24,27 @@ abstract class RecordingCommand extends TargetCommand {
     List<String> agentOptions = new ArrayList<>();
 
     /**
-     * Starts a recording in {@code t}; returns its output directory. The agent refuses when one is running there,
-     * naming it; asking the target first would cost every attach a round trip to say the same.
+     * The agent option string, checked here as the agent would check it: a bad option is refused before netprof.jar
+     * is loaded into the target, which would otherwise have been changed (the jar added to its class path, and on
+     * JDK 21+ a warning printed into its output) only to hear the refusal.
      */
-    Path start(Target t, long durationNs) throws CliException {
-        return Path.of(t.command(jar(), "start", agentOptions(durationNs)));
+    String checkedOptions(long durationNs) throws CliException {
+        String options = agentOptions(durationNs);
+        try {
+            Options.parse(options);
+        } catch (Options.BadOption e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage() + "; pid " + pid + " was not touched");
+        }
+        return options;
+    }
+
+    /**
+     * Starts a recording in {@code t} with {@link #checkedOptions}; returns its output directory. The agent refuses
+     * when one is running there, naming it; asking the target first would cost every attach a round trip to say the
+     * same.
+     */
+    Path start(Target t, String options) throws CliException {
+        return Path.of(t.command(jar(), "start", options));
     }
 
     /** The agent option string; the output directory is made absolute, since the target's cwd is not ours. */

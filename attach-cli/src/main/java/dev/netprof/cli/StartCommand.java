@@ -13,8 +13,9 @@ final class StartCommand extends RecordingCommand {
 
     @Override
     int run() throws CliException {
+        String options = checkedOptions(duration == null ? 0 : nanos(duration));
         try (Target t = Target.attach(pid)) {
-            Path out = start(t, duration == null ? 0 : nanos(duration));
+            Path out = start(t, options);
             Cli.say("recording pid " + pid + " into " + out + "; netprof stop " + pid + " ends it");
             return ExitCodes.OK;
         }

@@ -87,12 +87,26 @@ class AttachErrorsTest {
     }
 
     @Test
-    void theAgentsOwnFailureIsExitCode8WithItsMessageAndTheTargetRunsOn() throws Exception {
+    void aBadOptionIsExitCode2AndTheTargetIsNotTouched() throws Exception {
         long pid = startTarget();
         ChildJvm.Result r = Cli.run(Jdk.JDK17, work, "attach", Long.toString(pid), "--duration", "1s", "colour=blue");
+        assertEquals(2, r.exitCode());
+        assertEquals("netprof: unknown option 'colour' (accepted: out, duration, events, threshold, buffer, stacks,"
+            + " syscalls, closewait, http.query, exitwait); pid " + pid + " was not touched\n", r.stderr());
+        assertTrue(target.isAlive());
+        assertEquals("not loaded\n", Cli.run(Jdk.JDK17, work, "status", Long.toString(pid)).stdout(),
+            "the agent was never loaded");
+    }
+
+    @Test
+    void theAgentsOwnFailureIsExitCode8WithItsMessageAndTheTargetRunsOn() throws Exception {
+        long pid = startTarget();
+        Path notADirectory = Files.writeString(work.resolve("file"), "");
+        ChildJvm.Result r = Cli.run(Jdk.JDK17, work, "start", Long.toString(pid), "--out",
+            notADirectory.resolve("out").toString());
         assertEquals(8, r.exitCode());
-        assertEquals("netprof: in pid " + pid + ": unknown option 'colour' (accepted: out, duration, events, threshold,"
-            + " buffer, stacks, syscalls, closewait, http.query, exitwait); netprof is not recording\n", r.stderr());
+        assertTrue(r.stderr().startsWith("netprof: in pid " + pid + ": failed to start: "), r.stderr());
+        assertEquals(1, r.stderr().lines().count(), r.stderr());
         assertTrue(target.isAlive());
         assertEquals("not loaded\n", Cli.run(Jdk.JDK17, work, "status", Long.toString(pid)).stdout(),
             "a refused start leaves no recording");
