@@ -113,6 +113,9 @@ public final class Flusher {
             Thread.currentThread().interrupt();
         }
         KernelView.Snapshot last = kernel.stop(stoppedNs);
+        if (failure != null) {
+            log.dropOpenBlock(); // a failure mid-block left it without its length: what follows would be misread
+        }
         try (LogWriter l = log) {
             drainAll();
             leaks(stoppedNs);
@@ -197,6 +200,11 @@ public final class Flusher {
             }
         } catch (IOException e) {
             failure = e;
+            stopping = true;
+        } catch (Throwable t) {
+            // Kept from the application: uncaught, it would reach the JVM's default handler, which some applications
+            // set to exit. The recording goes on dropping (and counting) what no flusher drains; the stop says why.
+            failure = new IOException("the flusher failed: " + t, t);
             stopping = true;
         }
     }

@@ -46,6 +46,14 @@ final class LogWriter implements AutoCloseable {
         blockStart = -1;
     }
 
+    /** Forgets a block begun and never ended, so that the blocks written after it are read as theirs. */
+    void dropOpenBlock() {
+        if (blockStart >= 0) {
+            pos = blockStart;
+            blockStart = -1;
+        }
+    }
+
     void u8(int v) {
         ensure(1);
         buf[pos++] = (byte) v;

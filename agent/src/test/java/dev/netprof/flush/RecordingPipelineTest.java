@@ -15,6 +15,7 @@ import dev.netprof.record.TlsRecorder;
 import dev.netprof.render.LogReader;
 import dev.netprof.render.LogVisitor;
 import dev.netprof.render.Recording;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -115,6 +116,42 @@ class RecordingPipelineTest {
         Files.write(future, newer);
         assertTrue(assertThrows(LogReader.LogException.class, () -> Recording.read(future)).getMessage()
             .contains("use a newer netprof"));
+    }
+
+    /**
+     * A flusher that fails on something other than an IOException keeps it from the application (whose default
+     * handler may exit) and says so at the stop, which still writes every event into a log that reads back whole.
+     */
+    @Test
+    void aFailingFlusherIsReportedAtTheStopAndTheLogStaysReadable() throws Exception {
+        Capture capture = TestRecordings.capture();
+        Path log = dir.resolve("events.nprof");
+        List<Throwable> uncaught = new ArrayList<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        Flusher flusher = Flusher.start(capture, log, TestRecordings.HEADER, 0);
+        flusher.afterWrite(() -> {
+            throw new IllegalStateException("boom");
+        });
+        Recorder.start(capture);
+        IOException failure;
+        try {
+            Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
+            Recorder.transfer(Op.WRITE, Api.NIO, client, System.nanoTime(), 100);
+            flusher.flushNow(5_000); // written, then the hook after the write throws
+            assertFalse(flusher.flushNow(5_000), "no flusher left to write");
+            Recorder.transfer(Op.WRITE, Api.NIO, client, System.nanoTime(), 200);
+        } finally {
+            Recorder.stop();
+            failure = assertThrows(IOException.class, () -> flusher.finish(System.nanoTime()));
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+        assertEquals("the flusher failed: java.lang.IllegalStateException: boom", failure.getMessage());
+        assertEquals(List.of(), uncaught);
+        Recording r = Recording.read(log);
+        assertEquals(3, r.events, "the connect and both writes");
+        assertEquals(300L, connection(r, Api.ROLE_CLIENT).bytesWritten);
+        assertTrue(r.cleanStop);
     }
 
     @Test
