@@ -51,6 +51,15 @@ public final class Outcome {
         return ERROR;
     }
 
+    /**
+     * A failed exchange or lookup: as {@link #of}, but an EOFException is an error like any other there (OkHttp's
+     * "\n not found" on a stale keep-alive connection). Only a socket's read reaches an end of stream as such.
+     */
+    public static int ofFailedExchange(Throwable t) {
+        int outcome = of(t);
+        return outcome == EOF ? ERROR : outcome;
+    }
+
     private Outcome() {
     }
 }

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletionException;
 
 /**
  * HTTP exchanges as the client libraries see them, whichever library: each instrumentation hands over what it
@@ -177,6 +178,10 @@ public final class HttpRecorder {
                                SocketAddress local, SocketAddress remote, Throwable thrown, int stack) {
         long end = System.nanoTime();
         HttpTargets.Target target = c.httpTargets.of(method, uri);
+        // An asynchronous client completes its future with a wrapper; the caller of send() gets what is inside.
+        while (thrown instanceof CompletionException && thrown.getCause() != null) {
+            thrown = thrown.getCause();
+        }
         String error = thrown == null ? null : Recorder.describe(thrown);
         c.catalog.add(new Catalog.HttpInfo(client, method, target.uri(), status, version, startNs, end - startNs,
             requestBytes, responseBytes, id, Endpoints.format(local), Endpoints.format(remote), error, thread));
@@ -186,7 +191,7 @@ public final class HttpRecorder {
             boolean sampled = thrown != null || c.exchangeSampling.wants(end, end - startNs, false, null);
             stack = sampled ? c.stacks.capture() : 0;
         }
-        Recorder.emitFor(c, thread, Op.HTTP_EXCHANGE, thrown == null ? Outcome.OK : Outcome.of(thrown),
+        Recorder.emitFor(c, thread, Op.HTTP_EXCHANGE, thrown == null ? Outcome.OK : Outcome.ofFailedExchange(thrown),
             target.label(), startNs, end, id, Math.max(0, responseBytes), stack);
     }
 

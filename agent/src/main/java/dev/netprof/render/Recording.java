@@ -50,6 +50,8 @@ public final class Recording implements LogVisitor {
     public final List<Tls> tlsHandshakes = new ArrayList<>();
     public final List<Http> httpExchanges = new ArrayList<>();
     public final List<Dns> dnsLookups = new ArrayList<>();
+    /** The exceptions of failed exchanges and lookups by thread and end; built when first asked for. */
+    private Map<LayerEnd, String> layerErrors;
     /**
      * Per thread, the windows of its layer operations (HTTP exchanges, TLS handshakes, DNS lookups) as
      * {start, end, stack, op, connection, label}: what nests inside them is not their own time.
@@ -254,6 +256,38 @@ public final class Recording implements LogVisitor {
         } else if (Outcome.isError(outcome) && outcome != Outcome.CLOSED) {
             c.worstError = outcome;
         }
+    }
+
+    /**
+     * What a failed operation threw ({@code type: message}), or null. An HTTP exchange's or DNS lookup's event names
+     * what it was about rather than its exception: theirs is on the exchange's or lookup's own record, found by its
+     * thread and end.
+     */
+    public String exception(int op, int ref, long thread, long endNs) {
+        if (op != Op.HTTP_EXCHANGE && op != Op.DNS_LOOKUP) {
+            return string(ref);
+        }
+        if (layerErrors == null) {
+            layerErrors = new HashMap<>();
+            for (Http h : httpExchanges) {
+                if (h.error() != null) {
+                    layerErrors.put(new LayerEnd(h.thread(), h.startNs() + h.durationNs()), h.error());
+                }
+            }
+            for (Dns d : dnsLookups) {
+                if (d.error() != null) {
+                    layerErrors.put(new LayerEnd(d.thread(), d.startNs() + d.durationNs()), d.error());
+                }
+            }
+        }
+        return layerErrors.get(new LayerEnd(thread, endNs));
+    }
+
+    public String exception(Failure f) {
+        return exception(f.op(), f.exceptionRef(), f.thread(), f.atNs());
+    }
+
+    private record LayerEnd(long thread, long endNs) {
     }
 
     /** What a layer operation (TLS, HTTP, DNS) was about, from its string ref; null for socket operations. */

@@ -206,7 +206,7 @@ final class ReportWriter {
         for (Recording.Failure f : r.errors) {
             Recording.Connection c = r.connections.get(f.connectionId());
             String peer = c == null || c.remote == null ? "" : c.remote;
-            String exception = r.string(f.exceptionRef());
+            String exception = r.exception(f);
             String type = exception == null ? "" : exception.split(":")[0];
             groups.computeIfAbsent(Outcome.name(f.outcome()) + "\t" + Op.name(f.op()) + "\t" + type + "\t" + peer,
                 k -> new ArrayList<>()).add(f);
@@ -219,7 +219,7 @@ final class ReportWriter {
             h.append("<tr><td class=\"bad\">").append(k[0]).append("</td><td>").append(k[1]).append("</td><td>")
                 .append(html(k[2])).append("</td><td>").append(html(k[3])).append("</td><td class=\"n\">")
                 .append(g.getValue().size()).append("</td><td><details><summary>")
-                .append(html(r.string(first.exceptionRef()))).append("</summary><pre>")
+                .append(html(r.exception(first))).append("</summary><pre>")
                 .append(html(String.join("\n", r.frames(first.stack())))).append("</pre></details></td></tr>");
         }
         h.append("</table></section>\n");

@@ -334,7 +334,7 @@ public final class SummaryWriter {
     private void errors(Json j) throws IOException {
         j.name("errors").beginArray();
         for (Recording.Failure f : r.errors) {
-            String described = r.string(f.exceptionRef());
+            String described = r.exception(f);
             String exception = described;
             String message = null;
             int colon = described == null ? -1 : described.indexOf(": ");

@@ -82,11 +82,12 @@ final class TraceWriter implements LogVisitor, AutoCloseable {
         Recording.Connection c = r.connections.get(connection);
         String label = r.layerLabel(op, ref);
         String peer = label != null ? " " + label : c == null || c.remote == null ? "" : " " + c.remote;
+        String error = Outcome.isError(outcome) ? r.exception(op, ref, thread, start + duration) : null;
         try {
             out.write("{\"ph\":\"X\",\"cat\":\"net\",\"pid\":1,\"tid\":" + thread + ",\"ts\":" + micros(start - r.startedNs)
                 + ",\"dur\":" + micros(duration) + ",\"name\":\"" + Op.name(op) + Json.escape(peer) + "\",\"args\":{"
                 + "\"bytes\":" + bytes + ",\"connection\":" + connection + ",\"outcome\":\"" + Outcome.name(outcome)
-                + "\"" + (ref != 0 && r.string(ref) != null ? ",\"error\":\"" + Json.escape(r.string(ref)) + "\"" : "")
+                + "\"" + (error != null ? ",\"error\":\"" + Json.escape(error) + "\"" : "")
                 + "}},\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

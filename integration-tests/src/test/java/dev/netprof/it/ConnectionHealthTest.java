@@ -25,7 +25,10 @@ class ConnectionHealthTest {
     static synchronized Summary run(Jdk jdk) throws Exception {
         Summary s = RUNS.get(jdk);
         if (s == null) {
-            ChildJvm child = new ChildJvm(jdk, work.resolve(jdk.name())).agent("closewait=1s").main(HealthWorkload.class);
+            Path dir = Files.createDirectories(work.resolve(jdk.name()));
+            Path noHosts = Files.writeString(dir.resolve("hosts"), "");
+            ChildJvm child = new ChildJvm(jdk, dir).agent("closewait=1s").jvmArg("-Djdk.net.hosts.file=" + noHosts)
+                .main(HealthWorkload.class);
             ChildJvm.Result r = child.run(120).assertSucceeded();
             assertEquals("health workload done\n", r.stdout());
             s = Summary.read(child.out());
@@ -74,6 +77,25 @@ class ConnectionHealthTest {
         assertError(errors, "connect", "timeout", "java.net.SocketTimeoutException", "connectToFullBacklog");
         assertError(errors, "connect", "refused", "java.net.ConnectException", "connectToClosedPort");
         assertError(errors, "read", "reset", "java.net.SocketException", "readFromResettingPeer");
+    }
+
+    /**
+     * An exchange's or lookup's error names the exception it failed with, as a socket operation's does; its event
+     * names what it was about ("GET host", the host), which is no exception.
+     */
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void failedExchangesAndLookupsAreErrorsWithTheirException(Jdk jdk) throws Exception {
+        List<JsonNode> errors = run(jdk).errors();
+        JsonNode http = errors.stream().filter(e -> e.get("op").asText().equals("http")).findFirst().orElseThrow();
+        assertEquals("java.net.ConnectException", http.get("exception").asText(), http.toString());
+        assertTrue(stackHas(http.get("stack"), "requestFromAClosedPort"), http.toString());
+        JsonNode dns = errors.stream().filter(e -> e.get("op").asText().equals("dns")).findFirst().orElseThrow();
+        assertEquals("java.net.UnknownHostException", dns.get("exception").asText(), dns.toString());
+        assertTrue(dns.get("message").asText().contains("no-such-host.invalid"), dns.toString());
+        assertTrue(stackHas(dns.get("stack"), "lookUpAnUnknownHost"), dns.toString());
+        String trace = Files.readString(OUT.get(jdk).resolve("trace.json"));
+        assertTrue(trace.contains("\"outcome\":\"other\",\"error\":\"java.net.ConnectException\""), "the http span");
     }
 
     private static void assertError(List<JsonNode> errors, String op, String kind, String exception, String method) {

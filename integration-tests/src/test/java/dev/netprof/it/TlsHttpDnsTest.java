@@ -256,6 +256,7 @@ class TlsHttpDnsTest {
         String trace = Files.readString(run.out().resolve("trace.json"));
         assertTrue(trace.contains("\"name\":\"http GET localhost\""), "an http span");
         assertTrue(trace.contains("\"name\":\"tls-handshake tls TLSv1.3\""), "a handshake span");
+        assertFalse(trace.contains("\"outcome\":\"ok\",\"error\""), "a span that did not fail names no error");
         assertNotNull(run.summary().root.get("tlsHandshakes"));
     }
 

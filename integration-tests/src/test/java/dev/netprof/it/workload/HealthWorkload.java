@@ -10,6 +10,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -22,8 +27,8 @@ import java.util.concurrent.Executors;
 
 /**
  * Everything that goes wrong with connections, each in a method named for it (the tests find these names in the
- * recorded stacks): leaks, read and connect timeouts, a refused connect, a reset, a half-closed connection left
- * open, a full accept queue, and an event loop that blocks and stalls.
+ * recorded stacks): leaks, read and connect timeouts, a refused connect, a failed HTTP exchange and DNS lookup, a
+ * reset, a half-closed connection left open, a full accept queue, and an event loop that blocks and stalls.
  */
 public final class HealthWorkload {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -47,6 +52,8 @@ public final class HealthWorkload {
         holdSocketsOpen(echo.getLocalPort());
         readWithTimeout();
         connectToClosedPort();
+        requestFromAClosedPort();
+        lookUpAnUnknownHost();
         readFromResettingPeer();
         readUntilPeerCloses();
         connectToFullBacklog();
@@ -87,14 +94,37 @@ public final class HealthWorkload {
     }
 
     static void connectToClosedPort() throws IOException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
-            port = probe.getLocalPort();
-        }
-        try (Socket s = new Socket(LOOPBACK, port)) {
+        try (Socket s = new Socket(LOOPBACK, closedPort())) {
             throw new IllegalStateException("a closed port accepted");
         } catch (ConnectException expected) {
             // recorded as refused
+        }
+    }
+
+    /** An HTTP exchange that fails: recorded as an error of the exchange, with the client's exception. */
+    static void requestFromAClosedPort() throws Exception {
+        HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + closedPort() + "/")).build();
+        try {
+            HttpClient.newHttpClient().send(get, HttpResponse.BodyHandlers.discarding());
+            throw new IllegalStateException("a closed port answered");
+        } catch (ConnectException expected) {
+            // the exchange failed
+        }
+    }
+
+    /** Run with an empty jdk.net.hosts.file, so that the name is unknown at once, with no resolver to wait for. */
+    static void lookUpAnUnknownHost() throws IOException {
+        try {
+            InetAddress.getByName("no-such-host.invalid");
+            throw new IllegalStateException("an unknown host resolved");
+        } catch (UnknownHostException expected) {
+            // the lookup failed
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
+            return probe.getLocalPort();
         }
     }
 
