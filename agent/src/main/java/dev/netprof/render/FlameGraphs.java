@@ -85,9 +85,9 @@ final class FlameGraphs {
             FlameAggregator.Key k = group.get(0).getKey();
             Map<Integer, long[]> site = bySite.get(siteOf(k));
             Recording.Connection c = r.connections.get(k.connection());
-            String peer = c == null || c.remote == null ? "unknown" : c.remote;
+            String peer = c == null || c.remote == null ? "unknown" : frameText(c.remote);
             String label = r.layerLabel(k.op(), k.label());
-            String op = label != null ? Op.name(k.op()) + " " + label : Op.name(k.op());
+            String op = label != null ? Op.name(k.op()) + " " + frameText(label) : Op.name(k.op());
             spread(group, site, 0, op, peer, lines);
             spread(group, site, 1, op, peer, lines);
         });
@@ -246,6 +246,26 @@ final class FlameGraphs {
             }
         }
         return out;
+    }
+
+    /**
+     * Text from outside the JVM (a host name, a request's target, a handshake's error) as one frame: a line break
+     * would split the folded line (and the render with it), a ';' the frame, and "</script" would end the flame
+     * graph's script early, in which a name is quoted but not HTML-escaped.
+     */
+    static String frameText(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            char safe = c < ' ' || c == 0x7f ? ' ' : c == ';' ? ',' : c == '<' ? '\u2039' : c;
+            if (safe != c && b == null) {
+                b = new StringBuilder(s);
+            }
+            if (b != null) {
+                b.setCharAt(i, safe);
+            }
+        }
+        return b == null ? s : b.toString();
     }
 
     /** A captured stack as folded frames: outermost first, {@code pkg/Class.method} (lines merged). */

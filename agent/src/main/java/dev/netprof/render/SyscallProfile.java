@@ -37,7 +37,7 @@ final class SyscallProfile {
             String root;
             if (pairing.op[i] != 0) {
                 Recording.Connection c = r.connections.get(pairing.connection[i]);
-                String peer = c == null || c.remote == null ? "unknown" : c.remote;
+                String peer = c == null || c.remote == null ? "unknown" : FlameGraphs.frameText(c.remote);
                 root = "[peer " + peer + "];[" + Op.name(pairing.op[i]) + "]";
                 attributed++;
                 long[] split = byPeer.computeIfAbsent(peer, p -> new long[6]);

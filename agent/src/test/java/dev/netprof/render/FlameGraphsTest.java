@@ -88,6 +88,21 @@ class FlameGraphsTest {
             FlameGraphs.NO_STACK + ";[read];[peer 127.0.0.1:82]", 500L), flames.time);
     }
 
+    /** A label from outside the JVM cannot split the folded line or its frame, nor end the graph's script. */
+    @Test
+    void outsideTextStaysOneFrame() {
+        Recording r = withStacks("app.Config.resolve:3");
+        r.string(5, "db.example\r\n</script>;x");
+        r.event(1, Op.DNS_LOOKUP, Outcome.OK, 1, 0, 1_000, 0, 0, 5, 1);
+        r.layerWindows.values().forEach(LayerWindows::index);
+        FlameAggregator sums = new FlameAggregator(r, SLOW_NS);
+        sums.event(1, Op.DNS_LOOKUP, Outcome.OK, 1, 0, 1_000, 0, 0, 5, 1);
+        FlameGraphs flames = new FlameGraphs(r, sums);
+
+        assertEquals(Map.of("app/Config.resolve_[j];[dns db.example  \u2039/script>,x];[peer unknown]", 1_000L),
+            flames.time);
+    }
+
     /** An empty recording started at 0 whose stacks 1, 2, ... are one frame each. */
     private static Recording withStacks(String... frames) {
         Recording r = new Recording();
