@@ -128,6 +128,10 @@ final class Session {
         return !stopped;
     }
 
+    boolean isFinished() {
+        return finished;
+    }
+
     /** Writes everything recorded so far to events.nprof, for {@code netprof dump}. */
     boolean flushNow() throws InterruptedException {
         return flusher.flushNow(10_000);
@@ -169,8 +173,10 @@ final class Session {
             Agent.say("could not write the outputs into " + out + ": " + e);
             return;
         } finally {
+            capture.buffers.release();
             finished = true;
             publishStatus();
+            Agent.stopped(this);
         }
         if (attached) {
             Agent.say("stopped recording into " + out + (detach ? "; instrumentation removed" : ""));

@@ -122,6 +122,23 @@ public final class Buffers {
         free.offer(b);
     }
 
+    /**
+     * After the last drain: lets go of every buffer this pool made. A thread that recorded keeps its state (and, in
+     * it, this pool) until it records again; without this, that kept every buffer of a busy recording, up to
+     * {@code buffer=}, on the application's heap after the stop.
+     */
+    public void release() {
+        for (int i = 0, n = created.get(); i < n; i++) {
+            all.set(i, null);
+        }
+        while (free.poll() != null) {
+            // emptied
+        }
+        while (full.poll() != null) {
+            // emptied: drained before this
+        }
+    }
+
     public long dropped() {
         return dropped.get();
     }

@@ -400,6 +400,7 @@ public final class Recorder {
         if (ts.buffers != c.buffers) {
             ts.buffers = c.buffers;
             ts.buffer = null;
+            ts.lastConnection = 0;
             ThreadStates.define(c, ts);
             c.newThread();
         }
@@ -421,10 +422,14 @@ public final class Recorder {
         }
     }
 
-    /** The connection of the calling thread's last recorded event, or 0. */
+    /**
+     * The connection of the calling thread's last recorded event in this recording, or 0: ids start again at 1 in
+     * each recording, so an earlier one's would name another connection.
+     */
     static long lastConnection() {
         ThreadState ts = STATE.get();
-        return ts == null ? 0 : ts.lastConnection;
+        Capture c = capture;
+        return ts == null || c == null || ts.buffers != c.buffers ? 0 : ts.lastConnection;
     }
 
     /** Reads the calling thread's Linux thread id from /proc/thread-self ({@code <pid>/task/<tid>}); 0 elsewhere. */

@@ -46,6 +46,20 @@ class BuffersTest {
         assertEquals(8, again.ownerTid());
     }
 
+    /** Released after the last drain, the pool holds no buffer: threads that recorded keep only their own. */
+    @Test
+    void aReleasedPoolHoldsNoBuffer() {
+        Buffers pool = new Buffers(4 * BUFFER_BYTES, RECORDS);
+        EventBuffer free = pool.acquire(Thread.currentThread(), 1);
+        pool.acquire(Thread.currentThread(), 1);
+        pool.handOver(free);
+        pool.recycle(pool.pollFull());
+        pool.release();
+        assertNull(pool.at(0));
+        assertNull(pool.at(1));
+        assertEquals(2, pool.acquire(Thread.currentThread(), 1).slot, "a new buffer: the free one was let go");
+    }
+
     @Test
     void aDeadOwnersBufferIsReclaimable() throws Exception {
         Buffers pool = new Buffers(BUFFER_BYTES, RECORDS);

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
 import dev.netprof.flush.TestRecordings;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -18,6 +20,32 @@ import org.junit.jupiter.api.io.TempDir;
 class RecorderTest {
     @TempDir
     Path dir;
+
+    /**
+     * Ids start again at 1 in every recording: the connection a thread last recorded on belongs to its recording, or
+     * an SSLEngine's handshake in the next one (events=tls) would be put on whatever connection has that id there.
+     */
+    @Test
+    void aThreadsLastConnectionIsOfThisRecordingOnly() throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             SocketChannel client = SocketChannel.open(listener.getLocalAddress())) {
+            Capture first = TestRecordings.capture();
+            Recorder.start(first);
+            try {
+                Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
+                assertEquals(first.connections.find(client).id, Recorder.lastConnection());
+            } finally {
+                Recorder.stop();
+            }
+            Recorder.start(TestRecordings.capture());
+            try {
+                assertEquals(0, Recorder.lastConnection(), "nothing recorded on this thread in this recording");
+            } finally {
+                Recorder.stop();
+            }
+        }
+    }
 
     /**
      * A Unix-domain socket is looked up once and then ignored; its close still counts, or the table would keep it
