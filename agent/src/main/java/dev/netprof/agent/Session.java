@@ -76,6 +76,7 @@ final class Session {
         Path out = (options.out != null ? options.out : Path.of("netprof-" + pid + "-"
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))).toAbsolutePath();
         Files.createDirectories(out);
+        Samples.deleteIn(out);
         long slowNs = options.thresholdNs > 0 ? options.thresholdNs : StackSampling.DEFAULT_SLOW_NS;
         StackSampling sampling = StackSampling.defaults(options.stacks, slowNs);
         Capture capture = new Capture(System.nanoTime(), options.bufferBytes, Capture.RECORDS_PER_BUFFER, sampling);

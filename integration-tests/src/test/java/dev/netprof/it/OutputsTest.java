@@ -1,6 +1,7 @@
 package dev.netprof.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class OutputsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<Jdk, Path> OUT = new EnumMap<>(Jdk.class);
+    private static final String STALE_SAMPLES = "samples-1-on.jfr";
 
     @TempDir
     static Path work;
@@ -38,6 +40,8 @@ class OutputsTest {
             Path dir = work.resolve(jdk.name());
             ChildJvm child = new ChildJvm(jdk, dir).agent("threshold=50us")
                 .main(EchoWorkload.class, dir.resolve("truth.jsonl"), 7);
+            // An earlier recording's samples in a reused output directory: not this recording's to read.
+            Files.writeString(Files.createDirectories(child.out()).resolve(STALE_SAMPLES), "not a JFR file");
             child.run(120).assertSucceeded();
             out = child.out();
             OUT.put(jdk, out);
@@ -188,5 +192,13 @@ class OutputsTest {
         }
         assertTrue(html.contains("Latency by endpoint and operation") && html.contains("p99.9"));
         assertTrue(!html.contains("<script src") && !html.contains("<link "), "self-contained");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void anEarlierRecordingsSampleFilesAreGone(Jdk jdk) throws Exception {
+        Path out = out(jdk);
+        assertFalse(Files.exists(out.resolve(STALE_SAMPLES)));
+        assertTrue(Summary.read(out).root.get("syscalls").isNull(), "no samples paired: this recording took none");
     }
 }

@@ -39,6 +39,19 @@ public final class Samples {
     public record Set(List<Sample> samples, List<String> modes, boolean pairable) {
     }
 
+    /**
+     * Removes the sample files of an earlier recording into {@code dir}, as a new recording overwrites its
+     * events.nprof: {@link #read} reads every sample file there, and would pair an old recording's samples with the
+     * new one's operations (or count them unpaired).
+     */
+    public static void deleteIn(Path dir) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, FILES)) {
+            for (Path f : ds) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
     /** The bytes of the sample files {@link #read} reads in {@code dir}: 0 when there are none. */
     public static long fileBytes(Path dir) {
         long bytes = 0;
