@@ -44,7 +44,7 @@ final class ConsoleSummary {
         if (leaks > 0) {
             out.add(leaks + " findings (leaks, CLOSE_WAIT, event loops, accept queues): see report.html");
         }
-        if (!r.cleanStop) {
+        if (!r.cleanStop && !r.live) {
             out.add("the recorded JVM did not stop cleanly: data up to its last flush");
         }
         out.add("outputs in " + dir.toAbsolutePath() + ": report.html (start here), flame-time.html, "

@@ -27,7 +27,7 @@ final class Findings {
 
     static List<Leak> leaks(Recording r) {
         List<Leak> out = new ArrayList<>();
-        boolean exited = r.stopReason() == null || r.stopReason().equals("exit");
+        boolean exited = !r.live && (r.stopReason() == null || r.stopReason().equals("exit"));
         for (Recording.Connection c : r.establishedConnections()) {
             if (c.collectedNs != null) {
                 out.add(new Leak("collected-unclosed", c, c.collectedNs));

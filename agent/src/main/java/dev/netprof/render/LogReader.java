@@ -24,6 +24,7 @@ import java.util.Map;
  */
 public final class LogReader {
     private boolean torn;
+    private long bytesRead;
     private byte[] block = new byte[1 << 16];
     private int pos;
     private int limit;
@@ -47,6 +48,19 @@ public final class LogReader {
     }
 
     public void read(Path file, LogVisitor v) throws IOException {
+        read(file, v, Long.MAX_VALUE);
+    }
+
+    /** The bytes of the whole blocks read: where a log that is still being written ended for this reader. */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    /**
+     * Reads the blocks in the first {@code upTo} bytes: a second pass over a log that is still being written (a
+     * dump) sees what the first one saw, so that both count the same operations.
+     */
+    public void read(Path file, LogVisitor v, long upTo) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             byte[] magic = in.readNBytes(LogFormat.MAGIC.length + 2);
             if (magic.length < LogFormat.MAGIC.length + 2
@@ -58,8 +72,9 @@ public final class LogReader {
                 throw new LogException(file + " has event log format " + version + "; this netprof reads up to "
                     + LogFormat.VERSION + ": use a newer netprof");
             }
+            bytesRead = magic.length;
             byte[] head = new byte[5];
-            while (true) {
+            while (bytesRead < upTo) {
                 int n = in.readNBytes(head, 0, 5);
                 if (n == 0) {
                     return;
@@ -88,6 +103,7 @@ public final class LogReader {
                 } catch (EOFException e) {
                     throw new LogException(file + " is corrupt: a block of type " + type + " is shorter than its content");
                 }
+                bytesRead += 5 + len;
             }
         } catch (NoSuchFileException e) {
             throw new LogException("no such file: " + file);

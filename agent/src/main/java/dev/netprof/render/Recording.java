@@ -31,6 +31,13 @@ public final class Recording implements LogVisitor {
     /** When the recording stopped; the last status time when the process died before it could say. */
     public long stoppedNs;
     public boolean cleanStop;
+    /**
+     * Rendered while the recording goes on ({@code netprof dump}): no stop yet, so the connections open now are
+     * neither leaks nor left open at an exit.
+     */
+    public boolean live;
+    /** Where the log's whole blocks ended when it was read: a later pass reads no further. */
+    public long logBytes;
     public boolean torn;
     public long droppedEvents;
     public long droppedDefinitions;
@@ -159,6 +166,7 @@ public final class Recording implements LogVisitor {
         LogReader reader = new LogReader();
         reader.read(log, r);
         r.torn = reader.torn();
+        r.logBytes = reader.bytesRead();
         r.attachKernelView();
         r.linkByAddresses();
         r.layerWindows.values().forEach(LayerWindows::index);

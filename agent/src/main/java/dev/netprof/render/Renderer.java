@@ -22,8 +22,14 @@ public final class Renderer {
     }
 
     public static Result render(Path dir) throws IOException {
+        return render(dir, false);
+    }
+
+    /** {@code live}: the recording goes on ({@code netprof dump}), its log still being written. */
+    public static Result render(Path dir, boolean live) throws IOException {
         Path log = dir.resolve(LOG);
         Recording r = Recording.read(log);
+        r.live = live;
         FlameAggregator flameSums = new FlameAggregator(r, slowNs(r));
         Latencies latencies = new Latencies(r);
         EventLoops eventLoops = new EventLoops(r);
@@ -31,7 +37,7 @@ public final class Renderer {
         TraceWriter trace = new TraceWriter(r, dir.resolve("trace.json"), pairing);
         try (trace) {
             new LogReader().read(log, pairing == null ? new Fanout(flameSums, latencies, eventLoops, trace)
-                : new Fanout(flameSums, latencies, eventLoops, pairing, trace));
+                : new Fanout(flameSums, latencies, eventLoops, pairing, trace), r.logBytes);
         }
         SyscallProfile syscalls = pairing == null ? null : new SyscallProfile(r, pairing);
         if (syscalls != null) {

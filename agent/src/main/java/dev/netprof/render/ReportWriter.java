@@ -93,7 +93,8 @@ final class ReportWriter {
             .append(kv("dropped", r.droppedEvents + r.droppedDefinitions == 0 ? "none"
                 : "<b class=\"bad\">" + count(r.droppedEvents) + " events, " + count(r.droppedDefinitions)
                 + " definitions</b> (buffers full: raise buffer=)"))
-            .append(kv("stopped", r.cleanStop ? "cleanly" : "<b class=\"bad\">not cleanly</b>: the JVM died or was "
+            .append(kv("stopped", r.live ? "not yet: a dump of a recording that goes on"
+                : r.cleanStop ? "cleanly" : "<b class=\"bad\">not cleanly</b>: the JVM died or was "
                 + "killed; data up to its last flush" + (r.torn ? " (last block torn, ignored)" : "")))
             .append(kv("options", html(r.options == null || r.options.isEmpty() ? "(defaults)" : r.options)))
             .append(kv("timeline", trace.folded == 0 ? "every operation is a span in trace.json"
@@ -249,8 +250,9 @@ final class ReportWriter {
         h.append("<section><h2>Leaks</h2>");
         List<Findings.Leak> leaks = Findings.leaks(r);
         if (leaks.isEmpty()) {
+            boolean inUse = r.live || "detach".equals(r.stopReason());
             h.append("<p>No leaked connections: every connection was closed")
-                .append("detach".equals(r.stopReason()) ? " or is still in use" : "").append(".</p></section>\n");
+                .append(inUse ? " or is still in use" : "").append(".</p></section>\n");
             return;
         }
         Map<List<String>, List<Findings.Leak>> byStack = new LinkedHashMap<>();

@@ -44,6 +44,7 @@ public final class SummaryWriter {
         j.field("startedNs", r.startedNs);
         j.field("stoppedNs", r.stoppedNs);
         j.field("cleanStop", r.cleanStop);
+        j.field("live", r.live);
         j.name("window").beginObject();
         j.field("fromNs", r.windowNs("from"));
         j.field("toNs", r.windowNs("to"));

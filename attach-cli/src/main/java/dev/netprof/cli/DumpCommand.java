@@ -13,6 +13,6 @@ final class DumpCommand extends TargetCommand {
         try (Target t = Target.attach(pid)) {
             out = Path.of(t.command(jar(), "dump", ""));
         }
-        return render(out);
+        return render(out, true);
     }
 }

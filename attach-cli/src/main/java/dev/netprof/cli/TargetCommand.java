@@ -26,8 +26,13 @@ abstract class TargetCommand implements Callable<Integer> {
 
     /** Renders what the target wrote into {@code out} and prints the summary. */
     static int render(Path out) {
+        return render(out, false);
+    }
+
+    /** {@code live}: the target goes on recording ({@code netprof dump}). */
+    static int render(Path out, boolean live) {
         try {
-            Renderer.render(out).summary().forEach(Cli::say);
+            Renderer.render(out, live).summary().forEach(Cli::say);
             return ExitCodes.OK;
         } catch (LogReader.LogException e) {
             return Cli.fail(ExitCodes.UNREADABLE, e.getMessage());

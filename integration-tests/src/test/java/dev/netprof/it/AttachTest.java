@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.netprof.it.workload.ChurnWorkload;
+import dev.netprof.it.workload.PingPongWorkload;
 import dev.netprof.it.workload.StatusWatchWorkload;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -102,6 +104,35 @@ class AttachTest {
                 .orElseThrow(() -> new AssertionError("never stopped: " + states));
             assertEquals(Files.size(child.out().resolve("events.nprof")), Long.parseLong(stopped.split(" ")[1]),
                 "events.nprof's size when the status said stopped, against its final size; states seen: " + states);
+        }
+    }
+
+    /**
+     * A dump renders a recording that goes on: the connections open now are not leaks, and no output says the JVM
+     * died; what the first pass over the growing log read is what the second reads.
+     */
+    @Test
+    void aDumpIsARecordingThatGoesOnNotOneThatEnded() throws Exception {
+        Path dir = work.resolve("dump");
+        Process target = new ChildJvm(Jdk.JDK17, dir.resolve("target")).main(PingPongWorkload.class, 30).start();
+        try {
+            Thread.sleep(800);
+            String pid = Long.toString(target.pid());
+            Path out = dir.resolve("rec");
+            assertEquals(0, Cli.run(Jdk.JDK17, dir, "start", pid, "--out", out.toString()).exitCode());
+            Thread.sleep(1000);
+            ChildJvm.Result dump = Cli.run(Jdk.JDK17, dir, "dump", pid);
+            assertEquals(0, dump.exitCode(), dump.stderr());
+            assertFalse(dump.stderr().contains("did not stop cleanly"), dump.stderr());
+            Summary s = Summary.read(out);
+            assertTrue(s.root.get("live").asBoolean());
+            assertTrue(s.connections().stream().anyMatch(c -> c.get("closeReason").isNull()),
+                "the ping-pong's connection is open: " + s.connections());
+            assertEquals(List.of(), Summary.list(s.root.get("leaks")), "open is not leaked");
+            assertTrue(Files.readString(out.resolve("report.html")).contains("not yet: a dump"));
+            assertEquals(0, Cli.run(Jdk.JDK17, dir, "stop", pid).exitCode());
+        } finally {
+            target.destroyForcibly();
         }
     }
 
