@@ -1,10 +1,6 @@
 package dev.netprof.agent;
 
-import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The javaagent entry points ({@code Premain-Class} and {@code Agent-Class}).
@@ -15,10 +11,13 @@ import java.nio.file.Path;
  * Whatever goes wrong, it says so in one line and returns: the application runs on.
  *
  * <p>An attach ({@code netprof attach/start/stop/dump}) passes two control keys before the recording options:
- * {@code command=start|stop|dump} and {@code reply=FILE}, a file the CLI created; the agent writes
- * {@code ok <out dir>} or {@code error <message>} into it, which is how the CLI learns what happened inside.
+ * {@code command=start|stop|dump} and {@code reply=TOKEN}, a token the CLI made up; the agent sets the system
+ * property {@value #REPLY_PROPERTY} to {@code TOKEN ok <out dir>} or {@code TOKEN error <message>}, which the CLI
+ * reads through the attach API: that is how it learns what happened inside.
  */
 public final class AgentMain {
+    public static final String REPLY_PROPERTY = "netprof.reply";
+
     public static void premain(String args, Instrumentation inst) {
         launch(args, inst, false);
     }
@@ -58,7 +57,7 @@ public final class AgentMain {
     }
 
     private static void fail(Control control, String message) {
-        if (control.replyFile == null) {
+        if (control.replyToken == null) {
             Agent.say(message);
         }
         control.reply("error " + message);
@@ -67,7 +66,7 @@ public final class AgentMain {
     /** The control keys of an agent argument string, and the recording options after them. */
     static final class Control {
         String command = "start";
-        Path replyFile;
+        String replyToken;
         String options = "";
 
         static Control parse(String args) {
@@ -81,7 +80,7 @@ public final class AgentMain {
                 if (pair.startsWith("command=")) {
                     c.command = value;
                 } else {
-                    c.replyFile = Path.of(value);
+                    c.replyToken = value;
                 }
             }
             c.options = rest;
@@ -89,12 +88,8 @@ public final class AgentMain {
         }
 
         void reply(String text) {
-            if (replyFile != null) {
-                try {
-                    Files.writeString(replyFile, text, StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    Agent.say("cannot reply to the netprof CLI through " + replyFile + ": " + e);
-                }
+            if (replyToken != null) {
+                System.setProperty(REPLY_PROPERTY, replyToken + " " + text);
             }
         }
     }

@@ -4,12 +4,12 @@ import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
+import dev.netprof.agent.AgentMain;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -137,54 +137,40 @@ final class Target implements AutoCloseable {
 
     /**
      * Loads netprof.jar with {@code command} and the recording options; returns what the agent replied after
-     * {@code ok}, or fails with the agent's own message.
+     * {@code ok}, or fails with the agent's own message. The reply comes back as a system property of the target's,
+     * tagged with a token of this call's: a reply file in /tmp would have to be writable by the target's user, and so
+     * by any user, who could then answer in the agent's place (naming the directory a root CLI renders into).
      */
     String command(Path jar, String command, String options) throws CliException {
-        Path reply;
+        String token = UUID.randomUUID().toString();
+        String args = "command=" + command + ",reply=" + token + (options.isEmpty() ? "" : "," + options);
         try {
-            reply = Files.createTempFile("netprof-reply-", ".txt");
-            // The target may run as another user than the CLI; it only needs to write this one file.
-            Files.setPosixFilePermissions(reply, PosixFilePermissions.fromString("rw-rw-rw-"));
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.FAILED, "cannot create a reply file: " + e);
+            timed(command + " in pid " + pid, () -> {
+                vm.loadAgent(jar.toString(), args);
+                return null;
+            });
+        } catch (CliException e) {
+            throw e;
+        } catch (AgentLoadException e) {
+            throw new CliException(ExitCodes.AGENT_FAILED, refusalOrLoad(e));
+        } catch (AgentInitializationException e) {
+            throw new CliException(ExitCodes.AGENT_FAILED, "netprof failed to start in pid " + pid + " (code "
+                + e.returnValue() + "); see that JVM's stderr");
+        } catch (Exception e) {
+            throw new CliException(ExitCodes.AGENT_FAILED, "loading netprof into pid " + pid + " failed: "
+                + refusalOrLoad(e));
         }
-        try {
-            String args = "command=" + command + ",reply=" + reply + (options.isEmpty() ? "" : "," + options);
-            try {
-                timed(command + " in pid " + pid, () -> {
-                    vm.loadAgent(jar.toString(), args);
-                    return null;
-                });
-            } catch (CliException e) {
-                throw e;
-            } catch (AgentLoadException e) {
-                throw new CliException(ExitCodes.AGENT_FAILED, refusalOrLoad(e));
-            } catch (AgentInitializationException e) {
-                throw new CliException(ExitCodes.AGENT_FAILED, "netprof failed to start in pid " + pid + " (code "
-                    + e.returnValue() + "); see that JVM's stderr");
-            } catch (Exception e) {
-                throw new CliException(ExitCodes.AGENT_FAILED, "loading netprof into pid " + pid + " failed: "
-                    + refusalOrLoad(e));
-            }
-            String answer = Files.readString(reply, StandardCharsets.UTF_8).trim();
-            if (answer.startsWith("ok")) {
-                return answer.substring(2).trim();
-            }
-            if (answer.startsWith("error ")) {
-                String message = answer.substring("error ".length());
-                throw new CliException(message.startsWith("netprof is not recording") ? ExitCodes.NOT_RECORDING
-                    : ExitCodes.AGENT_FAILED, "in pid " + pid + ": " + message);
-            }
-            throw new CliException(ExitCodes.AGENT_FAILED, "netprof in pid " + pid + " gave no answer; see its stderr");
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.FAILED, "cannot read the agent's reply: " + e);
-        } finally {
-            try {
-                Files.deleteIfExists(reply);
-            } catch (IOException ignored) {
-                // a stray temp file is harmless
-            }
+        String reply = properties().getProperty(AgentMain.REPLY_PROPERTY, "");
+        String answer = reply.startsWith(token + " ") ? reply.substring(token.length() + 1) : "";
+        if (answer.startsWith("ok")) {
+            return answer.substring(2).trim();
         }
+        if (answer.startsWith("error ")) {
+            String message = answer.substring("error ".length());
+            throw new CliException(message.startsWith("netprof is not recording") ? ExitCodes.NOT_RECORDING
+                : ExitCodes.AGENT_FAILED, "in pid " + pid + ": " + message);
+        }
+        throw new CliException(ExitCodes.AGENT_FAILED, "netprof in pid " + pid + " gave no answer; see its stderr");
     }
 
     @Override
