@@ -32,21 +32,28 @@ final class AttachCommand extends RecordingCommand {
             Runtime.getRuntime().addShutdownHook(interrupted);
             Progress progress = new Progress(durationNs);
             long start = System.nanoTime();
-            while (true) {
-                sleep();
-                AgentStatus s = t.status();
-                long elapsed = System.nanoTime() - start;
-                progress.show(elapsed, s == null ? 0 : s.events(), s == null ? 0 : s.dropped());
-                if (s == null || !s.recording()) {
-                    break;
+            try {
+                while (true) {
+                    sleep();
+                    AgentStatus s = t.status();
+                    long elapsed = System.nanoTime() - start;
+                    progress.show(elapsed, s == null ? 0 : s.events(), s == null ? 0 : s.dropped());
+                    if (s == null || !s.recording()) {
+                        break;
+                    }
+                    if (elapsed > durationNs + GRACE_NS) {
+                        t.command(jar(), "stop", "");
+                        break;
+                    }
                 }
-                if (elapsed > durationNs + GRACE_NS) {
-                    t.command(jar(), "stop", "");
-                    break;
+            } finally {
+                progress.end();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(interrupted);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C: the hook stops the recording and renders it; this thread has nothing left to do
                 }
             }
-            progress.end();
-            Runtime.getRuntime().removeShutdownHook(interrupted);
             return finish(done, out, false);
         }
     }

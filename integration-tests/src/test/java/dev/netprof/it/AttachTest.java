@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -131,6 +132,40 @@ class AttachTest {
             assertEquals(List.of(), Summary.list(s.root.get("leaks")), "open is not leaked");
             assertTrue(Files.readString(out.resolve("report.html")).contains("not yet: a dump"));
             assertEquals(0, Cli.run(Jdk.JDK17, dir, "stop", pid).exitCode());
+        } finally {
+            target.destroyForcibly();
+        }
+    }
+
+    /**
+     * An attach ended early (Ctrl-C; SIGTERM runs the same shutdown hooks) stops the recording in the target and
+     * renders what it recorded, with no stack trace on the way out.
+     */
+    @Test
+    void anAttachEndedEarlyStopsTheRecordingAndRendersIt() throws Exception {
+        Path dir = work.resolve("early");
+        Process target = new ChildJvm(Jdk.JDK17, dir.resolve("target")).main(PingPongWorkload.class, 60).start();
+        try {
+            Thread.sleep(800);
+            String pid = Long.toString(target.pid());
+            Path out = dir.resolve("rec");
+            Path err = dir.resolve("cli.err");
+            Process cli = new ProcessBuilder(Jdk.JDK17.java().toString(), "-jar", ChildJvm.NETPROF_JAR.toString(),
+                "attach", pid, "--duration", "60s", "--out", out.toString()).redirectErrorStream(true)
+                .redirectOutput(err.toFile()).start();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!Files.readString(err).contains("recording pid") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(1000);
+            cli.destroy();
+            assertTrue(cli.waitFor(60, TimeUnit.SECONDS), "the CLI ended");
+            String said = Files.readString(err);
+            assertTrue(said.contains("netprof: stopping early"), said);
+            assertFalse(said.contains("Exception"), said);
+            assertTrue(Files.isRegularFile(out.resolve("report.html")), said);
+            assertTrue(Cli.run(Jdk.JDK17, dir, "status", pid).stdout().contains(", not recording; last recording in "
+                + out));
         } finally {
             target.destroyForcibly();
         }
