@@ -42,7 +42,11 @@ final class EventLoops implements LogVisitor {
     @Override
     public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
                       long bytes, int ref, int stack) {
-        if (start < r.startedNs || !r.selectorThreads.contains(thread) || Op.isCounter(op)) {
+        // A handshake or an exchange is a window over the thread's socket operations, which count on their own: an
+        // SSLEngine's handshake spans the selects between its round trips. A DNS lookup counts: the resolver's own
+        // I/O is not recorded, and the loop waits for all of it.
+        if (start < r.startedNs || !r.selectorThreads.contains(thread) || Op.isCounter(op)
+            || op == Op.TLS_HANDSHAKE || op == Op.HTTP_EXCHANGE) {
             return;
         }
         int n = counts.getOrDefault(thread, 0);
@@ -117,7 +121,7 @@ final class EventLoops implements LogVisitor {
 
     /**
      * The indexes of a thread's operations by start. They are logged as they end, which is start order unless
-     * one nests in another (a handshake around selects), so the boxed sort runs only then.
+     * one nests in another, so the boxed sort runs only then.
      */
     private static int[] startOrder(long[] a, int n) {
         int[] order = new int[n];
