@@ -42,7 +42,7 @@ public final class Agent {
         if (s == null) {
             throw notRecording();
         }
-        s.stop(true);
+        s.stop(true, false); // the CLI that asked renders
         return s.out().toString();
     }
 

@@ -140,9 +140,18 @@ final class Session {
 
     /**
      * Ends the recording. {@code detach} also restores the JDK's original bytecode (every stop but the JVM's exit).
-     * A -javaagent recording renders its outputs here; an attached one leaves that to the CLI.
+     * A -javaagent recording renders its outputs here when its duration ends or the JVM exits; an attached one, or
+     * one that {@code netprof stop} ends, leaves that to the CLI.
      */
     synchronized void stop(boolean detach) {
+        stop(detach, !attached);
+    }
+
+    /**
+     * {@code renderHere}: false when the CLI renders (it would render again, and a long render on the attach thread
+     * outlasted the CLI's wait for the command, which then failed although the stop had worked).
+     */
+    synchronized void stop(boolean detach, boolean renderHere) {
         if (stopped) {
             return;
         }
@@ -179,7 +188,7 @@ final class Session {
             publishStatus();
             Agent.stopped(this);
         }
-        if (attached) {
+        if (!renderHere) {
             Agent.say("stopped recording into " + out + (detach ? "; instrumentation removed" : ""));
         } else if (detach) {
             render();

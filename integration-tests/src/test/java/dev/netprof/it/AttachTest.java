@@ -171,6 +171,25 @@ class AttachTest {
         }
     }
 
+    /** A -javaagent recording ended by netprof stop is rendered once, by the CLI, not also inside the application. */
+    @Test
+    void aJavaagentRecordingStoppedFromTheCliIsRenderedByTheCli() throws Exception {
+        Path dir = work.resolve("premain-stop");
+        ChildJvm child = new ChildJvm(Jdk.JDK17, dir.resolve("target")).agent("").main(PingPongWorkload.class, 30);
+        Process target = child.start();
+        try {
+            Thread.sleep(1500);
+            ChildJvm.Result stop = Cli.run(Jdk.JDK17, dir, "stop", Long.toString(target.pid()));
+            assertEquals(0, stop.exitCode(), stop.stderr());
+            assertTrue(stop.stderr().contains("netprof: outputs in " + child.out()), stop.stderr());
+            String app = Files.readString(child.stderrFile());
+            assertTrue(app.contains("netprof: stopped recording into " + child.out()), app);
+            assertFalse(app.contains("netprof: outputs in"), "rendered in the application too: " + app);
+        } finally {
+            target.destroyForcibly();
+        }
+    }
+
     private static void checkRecording(Path rec, List<TruthLine> truth, List<String> pings) throws Exception {
         Summary s = Summary.read(rec);
         assertTrue(s.root.get("cleanStop").asBoolean(), rec + ": the CLI rendered a complete log");
