@@ -45,6 +45,7 @@ public final class AgentMain {
         switch (control.command) {
             case "start":
                 Options options = Options.parse(control.options);
+                options.fitHeap(Runtime.getRuntime().maxMemory());
                 Bootstrap.inject(inst);
                 return Agent.start(options, inst, attached);
             case "stop":

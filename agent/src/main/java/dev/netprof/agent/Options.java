@@ -43,6 +43,8 @@ public final class Options {
         ACCEPTED.put("exitwait", "a duration such as 30s, 2m, or 0 (not rendered at exit: netprof report renders it)");
     }
 
+    private static final long MIN_BUFFER_BYTES = 64 << 10;
+
     public Path out;
     /** 0: record until the JVM exits. */
     public long durationNs;
@@ -50,6 +52,8 @@ public final class Options {
     /** Operations that succeed faster than this are written as per-connection aggregates, not one by one. */
     public long thresholdNs;
     public long bufferBytes = 32L << 20;
+    /** The buffer= value as given, or null for the default. */
+    private String bufferGiven;
     /** Which reads and writes get a Java stack: {@link StackSampling#OFF}, SAMPLED or ALL. */
     public int stacks = StackSampling.SAMPLED;
     /** A peer-closed connection the application keeps open this long is reported as a CLOSE_WAIT finding. */
@@ -118,8 +122,9 @@ public final class Options {
                 thresholdNs = duration(value);
                 break;
             case "buffer":
+                bufferGiven = value;
                 bufferBytes = size(value);
-                if (bufferBytes < 64 << 10) {
+                if (bufferBytes < MIN_BUFFER_BYTES) {
                     throw new IllegalArgumentException();
                 }
                 break;
@@ -181,7 +186,27 @@ public final class Options {
             throw new IllegalArgumentException(s);
         }
         int shift = m.group(2) == null ? 0 : "kmg".indexOf(m.group(2)) * 10 + 10;
-        return Long.parseLong(m.group(1)) << shift;
+        long n = Long.parseLong(m.group(1));
+        if (n > Long.MAX_VALUE >> shift) {
+            throw new IllegalArgumentException(s); // shifted, it would wrap to a small or negative size
+        }
+        return n << shift;
+    }
+
+    /**
+     * The buffers are allocated on the application's heap, so they may take at most a quarter of it: a buffer= past
+     * that is refused, and the default shrinks to fit (a 64 MB heap records into 16 MB).
+     */
+    public void fitHeap(long maxHeapBytes) throws BadOption {
+        long quarter = maxHeapBytes / 4;
+        if (bufferBytes <= quarter) {
+            return;
+        }
+        if (bufferGiven != null) {
+            throw new BadOption("buffer=" + bufferGiven + " is more than a quarter of this JVM's heap ("
+                + (maxHeapBytes >> 20) + " MB), which netprof's buffers come out of");
+        }
+        bufferBytes = Math.max(MIN_BUFFER_BYTES, quarter);
     }
 
     private static Set<Family> families(String s) {

@@ -67,6 +67,23 @@ class OptionsTest {
     }
 
     @Test
+    void theBuffersTakeAtMostAQuarterOfTheHeap() throws Exception {
+        long heap = 64L << 20;
+        Options small = Options.parse("");
+        small.fitHeap(heap);
+        assertEquals(16L << 20, small.bufferBytes, "the default shrinks to fit");
+        Options large = Options.parse("");
+        large.fitHeap(1L << 30);
+        assertEquals(32L << 20, large.bufferBytes);
+        Options given = Options.parse("buffer=32m");
+        assertEquals("buffer=32m is more than a quarter of this JVM's heap (64 MB), which netprof's buffers come out of",
+            assertThrows(Options.BadOption.class, () -> given.fitHeap(heap)).getMessage());
+        Options fits = Options.parse("buffer=16m");
+        fits.fitHeap(heap);
+        assertEquals(16L << 20, fits.bufferBytes);
+    }
+
+    @Test
     void aBadValueNamesTheKeyAndWhatItAccepts() {
         Options.BadOption e = assertThrows(Options.BadOption.class, () -> Options.parse("duration=soon"));
         assertEquals("bad value 'soon' for option 'duration' (accepted: a duration such as 30s, 500ms, 5m, 1h)",
@@ -74,6 +91,7 @@ class OptionsTest {
         assertTrue(assertThrows(Options.BadOption.class, () -> Options.parse("events=socket,carrier-pigeon"))
             .getMessage().startsWith("bad value 'socket+carrier-pigeon' for option 'events'"));
         assertThrows(Options.BadOption.class, () -> Options.parse("buffer=1k"));
+        assertThrows(Options.BadOption.class, () -> Options.parse("buffer=17179869185g"), "2^64 + 1 GB, not 1 GB");
         assertThrows(Options.BadOption.class, () -> Options.parse("http.query=maybe"));
         assertThrows(Options.BadOption.class, () -> Options.parse("stacks=some"));
         assertThrows(Options.BadOption.class, () -> Options.parse("duration=0"));
