@@ -21,7 +21,8 @@ final class ConsoleSummary {
         out.add(nanos(r.stoppedNs - r.startedNs) + " recorded: " + count(r.events + r.aggregatedEvents)
             + " operations on " + tcp + " TCP connections and " + (conns.size() - tcp) + " UDP flows; "
             + (r.droppedEvents + r.droppedDefinitions == 0 ? "nothing dropped"
-            : count(r.droppedEvents) + " events dropped (raise buffer=)"));
+            : count(r.droppedEvents) + " events" + (r.droppedDefinitions > 0 ? " and " + count(r.droppedDefinitions)
+            + " definitions" : "") + " dropped (raise buffer=)"));
         conns.stream().max((a, b) -> Long.compare(a.blockedNs, b.blockedNs)).ifPresent(c -> out.add(
             "most time blocked: " + c.endpointKey() + ", " + nanos(c.blockedNs) + " on connection #" + c.id));
         conns.stream().max((a, b) -> Long.compare(a.bytesRead + a.bytesWritten, b.bytesRead + b.bytesWritten))

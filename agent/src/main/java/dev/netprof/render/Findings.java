@@ -93,17 +93,19 @@ final class Findings {
     }
 
     private static void leakFindings(Recording r, List<Finding> out) {
-        Map<List<String>, int[]> byStack = new LinkedHashMap<>();
-        Map<List<String>, String> kinds = new LinkedHashMap<>();
+        // One finding per kind of leak and place: a place may leak both ways, and each count says which.
+        Map<Map.Entry<String, List<String>>, int[]> byKindAndStack = new LinkedHashMap<>();
         for (Leak l : leaks(r)) {
-            List<String> stack = r.frames(l.connection().openStack);
-            byStack.computeIfAbsent(stack, s -> new int[1])[0]++;
-            kinds.merge(stack, l.kind(), (a, b) -> a.equals(b) ? a : a + "/" + b);
+            byKindAndStack.computeIfAbsent(Map.entry(l.kind(), r.frames(l.connection().openStack)),
+                k -> new int[1])[0]++;
         }
-        byStack.forEach((stack, n) -> out.add(new Finding("leak", n[0] + " connection" + (n[0] > 1 ? "s" : "")
-            + " " + (kinds.get(stack).equals("open-at-exit") ? "still open when the JVM exited"
-            : "garbage collected without being closed") + ", opened at " + (stack.isEmpty() ? "an unknown stack"
-            : firstApplicationFrame(stack)), null, null, stack)));
+        byKindAndStack.forEach((k, n) -> {
+            List<String> stack = k.getValue();
+            out.add(new Finding("leak", n[0] + " connection" + (n[0] > 1 ? "s" : "") + " "
+                + (k.getKey().equals("open-at-exit") ? "still open when the JVM exited"
+                : "garbage collected without being closed") + ", opened at " + (stack.isEmpty() ? "an unknown stack"
+                : firstApplicationFrame(stack)), null, null, stack));
+        });
     }
 
     /** The first frame outside the JDK: where the application asked for the connection. */
