@@ -1,5 +1,7 @@
 package dev.netprof.cli;
 
+import java.io.Console;
+
 /**
  * Shows how a recording advances: a bar redrawn in place on a terminal, a plain line every few seconds otherwise
  * (logs and pipes get no carriage returns).
@@ -9,11 +11,27 @@ final class Progress {
     static final long PLAIN_EVERY_NS = 5_000_000_000L;
 
     private final long totalNs;
-    private final boolean terminal = System.console() != null;
+    private final boolean terminal = onTerminal();
     private long lastPlain;
 
     Progress(long totalNs) {
         this.totalNs = totalNs;
+    }
+
+    /**
+     * Whether there is a terminal to redraw on. From JDK 22 {@code System.console()} returns a console even when
+     * output goes to a pipe or a file, and {@code Console.isTerminal()} tells; before, a console means a terminal.
+     */
+    private static boolean onTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException before22) {
+            return true;
+        }
     }
 
     void show(long elapsedNs, long events, long dropped) {
