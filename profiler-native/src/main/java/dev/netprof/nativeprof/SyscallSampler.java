@@ -46,6 +46,8 @@ public final class SyscallSampler {
     private int files;
     private String mode;
     private boolean running;
+    /** Set by {@link #stop}: no later restart (a tracepoint check's) may start sampling again. */
+    private boolean stopped;
 
     private SyscallSampler(AsyncProfilerLayer.Profiler profiler, Path out, Consumer<String> say) {
         this.profiler = profiler;
@@ -121,6 +123,9 @@ public final class SyscallSampler {
      * restart after a failed tracepoint check samples every thread instead.
      */
     private synchronized void begin(String mode, boolean filtered) throws ProfilerUnavailable {
+        if (stopped) {
+            return; // the recording stopped while a tracepoint check had sampling paused: it stays stopped
+        }
         String event;
         String timers = ",interval=" + CPU_INTERVAL_NS + ",wall=" + WALL_INTERVAL_NS + (filtered ? ",filter" : "");
         if (mode.equals("on")) {
@@ -140,6 +145,7 @@ public final class SyscallSampler {
 
     /** Ends sampling; the JFR files are complete afterwards. */
     public synchronized void stop() {
+        stopped = true;
         if (running) {
             running = false;
             try {
