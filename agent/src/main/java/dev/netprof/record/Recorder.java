@@ -45,11 +45,9 @@ public final class Recorder {
         capture = c;
     }
 
-    /** Stops recording; returns the capture so the flusher can drain what was written before. */
-    public static Capture stop() {
-        Capture c = capture;
+    /** Stops recording: operations that end from now on are not recorded. */
+    public static void stop() {
         capture = null;
-        return c;
     }
 
     /** The recording in progress, or null: for the recorders of higher layers (TLS, HTTP, DNS). */

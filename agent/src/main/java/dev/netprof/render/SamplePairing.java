@@ -27,7 +27,7 @@ final class SamplePairing implements LogVisitor {
     final List<Samples.Sample> samples;
     final List<String> modes;
     final boolean pairable;
-    /** Per sample: the operation it belongs to (index into the sample list), or 0 for none. */
+    /** Per sample: the op code of the operation it belongs to, or 0 for none. */
     final int[] op;
     final long[] connection;
     private final long[] opDuration;

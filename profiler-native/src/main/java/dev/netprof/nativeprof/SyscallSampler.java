@@ -12,7 +12,8 @@ import one.jfr.JfrReader;
 import one.jfr.event.ExecutionSample;
 
 /**
- * async-profiler sampling beside netprof's recording, into {@code samples-<n>.jfr} files in the output directory.
+ * async-profiler sampling beside netprof's recording, into {@code samples-<n>-<mode>.jfr} files in the output
+ * directory.
  *
  * <p>Modes, each falling back to the next one down with one line saying why:
  * <ul>
