@@ -115,9 +115,8 @@ class AttachTest {
     @Test
     void aDumpIsARecordingThatGoesOnNotOneThatEnded() throws Exception {
         Path dir = work.resolve("dump");
-        Process target = new ChildJvm(Jdk.JDK17, dir.resolve("target")).main(PingPongWorkload.class, 30).start();
+        Process target = pingPong(dir, 30);
         try {
-            Thread.sleep(800);
             String pid = Long.toString(target.pid());
             Path out = dir.resolve("rec");
             assertEquals(0, Cli.run(Jdk.JDK17, dir, "start", pid, "--out", out.toString()).exitCode());
@@ -144,9 +143,8 @@ class AttachTest {
     @Test
     void anAttachEndedEarlyStopsTheRecordingAndRendersIt() throws Exception {
         Path dir = work.resolve("early");
-        Process target = new ChildJvm(Jdk.JDK17, dir.resolve("target")).main(PingPongWorkload.class, 60).start();
+        Process target = pingPong(dir, 60);
         try {
-            Thread.sleep(800);
             String pid = Long.toString(target.pid());
             Path out = dir.resolve("rec");
             Path err = dir.resolve("cli.err");
@@ -188,6 +186,13 @@ class AttachTest {
         } finally {
             target.destroyForcibly();
         }
+    }
+
+    /** A JDK 17 ping-pong that runs for {@code seconds}, given time to start before anything attaches. */
+    private static Process pingPong(Path dir, int seconds) throws Exception {
+        Process target = new ChildJvm(Jdk.JDK17, dir.resolve("target")).main(PingPongWorkload.class, seconds).start();
+        Thread.sleep(800);
+        return target;
     }
 
     private static void checkRecording(Path rec, List<TruthLine> truth, List<String> pings) throws Exception {
