@@ -456,11 +456,15 @@ public final class Recording implements LogVisitor {
         return f == null ? List.of() : Collections.unmodifiableList(Arrays.asList(f));
     }
 
-    /** Connections that were established (failed connect attempts are errors, not connections). */
+    /**
+     * Connections that were established (failed connect attempts are errors, not connections). One never defined is
+     * kept when it moved data (its definition was dropped); one that did not is a non-blocking connect that never
+     * finished, closed by the application's own timeout or left pending, and is no connection either.
+     */
     public List<Connection> establishedConnections() {
         List<Connection> out = new ArrayList<>();
         for (Connection c : connections.values()) {
-            if (!c.defined || c.established) {
+            if (c.defined ? c.established : c.reads + c.writes > 0) {
                 out.add(c);
             }
         }
