@@ -52,11 +52,15 @@ public final class Outcome {
     }
 
     /**
-     * A failed exchange or lookup: as {@link #of}, but an EOFException is an error like any other there (OkHttp's
-     * "\n not found" on a stale keep-alive connection). Only a socket's read reaches an end of stream as such.
+     * How an exchange or a lookup ended: {@link #OK} without a throwable, else as {@link #of}, but an EOFException is
+     * an error like any other there (OkHttp's "\n not found" on a stale keep-alive connection). Only a socket's read
+     * reaches an end of stream as such.
      */
-    public static int ofFailedExchange(Throwable t) {
-        int outcome = of(t);
+    public static int ofExchange(Throwable thrown) {
+        if (thrown == null) {
+            return OK;
+        }
+        int outcome = of(thrown);
         return outcome == EOF ? ERROR : outcome;
     }
 

@@ -46,8 +46,7 @@ public final class DnsRecorder {
         String error = thrown == null ? null : Recorder.describe(thrown);
         c.catalog.add(new Catalog.DnsInfo(host, f.startNs, end - f.startNs, addresses == null ? 0 : addresses.length,
             !f.askedResolver, error, Thread.currentThread().getId()));
-        int outcome = thrown == null ? Outcome.OK : Outcome.ofFailedExchange(thrown);
-        Recorder.emit(c, Op.DNS_LOOKUP, outcome, c.catalog.string(host), f.startNs, end, 0, 0,
+        Recorder.emit(c, Op.DNS_LOOKUP, Outcome.ofExchange(thrown), c.catalog.string(host), f.startNs, end, 0, 0,
             f.askedResolver ? c.stacks.capture() : 0);
     }
 

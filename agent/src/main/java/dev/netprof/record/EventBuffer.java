@@ -13,8 +13,9 @@ import java.lang.invoke.VarHandle;
  *       reads it with acquire semantics, so it never sees a half-written record.
  *   <li>{@code consumed}: the flusher's own position; nobody else reads it.
  *   <li>{@code owner}: set when a thread takes the buffer from {@link Buffers}, cleared by that thread when it
- *       hands the buffer over full, or by the flusher when it recycles a dead owner's. A buffer goes back to the pool only when its owner has handed it over (full) or has died,
- *       so the owner and the recycling flusher never write the same buffer.
+ *       hands the buffer over full, or by the flusher when it recycles a dead owner's. A buffer goes back to the
+ *       pool only when its owner has handed it over (full) or has died, so the owner and the recycling flusher never
+ *       write the same buffer.
  * </ul>
  * Records are {@link #RECORD} longs: header (op | outcome | ref), start, duration, connection, bytes, Java thread
  * id, stack id. Nothing here allocates.

@@ -191,8 +191,8 @@ public final class HttpRecorder {
             boolean sampled = thrown != null || c.exchangeSampling.wants(end, end - startNs, false, null);
             stack = sampled ? c.stacks.capture() : 0;
         }
-        Recorder.emitFor(c, thread, Op.HTTP_EXCHANGE, thrown == null ? Outcome.OK : Outcome.ofFailedExchange(thrown),
-            target.label(), startNs, end, id, Math.max(0, responseBytes), stack);
+        Recorder.emitFor(c, thread, Op.HTTP_EXCHANGE, Outcome.ofExchange(thrown), target.label(), startNs, end, id,
+            Math.max(0, responseBytes), stack);
     }
 
     private static SocketAddress address(NetworkChannel channel, boolean local) {

@@ -57,8 +57,8 @@ public final class Recording implements LogVisitor {
     public final List<Tls> tlsHandshakes = new ArrayList<>();
     public final List<Http> httpExchanges = new ArrayList<>();
     public final List<Dns> dnsLookups = new ArrayList<>();
-    /** The exceptions of failed exchanges and lookups by thread and end; built when first asked for. */
-    private Map<LayerEnd, String> layerErrors;
+    /** The exceptions of failed exchanges and lookups by thread and end. */
+    private final Map<LayerEnd, String> layerErrors = new HashMap<>();
     /**
      * Per thread, the windows of its layer operations (HTTP exchanges, TLS handshakes, DNS lookups) as
      * {start, end, stack, op, connection, label}: what nests inside them is not their own time.
@@ -272,23 +272,8 @@ public final class Recording implements LogVisitor {
      * thread and end.
      */
     public String exception(int op, int ref, long thread, long endNs) {
-        if (op != Op.HTTP_EXCHANGE && op != Op.DNS_LOOKUP) {
-            return string(ref);
-        }
-        if (layerErrors == null) {
-            layerErrors = new HashMap<>();
-            for (Http h : httpExchanges) {
-                if (h.error() != null) {
-                    layerErrors.put(new LayerEnd(h.thread(), h.startNs() + h.durationNs()), h.error());
-                }
-            }
-            for (Dns d : dnsLookups) {
-                if (d.error() != null) {
-                    layerErrors.put(new LayerEnd(d.thread(), d.startNs() + d.durationNs()), d.error());
-                }
-            }
-        }
-        return layerErrors.get(new LayerEnd(thread, endNs));
+        return op == Op.HTTP_EXCHANGE || op == Op.DNS_LOOKUP ? layerErrors.get(new LayerEnd(thread, endNs))
+            : string(ref);
     }
 
     public String exception(Failure f) {
@@ -328,11 +313,17 @@ public final class Recording implements LogVisitor {
     @Override
     public void http(Http h) {
         httpExchanges.add(h);
+        if (h.error() != null) {
+            layerErrors.put(new LayerEnd(h.thread(), h.startNs() + h.durationNs()), h.error());
+        }
     }
 
     @Override
     public void dns(Dns d) {
         dnsLookups.add(d);
+        if (d.error() != null) {
+            layerErrors.put(new LayerEnd(d.thread(), d.startNs() + d.durationNs()), d.error());
+        }
     }
 
     @Override

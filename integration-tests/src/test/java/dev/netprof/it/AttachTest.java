@@ -114,11 +114,7 @@ class AttachTest {
      */
     @Test
     void aDumpIsARecordingThatGoesOnNotOneThatEnded() throws Exception {
-        Path dir = work.resolve("dump");
-        Process target = pingPong(dir, 30);
-        try {
-            String pid = Long.toString(target.pid());
-            Path out = dir.resolve("rec");
+        againstPingPong("dump", 30, (pid, dir, out) -> {
             assertEquals(0, Cli.run(Jdk.JDK17, dir, "start", pid, "--out", out.toString()).exitCode());
             Thread.sleep(1000);
             ChildJvm.Result dump = Cli.run(Jdk.JDK17, dir, "dump", pid);
@@ -131,9 +127,7 @@ class AttachTest {
             assertEquals(List.of(), Summary.list(s.root.get("leaks")), "open is not leaked");
             assertTrue(Files.readString(out.resolve("report.html")).contains("not yet: a dump"));
             assertEquals(0, Cli.run(Jdk.JDK17, dir, "stop", pid).exitCode());
-        } finally {
-            target.destroyForcibly();
-        }
+        });
     }
 
     /**
@@ -142,11 +136,7 @@ class AttachTest {
      */
     @Test
     void anAttachEndedEarlyStopsTheRecordingAndRendersIt() throws Exception {
-        Path dir = work.resolve("early");
-        Process target = pingPong(dir, 60);
-        try {
-            String pid = Long.toString(target.pid());
-            Path out = dir.resolve("rec");
+        againstPingPong("early", 60, (pid, dir, out) -> {
             Path err = dir.resolve("cli.err");
             Process cli = new ProcessBuilder(Jdk.JDK17.java().toString(), "-jar", ChildJvm.NETPROF_JAR.toString(),
                 "attach", pid, "--duration", "60s", "--out", out.toString()).redirectErrorStream(true)
@@ -164,9 +154,7 @@ class AttachTest {
             assertTrue(Files.isRegularFile(out.resolve("report.html")), said);
             assertTrue(Cli.run(Jdk.JDK17, dir, "status", pid).stdout().contains(", not recording; last recording in "
                 + out));
-        } finally {
-            target.destroyForcibly();
-        }
+        });
     }
 
     /** A -javaagent recording ended by netprof stop is rendered once, by the CLI, not also inside the application. */
@@ -188,11 +176,21 @@ class AttachTest {
         }
     }
 
-    /** A JDK 17 ping-pong that runs for {@code seconds}, given time to start before anything attaches. */
-    private static Process pingPong(Path dir, int seconds) throws Exception {
+    /** What a test does against a running ping-pong: its pid, a directory of its own, an output directory in it. */
+    private interface AgainstTarget {
+        void run(String pid, Path dir, Path out) throws Exception;
+    }
+
+    /** Runs {@code test} against a JDK 17 ping-pong that runs for {@code seconds}, then ends the ping-pong. */
+    private void againstPingPong(String name, int seconds, AgainstTarget test) throws Exception {
+        Path dir = work.resolve(name);
         Process target = new ChildJvm(Jdk.JDK17, dir.resolve("target")).main(PingPongWorkload.class, seconds).start();
-        Thread.sleep(800);
-        return target;
+        try {
+            Thread.sleep(800); // started before anything attaches
+            test.run(Long.toString(target.pid()), dir, dir.resolve("rec"));
+        } finally {
+            target.destroyForcibly();
+        }
     }
 
     private static void checkRecording(Path rec, List<TruthLine> truth, List<String> pings) throws Exception {
