@@ -68,6 +68,7 @@ public final class Instrumenter {
             NioSocketImplInstrumentation.type(),
             NetInstrumentation.type(),
             SocketChannelImplInstrumentation.type(),
+            FileChannelImplInstrumentation.type(),
             ServerSocketChannelImplInstrumentation.type(),
             DatagramChannelImplInstrumentation.type(),
             SelectorImplInstrumentation.type(),

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A real child JVM runs {@link EchoWorkload} (blocking sockets, blocking and non-blocking channels, socket adaptors,
- * scatter/gather, half-close, UDP through both APIs) under netprof, counting every byte itself. Every number in
- * summary.json must equal the workload's own count.
+ * scatter/gather, half-close, files sent with transferTo, UDP through both APIs) under netprof, counting every byte
+ * itself. Every number in summary.json must equal the workload's own count.
  */
 class SocketAccountingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,7 +55,7 @@ class SocketAccountingTest {
     @EnumSource(Jdk.class)
     void everyConnectionSideReportsTheBytesTheApplicationMoved(Jdk jdk) throws Exception {
         Run run = run(jdk);
-        assertEquals(20, run.truth().size(), "the workload's own connection sides: 14 TCP, 6 UDP");
+        assertEquals(24, run.truth().size(), "the workload's own connection sides: 18 TCP, 6 UDP");
         for (JsonNode t : run.truth()) {
             JsonNode c = run.summary().connection(t.get("transport").asText(), t.get("local").asText(),
                 t.get("remote").asText());
@@ -117,8 +117,10 @@ class SocketAccountingTest {
         JsonNode inst = run.summary().root.get("instrumentation");
         assertTrue(Summary.strings(inst.get("instrumented")).containsAll(Set.of("sun.nio.ch.NioSocketImpl",
             "sun.nio.ch.Net", "sun.nio.ch.SocketChannelImpl", "sun.nio.ch.ServerSocketChannelImpl",
-            "sun.nio.ch.DatagramChannelImpl")), inst.toString());
+            "sun.nio.ch.DatagramChannelImpl", "sun.nio.ch.FileChannelImpl")), inst.toString());
         assertEquals(List.of(), Summary.strings(inst.get("error")));
+        assertTrue(Summary.strings(inst.get("unmatched")).stream()
+            .noneMatch(h -> h.startsWith("sun.nio.ch.FileChannelImpl")), "transferTo's hook found its method: " + inst);
         for (String line : run.result().stderr().split("\n")) {
             assertTrue(line.startsWith("netprof: "), "unexpected line on the application's stderr: " + line);
         }

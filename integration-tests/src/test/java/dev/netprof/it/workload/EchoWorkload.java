@@ -12,11 +12,14 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -48,6 +51,7 @@ public final class EchoWorkload {
         w.blockingChannels();
         w.nonBlockingChannels();
         w.socketAdaptors();
+        w.fileTransfers();
         w.datagrams();
         w.servers.shutdownNow();
         w.truth.write(Path.of(args[0]));
@@ -233,6 +237,63 @@ public final class EchoWorkload {
                 drain(s.getInputStream(), side);
             }
             served.get();
+        }
+    }
+
+    /**
+     * A file served with {@code FileChannel.transferTo}, which the kernel sends from the page cache (sendfile) without
+     * a write on the socket channel, and received with {@code transferFrom}. Once to a blocking channel, once to a
+     * non-blocking one, whose transfers move what the socket buffer takes, often nothing. Each client sends a request
+     * and half-closes; its server reads to EOF, sends the file and closes.
+     */
+    void fileTransfers() throws Exception {
+        Path file = Files.createTempFile("netprof-echo", ".bin");
+        try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0))) {
+            Files.write(file, bytes(300_000 + random.nextInt(300_000)));
+            for (boolean blocking : new boolean[] {true, false}) {
+                Future<?> served = servers.submit(() -> {
+                    try (SocketChannel ch = server.accept(); FileChannel source = FileChannel.open(file)) {
+                        Truth.Side side = truth.tcp("server", "nio", ch.getLocalAddress(), ch.getRemoteAddress());
+                        ByteBuffer request = ByteBuffer.allocate(100);
+                        for (int n; (n = ch.read(request)) >= 0; request.clear()) {
+                            side.read.addAndGet(n);
+                        }
+                        sendFile(source, ch, blocking, side);
+                    }
+                    return null;
+                });
+                try (SocketChannel ch = SocketChannel.open(server.getLocalAddress());
+                     FileChannel copy = FileChannel.open(Files.createTempFile("netprof-echo", ".copy"),
+                         StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE)) {
+                    Truth.Side side = truth.tcp("client", "nio", ch.getLocalAddress(), ch.getRemoteAddress());
+                    side.written.addAndGet(ch.write(ByteBuffer.wrap(bytes(1 + random.nextInt(50)))));
+                    ch.shutdownOutput();
+                    // From a blocking channel, transferFrom returns 0 only at the end of the stream.
+                    for (long n; (n = copy.transferFrom(ch, side.read.get(), 1 << 20)) > 0; ) {
+                        side.read.addAndGet(n);
+                    }
+                }
+                served.get();
+            }
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    private static void sendFile(FileChannel source, SocketChannel ch, boolean blocking, Truth.Side side)
+            throws IOException {
+        ch.configureBlocking(blocking);
+        try (Selector selector = Selector.open()) {
+            if (!blocking) {
+                ch.register(selector, SelectionKey.OP_WRITE);
+            }
+            for (long size = source.size(); side.written.get() < size; ) {
+                if (!blocking) {
+                    selector.select();
+                    selector.selectedKeys().clear();
+                }
+                side.written.addAndGet(source.transferTo(side.written.get(), size - side.written.get(), ch));
+            }
         }
     }
 
