@@ -24,6 +24,8 @@ final class NioSocketImplInstrumentation {
                 .and(returns(int.class)), SharedAdvice.Transfer.class, Op.READ, api),
             Hook.timed("write(byte[],int,int)", named("write").and(takesArguments(byte[].class, int.class, int.class)),
                 SharedAdvice.TransferAll.class, Op.WRITE, api),
+            Hook.of("implWrite(byte[],int,int)", named("implWrite").and(takesArguments(byte[].class, int.class,
+                int.class)), SharedAdvice.PartSent.class, Op.WRITE, api),
             Hook.timed("connect(SocketAddress,int)", named("connect").and(takesArguments(2))
                 .and(takesArgument(0, SocketAddress.class)), SharedAdvice.Connect.class, Op.CONNECT, api),
             Hook.timed("accept(SocketImpl)", named("accept").and(takesArguments(1)), SharedAdvice.AcceptInto.class,

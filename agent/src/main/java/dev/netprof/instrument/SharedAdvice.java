@@ -1,6 +1,7 @@
 package dev.netprof.instrument;
 
 import dev.netprof.record.Recorder;
+import java.nio.channels.Channel;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -30,15 +31,36 @@ final class SharedAdvice {
         }
     }
 
-    /** {@code void write(byte[] b, int off, int len)}: writes all {@code len} bytes or throws. */
+    /**
+     * {@code void write(byte[] b, int off, int len)}: writes all {@code len} bytes or throws. It sends in parts, and
+     * when a part fails after others went out ({@link PartSent}), the failure carries what they took.
+     */
     static final class TransferAll {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Enter long start, @Advice.Argument(2) int len,
-                         @Advice.Thrown Throwable thrown, @Bind.Op int op, @Bind.Api int api) {
+        static void exit(@Advice.This Object self, @Advice.Enter long start, @Advice.Argument(0) byte[] b,
+                         @Advice.Argument(1) int off, @Advice.Argument(2) int len, @Advice.Thrown Throwable thrown,
+                         @Bind.Op int op, @Bind.Api int api) {
             if (thrown == null) {
                 Recorder.transfer(op, api, self, start, len);
             } else {
-                Recorder.failed(op, self, start, thrown);
+                Recorder.writeFailed(op, self, start, thrown, b, off, len);
+            }
+        }
+    }
+
+    /**
+     * One send of a {@link TransferAll} write, {@code (byte[] b, int pos, int len)}: when the write ends here, without
+     * its bytes all sent, where it had got to. It ends here when this send throws, or when it came back short because
+     * another thread closed the channel (the channel's write loop then stops and throws). A full send does nothing.
+     */
+    static final class PartSent {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Argument(0) byte[] b, @Advice.Argument(1) int pos,
+                         @Advice.Argument(2) int len, @Advice.Return int n, @Advice.Thrown Throwable thrown) {
+            if (thrown != null) {
+                Recorder.sendFailed(self, b, pos);
+            } else if (n < len && self instanceof Channel && !((Channel) self).isOpen()) {
+                Recorder.sendFailed(self, b, n > 0 ? pos + n : pos);
             }
         }
     }

@@ -32,6 +32,8 @@ final class SocketChannelImplInstrumentation {
                 int.class, int.class, long.class)), SharedAdvice.Transfer.class, Op.READ, api),
             Hook.timed("blockingWriteFully(byte[],int,int)", named("blockingWriteFully").and(takesArguments(
                 byte[].class, int.class, int.class)), SharedAdvice.TransferAll.class, Op.WRITE, api),
+            Hook.of("tryWrite(byte[],int,int)", named("tryWrite").and(takesArguments(byte[].class, int.class,
+                int.class)), SharedAdvice.PartSent.class, Op.WRITE, api),
             Hook.timed("connect(SocketAddress)", named("connect").and(takesArguments(SocketAddress.class)),
                 SharedAdvice.ConnectMaybe.class, Op.CONNECT, api),
             Hook.timed("finishConnect()", named("finishConnect").and(takesArguments(0)),

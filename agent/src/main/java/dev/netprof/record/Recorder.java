@@ -34,6 +34,10 @@ public final class Recorder {
         /** The descriptor and local address of the JDK's last {@code Net.localAddress} call on this thread. */
         Object localFd;
         SocketAddress localAddress;
+        /** Where a write that sends in parts had got to when one of its sends threw, until that write's failure. */
+        Object failedSendSocket;
+        byte[] failedSendArray;
+        int failedSendAt;
 
         ThreadState(Thread owner, int osTid) {
             this.owner = owner;
@@ -91,6 +95,55 @@ public final class Recorder {
         fail(c, op, id, start, end, thrown);
     }
 
+    /**
+     * A write that sends in parts ends at {@code b[pos]} without having sent the rest: what its sends took did cross
+     * the wire, and the write's own failure ({@link #writeFailed}), which follows at once on this thread, records it.
+     * Not called for a write that succeeds, which pays nothing for this.
+     */
+    public static void sendFailed(Object socket, byte[] b, int pos) {
+        if (capture == null) {
+            return;
+        }
+        ThreadState ts = STATE.get();
+        if (ts == null) {
+            ts = ThreadStates.create();
+            STATE.set(ts);
+        }
+        ts.failedSendSocket = socket;
+        ts.failedSendArray = b;
+        ts.failedSendAt = pos;
+    }
+
+    /** A write of {@code len} bytes from {@code b[off]} threw: recorded with the bytes its earlier sends took. */
+    public static void writeFailed(int op, Object socket, long start, Throwable thrown, byte[] b, int off, int len) {
+        long end = System.nanoTime();
+        long sent = sentBeforeFailure(socket, b, off, len);
+        Capture c = capture;
+        if (c == null) {
+            return;
+        }
+        Connections.Entry e = c.connections.find(socket);
+        long id = e != null ? e.id : 0;
+        if (id == Connections.IGNORED) {
+            return;
+        }
+        emitFailure(c, op, id, start, end, thrown, c.stacks.capture(), sent);
+    }
+
+    /** Takes what {@link #sendFailed} kept, if it was this write's. */
+    static long sentBeforeFailure(Object socket, byte[] b, int off, int len) {
+        ThreadState ts = STATE.get();
+        if (ts == null || ts.failedSendSocket == null) {
+            return 0;
+        }
+        boolean own = ts.failedSendSocket == socket && ts.failedSendArray == b && ts.failedSendAt >= off
+            && ts.failedSendAt - off <= len;
+        long sent = ts.failedSendAt - off;
+        ts.failedSendSocket = null;
+        ts.failedSendArray = null;
+        return own ? sent : 0;
+    }
+
     /** connect, finishConnect or an adaptor's connect, returning {@code established} or still pending. */
     public static void connected(int op, int api, Object socket, long start, boolean established) {
         long end = System.nanoTime();
@@ -138,7 +191,7 @@ public final class Recorder {
         c.catalog.add(new Catalog.ConnectionInfo(e.id, api, Api.ROLE_CLIENT, false, false, opened,
             Endpoints.format(Endpoints.local(api, socket)), Endpoints.format(peer), Endpoints.hostName(peer), stack));
         e.close(end);
-        emitFailure(c, op, e.id, start, end, thrown, stack);
+        emitFailure(c, op, e.id, start, end, thrown, stack, 0);
     }
 
     /** An accept that returned {@code accepted} (null when a non-blocking accept found nobody). */
@@ -358,11 +411,12 @@ public final class Recorder {
     }
 
     private static void fail(Capture c, int op, long id, long start, long end, Throwable thrown) {
-        emitFailure(c, op, id, start, end, thrown, c.stacks.capture());
+        emitFailure(c, op, id, start, end, thrown, c.stacks.capture(), 0);
     }
 
-    private static void emitFailure(Capture c, int op, long id, long start, long end, Throwable thrown, int stack) {
-        emit(c, op, Outcome.of(thrown), c.catalog.string(describe(thrown)), start, end, id, 0, stack);
+    private static void emitFailure(Capture c, int op, long id, long start, long end, Throwable thrown, int stack,
+                                    long bytes) {
+        emit(c, op, Outcome.of(thrown), c.catalog.string(describe(thrown)), start, end, id, bytes, stack);
     }
 
     static String describe(Throwable t) {

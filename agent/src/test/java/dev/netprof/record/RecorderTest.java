@@ -73,4 +73,29 @@ class RecorderTest {
             }
         }
     }
+
+    /**
+     * Where a write's failed send had got to belongs to that write alone: the same socket and array, inside the
+     * write's bytes, and taken once, so a later failure of another write never inherits it.
+     */
+    @Test
+    void aFailedSendsProgressIsTakenOnceByItsOwnWrite() {
+        Object socket = new Object();
+        byte[] b = new byte[1000];
+        Recorder.start(TestRecordings.capture());
+        try {
+            Recorder.sendFailed(socket, b, 300);
+            assertEquals(260, Recorder.sentBeforeFailure(socket, b, 40, 500));
+            assertEquals(0, Recorder.sentBeforeFailure(socket, b, 40, 500), "taken once");
+            Recorder.sendFailed(socket, b, 300);
+            assertEquals(0, Recorder.sentBeforeFailure(new Object(), b, 40, 500), "another socket's");
+            assertEquals(0, Recorder.sentBeforeFailure(socket, b, 40, 500), "dropped by the failure it was not for");
+            Recorder.sendFailed(socket, b, 300);
+            assertEquals(0, Recorder.sentBeforeFailure(socket, new byte[1000], 40, 500), "another array's");
+            Recorder.sendFailed(socket, b, 600);
+            assertEquals(0, Recorder.sentBeforeFailure(socket, b, 40, 500), "past this write's bytes");
+        } finally {
+            Recorder.stop();
+        }
+    }
 }

@@ -1,0 +1,49 @@
+package dev.netprof.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.netprof.it.workload.CutShortWriteWorkload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A write that fails part-way still sent what its sends took before the failure: {@link CutShortWriteWorkload}'s
+ * servers count those bytes, and each client's connection must report exactly as many written, in the one failed
+ * write its application made, through a Socket's stream and through a socket adaptor's.
+ */
+class CutShortWriteTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void aWriteCutShortCountsTheBytesItsSendsTook(Jdk jdk) throws Exception {
+        Path dir = work.resolve(jdk.name());
+        Path truthFile = dir.resolve("truth.jsonl");
+        ChildJvm child = new ChildJvm(jdk, dir).agent("").main(CutShortWriteWorkload.class, truthFile);
+        child.run(120).assertSucceeded();
+        Summary summary = Summary.read(child.out());
+        int clients = 0;
+        for (String line : Files.readAllLines(truthFile)) {
+            JsonNode t = JSON.readTree(line);
+            JsonNode c = summary.connection("tcp", t.get("local").asText(), t.get("remote").asText());
+            assertEquals(t.get("read").asLong(), c.get("bytesRead").asLong(), "bytesRead of " + t);
+            assertEquals(t.get("written").asLong(), c.get("bytesWritten").asLong(), "bytesWritten of " + t);
+            if (t.get("role").asText().equals("client")) {
+                clients++;
+                long written = t.get("written").asLong();
+                assertTrue(written > 0 && written < CutShortWriteWorkload.WRITE, "cut short part-way: " + t);
+                assertEquals(1, c.get("writes").asLong(), "one write, failed: " + c);
+            }
+        }
+        assertEquals(2, clients);
+    }
+}
