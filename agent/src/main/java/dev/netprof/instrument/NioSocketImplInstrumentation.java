@@ -7,8 +7,10 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
+import dev.netprof.record.Recorder;
 import java.net.SocketAddress;
 import java.util.List;
+import net.bytebuddy.asm.Advice;
 
 /**
  * {@code sun.nio.ch.NioSocketImpl}: every {@code java.net.Socket} and {@code ServerSocket} since JDK 13, and the
@@ -26,6 +28,8 @@ final class NioSocketImplInstrumentation {
                 SharedAdvice.TransferAll.class, Op.WRITE, api),
             Hook.of("implWrite(byte[],int,int)", named("implWrite").and(takesArguments(byte[].class, int.class,
                 int.class)), SharedAdvice.PartSent.class, Op.WRITE, api),
+            Hook.timed("sendUrgentData(int)", named("sendUrgentData").and(takesArguments(int.class)),
+                UrgentData.class, Op.WRITE, api),
             Hook.timed("connect(SocketAddress,int)", named("connect").and(takesArguments(2))
                 .and(takesArgument(0, SocketAddress.class)), SharedAdvice.Connect.class, Op.CONNECT, api),
             Hook.timed("accept(SocketImpl)", named("accept").and(takesArguments(1)), SharedAdvice.AcceptInto.class,
@@ -35,6 +39,19 @@ final class NioSocketImplInstrumentation {
             Hook.timed("shutdownOutput()", named("shutdownOutput").and(takesArguments(0)),
                 SharedAdvice.Shutdown.class, Op.SHUTDOWN_OUTPUT, api),
             Hook.timed("close()", named("close").and(takesArguments(0)), SharedAdvice.Close.class, Op.CLOSE, api)));
+    }
+
+    /** {@code void sendUrgentData(int)}: one byte, out of band, or a throw. */
+    static final class UrgentData {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Enter long start, @Advice.Thrown Throwable thrown,
+                         @Bind.Op int op, @Bind.Api int api) {
+            if (thrown == null) {
+                Recorder.transfer(op, api, self, start, 1);
+            } else {
+                Recorder.failed(op, self, start, thrown);
+            }
+        }
     }
 
     private NioSocketImplInstrumentation() {

@@ -34,6 +34,8 @@ final class SocketChannelImplInstrumentation {
                 byte[].class, int.class, int.class)), SharedAdvice.TransferAll.class, Op.WRITE, api),
             Hook.of("tryWrite(byte[],int,int)", named("tryWrite").and(takesArguments(byte[].class, int.class,
                 int.class)), SharedAdvice.PartSent.class, Op.WRITE, api),
+            Hook.timed("sendOutOfBandData(byte)", named("sendOutOfBandData").and(takesArguments(byte.class)),
+                SharedAdvice.Transfer.class, Op.WRITE, api),
             Hook.timed("connect(SocketAddress)", named("connect").and(takesArguments(SocketAddress.class)),
                 SharedAdvice.ConnectMaybe.class, Op.CONNECT, api),
             Hook.timed("finishConnect()", named("finishConnect").and(takesArguments(0)),

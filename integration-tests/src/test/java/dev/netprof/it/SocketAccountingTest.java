@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A real child JVM runs {@link EchoWorkload} (blocking sockets, blocking and non-blocking channels, socket adaptors,
- * scatter/gather, half-close, files sent with transferTo, UDP through both APIs) under netprof, counting every byte
- * itself. Every number in summary.json must equal the workload's own count.
+ * scatter/gather, half-close, files sent with transferTo, urgent data, UDP through both APIs) under netprof,
+ * counting every byte itself. Every number in summary.json must equal the workload's own count.
  */
 class SocketAccountingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,7 +55,7 @@ class SocketAccountingTest {
     @EnumSource(Jdk.class)
     void everyConnectionSideReportsTheBytesTheApplicationMoved(Jdk jdk) throws Exception {
         Run run = run(jdk);
-        assertEquals(24, run.truth().size(), "the workload's own connection sides: 18 TCP, 6 UDP");
+        assertEquals(28, run.truth().size(), "the workload's own connection sides: 22 TCP, 6 UDP");
         for (JsonNode t : run.truth()) {
             JsonNode c = run.summary().connection(t.get("transport").asText(), t.get("local").asText(),
                 t.get("remote").asText());

@@ -52,6 +52,7 @@ public final class EchoWorkload {
         w.nonBlockingChannels();
         w.socketAdaptors();
         w.fileTransfers();
+        w.urgentData();
         w.datagrams();
         w.servers.shutdownNow();
         w.truth.write(Path.of(args[0]));
@@ -277,6 +278,41 @@ public final class EchoWorkload {
             }
         } finally {
             Files.delete(file);
+        }
+    }
+
+    /**
+     * {@code sendUrgentData}, through a Socket and a socket adaptor: one byte each, out of band, which a server with
+     * OOBINLINE reads in line. The server says when OOBINLINE is set, so the byte cannot arrive before it.
+     */
+    void urgentData() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK)) {
+            InetSocketAddress addr = new InetSocketAddress(LOOPBACK, server.getLocalPort());
+            for (String api : new String[] {"socket", "nio"}) {
+                Future<?> served = servers.submit(() -> {
+                    try (Socket s = server.accept()) {
+                        Truth.Side side = truth.tcp("server", "socket", s.getLocalSocketAddress(),
+                            s.getRemoteSocketAddress());
+                        s.setOOBInline(true);
+                        s.getOutputStream().write(1);
+                        side.written.incrementAndGet();
+                        drain(s.getInputStream(), side);
+                    }
+                    return null;
+                });
+                try (Socket s = api.equals("socket") ? new Socket(LOOPBACK, addr.getPort())
+                        : SocketChannel.open(addr).socket()) {
+                    Truth.Side side = truth.tcp("client", api, s.getLocalSocketAddress(), s.getRemoteSocketAddress());
+                    InputStream in = s.getInputStream();
+                    side.read.addAndGet(in.read() < 0 ? 0 : 1);
+                    s.sendUrgentData(0x55);
+                    side.written.incrementAndGet();
+                    sendChunks(s.getOutputStream(), side, 2);
+                    s.shutdownOutput();
+                    drain(in, side);
+                }
+                served.get();
+            }
         }
     }
 
