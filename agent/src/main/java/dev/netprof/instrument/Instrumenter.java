@@ -56,11 +56,27 @@ public final class Instrumenter {
         /** Removes the hooks from every class that has them; fails naming the classes it could not restore. */
         public void reset(Instrumentation inst) {
             inst.removeTransformer(transformer);
-            Map<Class<?>, String> failed = retransform(inst, transformer.loaded(inst));
+            Map<Class<?>, String> failed = retransform(inst, transformer.loaded(inst, inst.getAllLoadedClasses()));
             if (!failed.isEmpty()) {
                 throw new IllegalStateException("not restored: " + failed);
             }
         }
+    }
+
+    /**
+     * Socket APIs netprof does not instrument, by the JDK class that carries each: none loads unless an application
+     * uses its API, so the loading is noted ("unrecorded") and the report says that this traffic is missing.
+     */
+    private static final Map<String, Unrecorded> UNRECORDED = Map.of(
+        "sun.nio.ch.UnixAsynchronousSocketChannelImpl", new Unrecorded("AsynchronousSocketChannel", Family.SOCKET),
+        "sun.nio.ch.UnixAsynchronousServerSocketChannelImpl",
+        new Unrecorded("AsynchronousServerSocketChannel", Family.SOCKET),
+        "java.net.PlainSocketImpl", new Unrecorded("Socket and ServerSocket with -Djdk.net.usePlainSocketImpl",
+            Family.SOCKET),
+        "java.net.PlainDatagramSocketImpl", new Unrecorded("DatagramSocket with -Djdk.net.usePlainDatagramSocketImpl",
+            Family.UDP));
+
+    private record Unrecorded(String api, Family family) {
     }
 
     static List<InstrumentedType> types(Set<Family> families) {
@@ -87,10 +103,23 @@ public final class Instrumenter {
         return chosen;
     }
 
+    /** The {@link #UNRECORDED} classes of the chosen families, by internal name. */
+    private static Map<String, Unrecorded> unrecorded(Set<Family> families) {
+        Map<String, Unrecorded> chosen = new HashMap<>();
+        UNRECORDED.forEach((name, u) -> {
+            if (families.contains(u.family())) {
+                chosen.put(name.replace('.', '/'), u);
+            }
+        });
+        return chosen;
+    }
+
     public static Installed install(Instrumentation inst, Set<Family> families, Catalog notes) {
-        HookTransformer transformer = new HookTransformer(types(families), notes);
+        HookTransformer transformer = new HookTransformer(types(families), unrecorded(families), notes);
         inst.addTransformer(transformer, true);
-        List<Class<?>> loaded = transformer.loaded(inst);
+        Class<?>[] all = inst.getAllLoadedClasses();
+        List<Class<?>> loaded = transformer.loaded(inst, all);
+        transformer.noteUnrecorded(all);
         Map<Class<?>, String> failed = retransform(inst, loaded);
         for (Class<?> c : loaded) {
             boolean wove = transformer.wove(c);
@@ -137,25 +166,37 @@ public final class Instrumenter {
         private final Set<String> names = new HashSet<>();
         /** Loaded classes woven by a retransformation, until {@link #install} has noted them. */
         private final Set<Class<?>> woven = ConcurrentHashMap.newKeySet();
+        private final Map<String, Unrecorded> unrecorded;
         private final Catalog notes;
 
-        HookTransformer(List<InstrumentedType> types, Catalog notes) {
+        HookTransformer(List<InstrumentedType> types, Map<String, Unrecorded> unrecorded, Catalog notes) {
             for (InstrumentedType t : types) {
                 byInternalName.put(t.name().replace('.', '/'), t);
                 names.add(t.name());
             }
+            this.unrecorded = unrecorded;
             this.notes = notes;
         }
 
-        /** The loaded classes this transformer applies to. */
-        List<Class<?>> loaded(Instrumentation inst) {
+        /** The loaded classes this transformer applies to, of {@code all}. */
+        List<Class<?>> loaded(Instrumentation inst, Class<?>[] all) {
             List<Class<?>> found = new ArrayList<>();
-            for (Class<?> c : inst.getAllLoadedClasses()) {
+            for (Class<?> c : all) {
                 if (names.contains(c.getName()) && inst.isModifiableClass(c)) {
                     found.add(c);
                 }
             }
             return found;
+        }
+
+        /** Notes the unrecorded APIs an application used before the install. */
+        void noteUnrecorded(Class<?>[] all) {
+            for (Class<?> c : all) {
+                Unrecorded u = UNRECORDED.get(c.getName());
+                if (u != null && unrecorded.containsValue(u)) {
+                    notes.note("unrecorded", u.api());
+                }
+            }
         }
 
         /** Whether a retransformation wove {@code c}; forgets it, so netprof holds no class past the install. */
@@ -168,6 +209,10 @@ public final class Instrumenter {
                                 ProtectionDomain pd, byte[] bytes) {
             InstrumentedType type = internalName == null ? null : byInternalName.get(internalName);
             if (type == null) {
+                Unrecorded u = internalName == null || redefined != null ? null : unrecorded.get(internalName);
+                if (u != null) {
+                    notes.note("unrecorded", u.api());
+                }
                 return null;
             }
             try {

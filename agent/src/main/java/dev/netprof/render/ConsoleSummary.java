@@ -37,6 +37,10 @@ final class ConsoleSummary {
             errors.forEach((k, v) -> sb.append(' ').append(v).append(' ').append(k).append(','));
             out.add(sb.substring(0, sb.length() - 1));
         }
+        List<String> unrecorded = r.notes.getOrDefault("unrecorded", List.of());
+        if (!unrecorded.isEmpty()) {
+            out.add("not recorded, though this JVM used it: " + String.join(", ", unrecorded));
+        }
         long open = conns.stream().filter(c -> c.closedNs == null).count();
         if (open > 0) {
             out.add(open + " connections still open at stop");

@@ -71,7 +71,7 @@ public final class Recording implements LogVisitor {
     /** The namespace's TCP counters at the first and the last kernel snapshot. */
     public Map<String, Long> firstCounters = Map.of();
     public Map<String, Long> lastCounters = Map.of();
-    /** Notes by kind, in order: "instrumented", "unmatched", "error". */
+    /** Notes by kind, in order: "instrumented", "unmatched", "error", "unrecorded", and the session's own. */
     public final Map<String, List<String>> notes = new LinkedHashMap<>();
 
     /** One TCP connection or UDP flow. */

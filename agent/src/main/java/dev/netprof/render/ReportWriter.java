@@ -84,6 +84,7 @@ final class ReportWriter {
         long duration = r.stoppedNs - r.startedNs;
         List<Recording.Connection> conns = r.establishedConnections();
         long tcp = conns.stream().filter(c -> c.api != Api.DATAGRAM).count();
+        List<String> unrecorded = r.notes.getOrDefault("unrecorded", List.of());
         h.append("<section><h2>Recording</h2><table class=\"kv\">")
             .append(kv("started", Instant.ofEpochMilli(r.startedEpochMs).toString()))
             .append(kv("duration", nanos(duration)))
@@ -93,6 +94,8 @@ final class ReportWriter {
             .append(kv("dropped", r.droppedEvents + r.droppedDefinitions == 0 ? "none"
                 : "<b class=\"bad\">" + count(r.droppedEvents) + " events, " + count(r.droppedDefinitions)
                 + " definitions</b> (buffers full: raise buffer=)"))
+            .append(unrecorded.isEmpty() ? "" : kv("not recorded", "<b class=\"bad\">" + html(String.join(", ",
+                unrecorded)) + "</b>: this JVM used it, and netprof does not instrument it"))
             .append(kv("stopped", r.live ? "not yet: a dump of a recording that goes on"
                 : r.cleanStop ? "cleanly" : "<b class=\"bad\">not cleanly</b>: the JVM died or was "
                 + "killed; data up to its last flush" + (r.torn ? " (last block torn, ignored)" : "")))

@@ -54,7 +54,7 @@ public final class SummaryWriter {
         j.field("droppedDefinitions", r.droppedDefinitions);
         j.field("aggregatedEvents", r.aggregatedEvents);
         j.name("instrumentation").beginObject();
-        for (String kind : new String[] {"instrumented", "unmatched", "error"}) {
+        for (String kind : new String[] {"instrumented", "unmatched", "error", "unrecorded"}) {
             j.name(kind).strings(r.notes.getOrDefault(kind, List.of()));
         }
         j.endObject();

@@ -119,6 +119,7 @@ class SocketAccountingTest {
             "sun.nio.ch.Net", "sun.nio.ch.SocketChannelImpl", "sun.nio.ch.ServerSocketChannelImpl",
             "sun.nio.ch.DatagramChannelImpl", "sun.nio.ch.FileChannelImpl")), inst.toString());
         assertEquals(List.of(), Summary.strings(inst.get("error")));
+        assertEquals(List.of(), Summary.strings(inst.get("unrecorded")), "every API the workload used is recorded");
         assertTrue(Summary.strings(inst.get("unmatched")).stream()
             .noneMatch(h -> h.startsWith("sun.nio.ch.FileChannelImpl")), "transferTo's hook found its method: " + inst);
         for (String line : run.result().stderr().split("\n")) {

@@ -1,0 +1,58 @@
+package dev.netprof.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netprof.it.workload.UnrecordedApiWorkload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A socket API netprof does not instrument is not left out in silence: a JVM that used one is told so in
+ * summary.json, report.html and on the console. (SocketAccountingTest checks that a JVM using only instrumented APIs
+ * is told of none.)
+ */
+class UnrecordedApiTest {
+    private static final String ASYNC = "AsynchronousSocketChannel";
+    private static final String ASYNC_SERVER = "AsynchronousServerSocketChannel";
+
+    @TempDir
+    Path work;
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void asynchronousChannelsAreNamedAsNotRecorded(Jdk jdk) throws Exception {
+        assertToldOf(new ChildJvm(jdk, work.resolve(jdk.name())), Set.of(ASYNC, ASYNC_SERVER), 1, 1);
+    }
+
+    @Test
+    void jdk17sLegacySocketImplementationsAreNamedAsNotRecorded() throws Exception {
+        ChildJvm child = new ChildJvm(Jdk.JDK17, work.resolve("legacy")).jvmArg("-Djdk.net.usePlainSocketImpl=true")
+            .jvmArg("-Djdk.net.usePlainDatagramSocketImpl=true");
+        assertToldOf(child, Set.of(ASYNC, ASYNC_SERVER, "Socket and ServerSocket with -Djdk.net.usePlainSocketImpl",
+            "DatagramSocket with -Djdk.net.usePlainDatagramSocketImpl"), 0, 0);
+    }
+
+    /** Told of exactly {@code unrecorded}, with the recorded Socket connection and UDP flow as given. */
+    private static void assertToldOf(ChildJvm child, Set<String> unrecorded, int tcp, int udp) throws Exception {
+        ChildJvm.Result result = child.agent("").main(UnrecordedApiWorkload.class).run(120).assertSucceeded();
+        Summary summary = Summary.read(child.out());
+        List<String> noted = Summary.strings(summary.root.get("instrumentation").get("unrecorded"));
+        assertEquals(unrecorded, new HashSet<>(noted));
+        assertEquals(unrecorded.size(), noted.size(), "each once: " + noted);
+        assertEquals(tcp * 2, summary.connections(c -> c.get("transport").asText().equals("tcp")).size(),
+            "the Socket connection's two ends");
+        assertEquals(udp, summary.connections(c -> c.get("transport").asText().equals("udp")).size());
+        assertTrue(result.stderr().lines().anyMatch(l -> l.startsWith("netprof: not recorded, though this JVM used it: ")
+            && unrecorded.stream().allMatch(l::contains)), result.stderr());
+        String report = Files.readString(child.out().resolve("report.html"));
+        assertTrue(report.contains("not recorded") && report.contains(ASYNC_SERVER), "report.html names them");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.netprof.it.workload;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
+
+/**
+ * Traffic through socket APIs netprof does not instrument (AsynchronousSocketChannel and its server), then through a
+ * Socket and a DatagramSocket, which it does unless JDK 17 is told to use its legacy implementations.
+ */
+public final class UnrecordedApiWorkload {
+    public static void main(String[] args) throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (AsynchronousServerSocketChannel server = AsynchronousServerSocketChannel.open()
+                .bind(new InetSocketAddress(loopback, 0));
+             AsynchronousSocketChannel client = AsynchronousSocketChannel.open()) {
+            client.connect(server.getLocalAddress()).get();
+            try (AsynchronousSocketChannel accepted = server.accept().get()) {
+                client.write(ByteBuffer.wrap(new byte[10])).get();
+                ByteBuffer in = ByteBuffer.allocate(10);
+                while (in.hasRemaining()) {
+                    accepted.read(in).get();
+                }
+            }
+        }
+        try (ServerSocket server = new ServerSocket(0, 50, loopback);
+             Socket client = new Socket(loopback, server.getLocalPort());
+             Socket accepted = server.accept();
+             DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
+            client.getOutputStream().write(new byte[10]);
+            accepted.getInputStream().readNBytes(10);
+            udp.send(new DatagramPacket(new byte[10], 10, udp.getLocalSocketAddress()));
+        }
+        System.out.println("unrecorded APIs used");
+    }
+
+    private UnrecordedApiWorkload() {
+    }
+}
