@@ -1,5 +1,6 @@
 package dev.netprof.record;
 
+import java.net.HttpRetryException;
 import java.net.HttpURLConnection;
 import java.net.Socket;
 
@@ -52,8 +53,12 @@ public final class UrlConnectionRecorder {
         if (Recorder.current() == null || RECORDED.put(connection, Boolean.TRUE) != null) {
             return;
         }
-        HttpRecorder.exchange("httpurlconnection", method, connection.getURL(), responseCode, "HTTP/1.1", f.startNs,
-            -1, -1, socket, null, null, responseCode > 0 ? null : thrown);
+        // In streaming mode a redirect or an authentication challenge cannot be followed: the connection resets its
+        // response code and throws, and the exception carries the code.
+        boolean unfollowed = responseCode <= 0 && thrown instanceof HttpRetryException;
+        int status = unfollowed ? ((HttpRetryException) thrown).responseCode() : responseCode;
+        HttpRecorder.exchange("httpurlconnection", method, connection.getURL(), status, "HTTP/1.1", f.startNs,
+            -1, -1, socket, null, null, status > 0 && !unfollowed ? null : thrown);
     }
 
     private UrlConnectionRecorder() {

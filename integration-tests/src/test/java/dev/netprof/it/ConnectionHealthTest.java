@@ -98,6 +98,20 @@ class ConnectionHealthTest {
         assertTrue(trace.contains("\"outcome\":\"other\",\"error\":\"java.net.ConnectException\""), "the http span");
     }
 
+    /** HttpURLConnection resets its response code before it throws: the status is the exception's. */
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void aStreamedPostAnsweredByARedirectHasTheRedirectsStatus(Jdk jdk) throws Exception {
+        List<JsonNode> posts = Summary.list(run(jdk).root.get("httpExchanges")).stream()
+            .filter(x -> x.get("method").asText().equals("POST")).toList();
+        assertEquals(1, posts.size(), posts.toString());
+        JsonNode post = posts.get(0);
+        assertEquals("httpurlconnection", post.get("client").asText());
+        assertEquals(302, post.get("status").asInt(), post.toString());
+        assertTrue(post.get("error").asText().equals("java.net.HttpRetryException: cannot retry due to redirection, "
+            + "in streaming mode"), post.toString());
+    }
+
     private static void assertError(List<JsonNode> errors, String op, String kind, String exception, String method) {
         assertTrue(errors.stream().anyMatch(e -> e.get("op").asText().equals(op) && e.get("kind").asText().equals(kind)
                 && e.get("exception").asText().equals(exception) && stackHas(e.get("stack"), method)

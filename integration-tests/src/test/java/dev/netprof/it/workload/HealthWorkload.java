@@ -1,9 +1,12 @@
 package dev.netprof.it.workload;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpRetryException;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -11,6 +14,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URL;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,6 +58,7 @@ public final class HealthWorkload {
         connectToClosedPort();
         requestFromAClosedPort();
         lookUpAnUnknownHost();
+        postStreamedIntoARedirect();
         readFromResettingPeer();
         readUntilPeerCloses();
         connectToFullBacklog();
@@ -119,6 +124,37 @@ public final class HealthWorkload {
             throw new IllegalStateException("an unknown host resolved");
         } catch (UnknownHostException expected) {
             // the lookup failed
+        }
+    }
+
+    /**
+     * A POST in streaming mode answered by a redirect: HttpURLConnection cannot send the body again, so it drops the
+     * connection and throws, carrying the 302 in the exception.
+     */
+    static void postStreamedIntoARedirect() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Location", "/elsewhere");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            HttpURLConnection post = (HttpURLConnection) new URL("http://127.0.0.1:" + server.getAddress().getPort()
+                + "/upload").openConnection();
+            post.setRequestMethod("POST");
+            post.setDoOutput(true);
+            post.setFixedLengthStreamingMode(5);
+            try (OutputStream body = post.getOutputStream()) {
+                body.write(new byte[5]);
+            }
+            post.getInputStream();
+            throw new IllegalStateException("a streamed POST followed a redirect");
+        } catch (HttpRetryException expected) {
+            // the redirect was not followed
+        } finally {
+            server.stop(0);
         }
     }
 
