@@ -300,7 +300,7 @@ public final class Flusher {
                 log.varint(n.startNs());
                 log.varint(n.durationNs());
                 log.varint(n.addresses());
-                log.u8(n.cached() ? 1 : 0);
+                log.u8((n.cached() ? LogFormat.DNS_CACHED : 0) | (n.reverse() ? LogFormat.DNS_REVERSE : 0));
                 log.string(n.error());
                 log.varint(n.thread());
                 log.end();

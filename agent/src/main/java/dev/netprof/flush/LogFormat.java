@@ -68,6 +68,8 @@ public final class LogFormat {
     public static final int HTTP = 14;
     /** host, startNs, durationNs, addresses, u8 cached, error, thread: one host name lookup. */
     public static final int DNS = 15;
+    /** A DNS block's flags. */
+    public static final int DNS_CACHED = 1, DNS_REVERSE = 2;
 
     public static final int FLAG_UNKNOWN_OPEN = 1;
     public static final int FLAG_ESTABLISHED = 2;

@@ -41,9 +41,12 @@ public final class Catalog {
                            String remote, String error, long thread) {
     }
 
-    /** One host name lookup; {@code cached} when the JVM answered from its cache without asking a resolver. */
-    public record DnsInfo(String host, long startNs, long durationNs, int addresses, boolean cached, String error,
-                          long thread) {
+    /**
+     * One host name lookup; {@code cached} when the JVM answered from its cache without asking a resolver;
+     * {@code reverse} when it looked up a name for the address {@code host}.
+     */
+    public record DnsInfo(String host, long startNs, long durationNs, int addresses, boolean cached, boolean reverse,
+                          String error, long thread) {
     }
 
     /** Something about the recording itself, e.g. which JDK types were instrumented and which failed. */

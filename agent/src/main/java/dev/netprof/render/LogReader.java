@@ -196,7 +196,7 @@ public final class LogReader {
                     varint() - 1, varint() - 1, varint(), string(), string(), string(), varint()));
                 break;
             case LogFormat.DNS:
-                v.dns(new Recording.Dns(string(), varint(), varint(), (int) varint(), u8() == 1, string(), varint()));
+                v.dns(dns());
                 break;
             case LogFormat.NOTE:
                 v.note(string(), string());
@@ -211,6 +211,16 @@ public final class LogReader {
             default:
                 // A block type from a newer minor version: skip it.
         }
+    }
+
+    private Recording.Dns dns() throws EOFException {
+        String host = string();
+        long startNs = varint();
+        long durationNs = varint();
+        int addresses = (int) varint();
+        int flags = u8();
+        return new Recording.Dns(host, startNs, durationNs, addresses, (flags & LogFormat.DNS_CACHED) != 0,
+            (flags & LogFormat.DNS_REVERSE) != 0, string(), varint());
     }
 
     private int u8() throws EOFException {

@@ -151,9 +151,9 @@ public final class Recording implements LogVisitor {
         }
     }
 
-    /** One host name lookup. */
-    public record Dns(String host, long startNs, long durationNs, int addresses, boolean cached, String error,
-                      long thread) {
+    /** One host name lookup, or with {@code reverse} of a name for the address {@code host}. */
+    public record Dns(String host, long startNs, long durationNs, int addresses, boolean cached, boolean reverse,
+                      String error, long thread) {
     }
 
     /** An operation that failed. */

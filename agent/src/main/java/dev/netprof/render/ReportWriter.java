@@ -448,7 +448,8 @@ final class ReportWriter {
             .append(" answered from the JVM's cache. The slowest:</p><table><tr><th>host</th><th>took</th>")
             .append("<th>from</th><th>addresses</th><th>error</th></tr>");
         for (Recording.Dns d : slow.subList(0, Math.min(20, slow.size()))) {
-            h.append("<tr><td>").append(html(d.host())).append("</td>").append(num(d.durationNs(), nanos(d.durationNs())))
+            h.append("<tr><td>").append(html(d.host())).append(d.reverse() ? " (its name)" : "").append("</td>")
+                .append(num(d.durationNs(), nanos(d.durationNs())))
                 .append("<td>").append(d.cached() ? "cache" : "resolver").append("</td>")
                 .append(num(d.addresses(), Integer.toString(d.addresses()))).append("<td class=\"bad\">")
                 .append(html(d.error())).append("</td></tr>");

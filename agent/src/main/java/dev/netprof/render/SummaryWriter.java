@@ -134,6 +134,7 @@ public final class SummaryWriter {
             j.field("durationNs", d.durationNs());
             j.field("addresses", d.addresses());
             j.field("cached", d.cached());
+            j.field("reverse", d.reverse());
             j.field("error", d.error());
             j.field("thread", d.thread());
             j.endObject();
