@@ -11,8 +11,9 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
- * Apache HttpClient 5. Classic API ({@code org.apache.hc.client5.http.impl.classic.InternalHttpClient.doExecute}):
- * every execute overload ends there, once per request with its redirects and retries. The connection is named by
+ * Apache HttpClient 5. Classic API ({@code doExecute} of {@code org.apache.hc.client5.http.impl.classic
+ * .InternalHttpClient}, and of {@code MinimalHttpClient}, which {@code HttpClients.createMinimal} builds): every
+ * execute overload ends there, once per request with its redirects and retries. The connection is named by
  * its local and remote addresses, which {@code HttpRequestExecutor.execute} sees below it on the same thread.
  *
  * <p>Async API (the clients {@code HttpAsyncClients} builds): {@code InternalAbstractHttpAsyncClient
@@ -25,7 +26,10 @@ final class ApacheHttpClientInstrumentation {
     static List<InstrumentedType> types() {
         return List.of(
             new InstrumentedType("org.apache.hc.client5.http.impl.classic.InternalHttpClient", Family.HTTP,
-                List.of(Hook.timed("doExecute(HttpHost,ClassicHttpRequest,HttpContext)", named("doExecute")
+                List.of(Hook.of("doExecute(HttpHost,ClassicHttpRequest,HttpContext)", named("doExecute")
+                    .and(takesArguments(3)), Execute.class, Op.HTTP_EXCHANGE, 0))),
+            new InstrumentedType("org.apache.hc.client5.http.impl.classic.MinimalHttpClient", Family.HTTP,
+                List.of(Hook.of("doExecute(HttpHost,ClassicHttpRequest,HttpContext)", named("doExecute")
                     .and(takesArguments(3)), Execute.class, Op.HTTP_EXCHANGE, 0))),
             new InstrumentedType("org.apache.hc.core5.http.impl.io.HttpRequestExecutor", Family.HTTP,
                 List.of(Hook.of("execute(ClassicHttpRequest,HttpClientConnection,HttpResponseInformationCallback,"
@@ -101,6 +105,12 @@ final class ApacheHttpClientInstrumentation {
     }
 
     static final class Execute {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter() {
+            HttpRecorder.exchangeStarting();
+            return System.nanoTime();
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @Advice.Argument(0) Object target, @Advice.Argument(1) Object req,
                          @Advice.Return Object returned,
@@ -117,10 +127,13 @@ final class ApacheHttpClientInstrumentation {
             org.apache.hc.core5.http.HttpEntity requestEntity = request.getEntity();
             org.apache.hc.core5.http.HttpEntity responseEntity = response == null ? null : response.getEntity();
             org.apache.hc.core5.http.ProtocolVersion version = response == null ? null : response.getVersion();
+            Object[] on = HttpRecorder.takeSentOn();
             HttpRecorder.exchange("apache-httpclient5", request.getMethod(), uri, response == null ? 0 : response.getCode(),
                 version == null ? null : HttpRecorder.version(version.getMajor(), version.getMinor()), start,
                 requestEntity == null ? 0 : requestEntity.getContentLength(),
-                responseEntity == null ? -1 : responseEntity.getContentLength(), null, null, null, thrown);
+                responseEntity == null ? -1 : responseEntity.getContentLength(), null,
+                on == null ? null : (java.net.SocketAddress) on[0], on == null ? null : (java.net.SocketAddress) on[1],
+                thrown);
         }
     }
 

@@ -17,11 +17,30 @@ import net.bytebuddy.asm.Advice;
 final class OkHttpInstrumentation {
     static InstrumentedType type() {
         return new InstrumentedType("okhttp3.internal.connection.RealCall", Family.HTTP, List.of(
-            Hook.timed("getResponseWithInterceptorChain$okhttp()", named("getResponseWithInterceptorChain$okhttp")
-                .and(takesArguments(0)), Call.class, Op.HTTP_EXCHANGE, 0)));
+            Hook.of("getResponseWithInterceptorChain$okhttp()", named("getResponseWithInterceptorChain$okhttp")
+                .and(takesArguments(0)), Call.class, Op.HTTP_EXCHANGE, 0),
+            Hook.of("acquireConnectionNoEvents(RealConnection)", named("acquireConnectionNoEvents")
+                .and(takesArguments(1)), Acquired.class, Op.HTTP_EXCHANGE, 0)));
+    }
+
+    /**
+     * The call takes the connection it will send on. Kept, because a response without a body (204, 304, HEAD,
+     * Content-Length: 0) lets the call forget its connection before it returns.
+     */
+    static final class Acquired {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(0) Object connection) {
+            HttpRecorder.sentOn(((okhttp3.Connection) connection).socket());
+        }
     }
 
     static final class Call {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter() {
+            HttpRecorder.exchangeStarting();
+            return System.nanoTime();
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @Advice.FieldValue("originalRequest") Object originalRequest,
                          @Advice.FieldValue("connection") Object connection, @Advice.Return Object returned,
@@ -35,12 +54,14 @@ final class OkHttpInstrumentation {
             } catch (java.io.IOException unknown) {
                 // a streaming body: size unknown
             }
+            Object[] on = HttpRecorder.takeSentOn();
+            Object socket = connection != null ? ((okhttp3.Connection) connection).socket() : on == null ? null : on[0];
             HttpRecorder.exchange("okhttp", request.method(), request.url().toString(),
                 response == null ? 0 : response.code(),
                 response == null ? null : HttpRecorder.version(response.protocol()), start,
                 requestBytes,
                 response == null || response.body() == null ? -1 : response.body().contentLength(),
-                connection == null ? null : ((okhttp3.Connection) connection).socket(), null, null, thrown);
+                socket, null, null, thrown);
         }
     }
 

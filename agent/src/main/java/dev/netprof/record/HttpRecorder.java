@@ -21,10 +21,12 @@ public final class HttpRecorder {
     /** Query strings often carry tokens: they are cut unless {@code http.query=keep}. */
     static volatile boolean keepQuery;
     /**
-     * The addresses of the connection a synchronous client last sent a request on, from this thread: Apache
-     * HttpClient's classic API learns its connection below the call the exchange is recorded at.
+     * The connection a synchronous exchange under way on this thread went out on, as its client learns it below the
+     * call the exchange is recorded at: OkHttp's socket (a response without a body lets its call forget the
+     * connection before the call returns), or Apache HttpClient's two addresses. Cleared as such an exchange starts,
+     * so what a request sent outside an exchange left (httpcore5 used on its own) names no other exchange's.
      */
-    private static final ThreadLocal<SocketAddress[]> LAST_PEER = new ThreadLocal<>();
+    private static final ThreadLocal<Object[]> SENT_ON = new ThreadLocal<>();
     /**
      * Asynchronous exchanges sent and not yet completed, by the future that completes them (weakly: an abandoned
      * future takes its entry with it).
@@ -55,11 +57,34 @@ public final class HttpRecorder {
         }
     }
 
-    /** A synchronous client sent a request on the connection with these addresses, on this thread. */
+    /** A synchronous exchange that learns its connection below it ({@link #SENT_ON}) starts on this thread. */
+    public static void exchangeStarting() {
+        if (Recorder.current() != null) {
+            SENT_ON.remove();
+        }
+    }
+
+    /** The synchronous exchange under way on this thread goes out on {@code socket}. */
+    public static void sentOn(Object socket) {
+        if (Recorder.current() != null) {
+            SENT_ON.set(new Object[] {socket});
+        }
+    }
+
+    /** The synchronous exchange under way on this thread went out on the connection with these addresses. */
     public static void sentOn(SocketAddress local, SocketAddress remote) {
         if (Recorder.current() != null) {
-            LAST_PEER.set(new SocketAddress[] {local, remote});
+            SENT_ON.set(new Object[] {local, remote});
         }
+    }
+
+    /** What the exchange under way on this thread went out on, {socket} or {local, remote}, or null; forgotten. */
+    public static Object[] takeSentOn() {
+        Object[] on = SENT_ON.get();
+        if (on != null) {
+            SENT_ON.remove();
+        }
+        return on;
     }
 
     /** An asynchronous client sent a request, on this thread; {@code future} completes it. */
@@ -140,14 +165,6 @@ public final class HttpRecorder {
         if (c == null) {
             return;
         }
-        if (carrier == null && local == null) {
-            SocketAddress[] last = LAST_PEER.get();
-            if (last != null && last.length == 2) {
-                local = last[0];
-                remote = last[1];
-            }
-        }
-        LAST_PEER.remove();
         long id = Carriers.connectionOf(c, carrier);
         if (id != 0) {
             local = remote = null; // the connection names them; asking the socket takes its lock, formatting allocates
