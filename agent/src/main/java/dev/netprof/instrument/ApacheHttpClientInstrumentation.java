@@ -90,7 +90,7 @@ final class ApacheHttpClientInstrumentation {
                 : method.equals("cancel") ? new java.util.concurrent.CancellationException("cancelled") : null;
             HttpRecorder.asyncExchange(p, response == null ? 0 : response.getCode(),
                 version == null ? null : HttpRecorder.version(version.getMajor(), version.getMinor()),
-                length == null ? -1 : Long.parseLong(length.getValue().trim()),
+                HttpRecorder.contentLength(length == null ? null : length.getValue()),
                 peer == null ? null : peer.getLocalAddress(), peer == null ? null : peer.getRemoteAddress(), failure);
         }
     }

@@ -139,6 +139,22 @@ public final class HttpRecorder {
         };
     }
 
+    /**
+     * A Content-Length header's value, or -1 (unknown) when there is none or it is not a length: a server's junk
+     * must not cost the exchange, which is recorded after the client has let go of it.
+     */
+    public static long contentLength(String header) {
+        if (header == null) {
+            return -1;
+        }
+        try {
+            long n = Long.parseLong(header.trim());
+            return n >= 0 ? n : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     public static void keepQuery(boolean keep) {
         keepQuery = keep;
     }

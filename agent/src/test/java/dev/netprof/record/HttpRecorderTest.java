@@ -19,4 +19,13 @@ class HttpRecorderTest {
         assertEquals("HTTP/1.0", HttpRecorder.version(1, 0));
         assertEquals("HTTP/2", HttpRecorder.version(2, 0));
     }
+
+    @Test
+    void aContentLengthThatIsNoLengthIsUnknown() {
+        assertEquals(3000, HttpRecorder.contentLength(" 3000 "));
+        assertEquals(-1, HttpRecorder.contentLength(null));
+        assertEquals(-1, HttpRecorder.contentLength("3000, 3000"));
+        assertEquals(-1, HttpRecorder.contentLength("-5"));
+        assertEquals(-1, HttpRecorder.contentLength("99999999999999999999"));
+    }
 }
