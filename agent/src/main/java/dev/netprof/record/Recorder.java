@@ -82,7 +82,11 @@ public final class Recorder {
 
     /** Any socket operation that threw. */
     public static void failed(int op, Object socket, long start, Throwable thrown) {
-        long end = System.nanoTime();
+        failed(op, socket, start, System.nanoTime(), thrown, 0);
+    }
+
+    /** A socket operation that threw, having moved {@code bytes} first. */
+    private static void failed(int op, Object socket, long start, long end, Throwable thrown, long bytes) {
         Capture c = capture;
         if (c == null) {
             return;
@@ -92,7 +96,7 @@ public final class Recorder {
         if (id == Connections.IGNORED) {
             return;
         }
-        fail(c, op, id, start, end, thrown);
+        emitFailure(c, op, id, start, end, thrown, c.stacks.capture(), bytes);
     }
 
     /**
@@ -117,17 +121,7 @@ public final class Recorder {
     /** A write of {@code len} bytes from {@code b[off]} threw: recorded with the bytes its earlier sends took. */
     public static void writeFailed(int op, Object socket, long start, Throwable thrown, byte[] b, int off, int len) {
         long end = System.nanoTime();
-        long sent = sentBeforeFailure(socket, b, off, len);
-        Capture c = capture;
-        if (c == null) {
-            return;
-        }
-        Connections.Entry e = c.connections.find(socket);
-        long id = e != null ? e.id : 0;
-        if (id == Connections.IGNORED) {
-            return;
-        }
-        emitFailure(c, op, id, start, end, thrown, c.stacks.capture(), sent);
+        failed(op, socket, start, end, thrown, sentBeforeFailure(socket, b, off, len));
     }
 
     /** Takes what {@link #sendFailed} kept, if it was this write's. */
