@@ -57,6 +57,7 @@ public final class Catalog {
     static final int MAX_STRINGS = 1 << 16;
     public static final int OVERFLOW_STRING = 1;
 
+    /** Definitions waiting for the flusher; past this many, dropped (the console's drop message names the size). */
     private final MpscAtomicArrayQueue<Object> queue = new MpscAtomicArrayQueue<>(1 << 16);
     private final ConcurrentHashMap<String, Integer> strings = new ConcurrentHashMap<>();
     private final AtomicInteger nextString = new AtomicInteger(OVERFLOW_STRING + 1);

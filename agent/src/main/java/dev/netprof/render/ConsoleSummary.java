@@ -20,9 +20,7 @@ final class ConsoleSummary {
         long tcp = conns.stream().filter(c -> c.api != Api.DATAGRAM).count();
         out.add(nanos(r.stoppedNs - r.startedNs) + " recorded: " + count(r.events + r.aggregatedEvents)
             + " operations on " + tcp + " TCP connections and " + (conns.size() - tcp) + " UDP flows; "
-            + (r.droppedEvents + r.droppedDefinitions == 0 ? "nothing dropped"
-            : count(r.droppedEvents) + " events" + (r.droppedDefinitions > 0 ? " and " + count(r.droppedDefinitions)
-            + " definitions" : "") + " dropped (raise buffer=)"));
+            + (r.droppedEvents + r.droppedDefinitions == 0 ? "nothing dropped" : dropped(r)));
         conns.stream().max((a, b) -> Long.compare(a.blockedNs, b.blockedNs)).ifPresent(c -> out.add(
             "most time blocked: " + c.endpointKey() + ", " + nanos(c.blockedNs) + " on connection #" + c.id));
         conns.stream().max((a, b) -> Long.compare(a.bytesRead + a.bytesWritten, b.bytesRead + b.bytesWritten))
@@ -56,6 +54,23 @@ final class ConsoleSummary {
             + "flame-bytes.html, " + (syscalls ? "flame-syscalls.html, " : "") + "trace.json, summary.json, "
             + "events.nprof");
         return out;
+    }
+
+    /**
+     * What was dropped and what to do about it: events when the buffer pool was full (buffer= sizes it);
+     * definitions (connections, lookups, exchanges, handshakes) when more than the catalog's 65,536 waited for one
+     * flush, which no option changes.
+     */
+    static String dropped(Recording r) {
+        List<String> parts = new ArrayList<>();
+        if (r.droppedEvents > 0) {
+            parts.add(count(r.droppedEvents) + " events dropped (the buffers were full: raise buffer=)");
+        }
+        if (r.droppedDefinitions > 0) {
+            parts.add(count(r.droppedDefinitions) + " definitions dropped (more than 65,536 connections, lookups, "
+                + "exchanges or handshakes waited for one flush)");
+        }
+        return String.join("; ", parts);
     }
 
     private ConsoleSummary() {

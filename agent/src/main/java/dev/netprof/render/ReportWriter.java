@@ -92,8 +92,7 @@ final class ReportWriter {
                 ? " (" + count(r.aggregatedEvents) + " below the threshold, kept as per-connection sums)" : "")))
             .append(kv("connections", count(tcp) + " TCP, " + count(conns.size() - tcp) + " UDP flows"))
             .append(kv("dropped", r.droppedEvents + r.droppedDefinitions == 0 ? "none"
-                : "<b class=\"bad\">" + count(r.droppedEvents) + " events, " + count(r.droppedDefinitions)
-                + " definitions</b> (buffers full: raise buffer=)"))
+                : "<b class=\"bad\">" + html(ConsoleSummary.dropped(r)) + "</b>"))
             .append(unrecorded.isEmpty() ? "" : kv("not recorded", "<b class=\"bad\">" + html(String.join(", ",
                 unrecorded)) + "</b>: this JVM used it, and netprof does not instrument it"))
             .append(kv("stopped", r.live ? "not yet: a dump of a recording that goes on"
