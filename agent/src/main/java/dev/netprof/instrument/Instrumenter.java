@@ -64,8 +64,9 @@ public final class Instrumenter {
     }
 
     /**
-     * Socket APIs netprof does not instrument, by the JDK class that carries each: none loads unless an application
-     * uses its API, so the loading is noted ("unrecorded") and the report says that this traffic is missing.
+     * Socket APIs and HTTP clients netprof does not instrument, by a class that carries each: none loads unless an
+     * application uses it, so the loading is noted ("unrecorded") and the report says that this traffic (for a
+     * client, its exchanges; their sockets are recorded) is missing.
      */
     private static final Map<String, Unrecorded> UNRECORDED = Map.of(
         "sun.nio.ch.UnixAsynchronousSocketChannelImpl", new Unrecorded("AsynchronousSocketChannel", Family.SOCKET),
@@ -74,7 +75,14 @@ public final class Instrumenter {
         "java.net.PlainSocketImpl", new Unrecorded("Socket and ServerSocket with -Djdk.net.usePlainSocketImpl",
             Family.SOCKET),
         "java.net.PlainDatagramSocketImpl", new Unrecorded("DatagramSocket with -Djdk.net.usePlainDatagramSocketImpl",
-            Family.UDP));
+            Family.UDP),
+        "org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient",
+        new Unrecorded("Apache HttpClient 5's minimal async client (its exchanges)", Family.HTTP),
+        "org.apache.hc.client5.http.impl.async.MinimalH2AsyncClient",
+        new Unrecorded("Apache HttpClient 5's minimal HTTP/2 async client (its exchanges)", Family.HTTP),
+        "okhttp3.RealCall", new Unrecorded("OkHttp 3 (its exchanges)", Family.HTTP),
+        "org.apache.http.impl.client.InternalHttpClient", new Unrecorded("Apache HttpClient 4 (its exchanges)",
+            Family.HTTP));
 
     private record Unrecorded(String api, Family family) {
     }

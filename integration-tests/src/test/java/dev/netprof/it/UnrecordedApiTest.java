@@ -22,21 +22,22 @@ import org.junit.jupiter.params.provider.EnumSource;
 class UnrecordedApiTest {
     private static final String ASYNC = "AsynchronousSocketChannel";
     private static final String ASYNC_SERVER = "AsynchronousServerSocketChannel";
+    private static final String MINIMAL = "Apache HttpClient 5's minimal async client (its exchanges)";
 
     @TempDir
     Path work;
 
     @ParameterizedTest
     @EnumSource(Jdk.class)
-    void asynchronousChannelsAreNamedAsNotRecorded(Jdk jdk) throws Exception {
-        assertToldOf(new ChildJvm(jdk, work.resolve(jdk.name())), Set.of(ASYNC, ASYNC_SERVER), 1, 1);
+    void asynchronousChannelsAndAnUninstrumentedClientAreNamedAsNotRecorded(Jdk jdk) throws Exception {
+        assertToldOf(new ChildJvm(jdk, work.resolve(jdk.name())), Set.of(ASYNC, ASYNC_SERVER, MINIMAL), 1, 1);
     }
 
     @Test
     void jdk17sLegacySocketImplementationsAreNamedAsNotRecorded() throws Exception {
         ChildJvm child = new ChildJvm(Jdk.JDK17, work.resolve("legacy")).jvmArg("-Djdk.net.usePlainSocketImpl=true")
             .jvmArg("-Djdk.net.usePlainDatagramSocketImpl=true");
-        assertToldOf(child, Set.of(ASYNC, ASYNC_SERVER, "Socket and ServerSocket with -Djdk.net.usePlainSocketImpl",
+        assertToldOf(child, Set.of(ASYNC, ASYNC_SERVER, MINIMAL, "Socket and ServerSocket with -Djdk.net.usePlainSocketImpl",
             "DatagramSocket with -Djdk.net.usePlainDatagramSocketImpl"), 0, 0);
     }
 

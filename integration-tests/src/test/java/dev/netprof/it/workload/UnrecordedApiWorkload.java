@@ -12,7 +12,8 @@ import java.nio.channels.AsynchronousSocketChannel;
 
 /**
  * Traffic through socket APIs netprof does not instrument (AsynchronousSocketChannel and its server), then through a
- * Socket and a DatagramSocket, which it does unless JDK 17 is told to use its legacy implementations.
+ * Socket and a DatagramSocket, which it does unless JDK 17 is told to use its legacy implementations; and an HTTP
+ * client it does not instrument, Apache's minimal async client, started and closed.
  */
 public final class UnrecordedApiWorkload {
     public static void main(String[] args) throws Exception {
@@ -36,6 +37,10 @@ public final class UnrecordedApiWorkload {
             client.getOutputStream().write(new byte[10]);
             accepted.getInputStream().readNBytes(10);
             udp.send(new DatagramPacket(new byte[10], 10, udp.getLocalSocketAddress()));
+        }
+        try (org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient minimal =
+                 org.apache.hc.client5.http.impl.async.HttpAsyncClients.createMinimal()) {
+            minimal.start();
         }
         System.out.println("unrecorded APIs used");
     }
