@@ -41,6 +41,30 @@ class UnrecordedApiTest {
             "DatagramSocket with -Djdk.net.usePlainDatagramSocketImpl"), 0, 0);
     }
 
+    /** An attach finds the classes already loaded, and names their APIs as the -javaagent run does. */
+    @Test
+    void anAttachNamesWhatTheJvmUsedBeforeIt() throws Exception {
+        Path dir = work.resolve("attach");
+        ChildJvm child = new ChildJvm(Jdk.JDK17, dir).main(UnrecordedApiWorkload.class, 60);
+        Process target = child.start();
+        try {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!Files.exists(child.stdoutFile()) || !Files.readString(child.stdoutFile()).contains("used")) {
+                assertTrue(System.nanoTime() < deadline && target.isAlive(), "the workload's traffic is done");
+                Thread.sleep(100);
+            }
+            Path out = dir.resolve("rec");
+            ChildJvm.Result attach = Cli.run(Jdk.JDK17, dir, "attach", Long.toString(target.pid()), "--duration", "1s",
+                "--out", out.toString());
+            assertEquals(0, attach.exitCode(), attach.stderr());
+            List<String> noted = Summary.strings(Summary.read(out).root.get("instrumentation").get("unrecorded"));
+            assertEquals(Set.of(ASYNC, ASYNC_SERVER, MINIMAL), new HashSet<>(noted));
+            assertEquals(3, noted.size(), "each once: " + noted);
+        } finally {
+            target.destroyForcibly();
+        }
+    }
+
     /** Told of exactly {@code unrecorded}, with the recorded Socket connection and UDP flow as given. */
     private static void assertToldOf(ChildJvm child, Set<String> unrecorded, int tcp, int udp) throws Exception {
         ChildJvm.Result result = child.agent("").main(UnrecordedApiWorkload.class).run(120).assertSucceeded();

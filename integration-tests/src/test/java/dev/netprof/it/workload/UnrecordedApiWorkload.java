@@ -13,7 +13,8 @@ import java.nio.channels.AsynchronousSocketChannel;
 /**
  * Traffic through socket APIs netprof does not instrument (AsynchronousSocketChannel and its server), then through a
  * Socket and a DatagramSocket, which it does unless JDK 17 is told to use its legacy implementations; and an HTTP
- * client it does not instrument, Apache's minimal async client, started and closed.
+ * client it does not instrument, Apache's minimal async client, started and closed. Usage: {@code
+ * UnrecordedApiWorkload [seconds to stay up after]}.
  */
 public final class UnrecordedApiWorkload {
     public static void main(String[] args) throws Exception {
@@ -43,6 +44,9 @@ public final class UnrecordedApiWorkload {
             minimal.start();
         }
         System.out.println("unrecorded APIs used");
+        if (args.length > 0) {
+            Thread.sleep(Long.parseLong(args[0]) * 1000); // for an attach after the fact
+        }
     }
 
     private UnrecordedApiWorkload() {
