@@ -14,7 +14,7 @@ import net.bytebuddy.asm.Advice;
 
 /**
  * TLS in the JDK (sun.security.ssl): one instrumented type per class, sharing the advice below. A handshake starts
- * when a Client- or ServerHandshakeContext is built, ends in {@code TransportContext.finishHandshake} or
+ * when a Client- or ServerHandshakeContext is being built, ends in {@code TransportContext.finishHandshake} or
  * {@code fatal} (the one place every TLS failure passes, even a swallowed one) or, for an SSLSocket timeout or
  * interrupt, in {@code SSLSocketImpl.startHandshake(boolean)} throwing. Plaintext is counted where the application
  * hands it over: SSLSocket's app streams and SSLEngine's 6-argument wrap/unwrap (every overload ends there). TLS 1.3
@@ -69,9 +69,13 @@ final class TlsInstrumentation {
         }
     }
 
+    /**
+     * At the constructor's entry, not its exit: a client or server with no protocol or cipher suite left to use (only
+     * TLSv1.1 enabled, say) fails in the constructor, and the fatal that follows must find the handshake started.
+     */
     static final class HandshakeStarted {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.Argument(1) Object transportContext) {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(1) Object transportContext) {
             TlsRecorder.started(transportContext);
         }
     }

@@ -19,8 +19,8 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * TLS, seen from the JDK's sun.security.ssl: each handshake (both roles, SSLSocket and SSLEngine, initial and
- * renegotiated) from the moment its handshake context exists to {@code TransportContext.finishHandshake} or
- * {@code fatal}, and the plaintext the application reads and writes per connection.
+ * renegotiated) from the moment its handshake context is being built to {@code TransportContext.finishHandshake}
+ * or {@code fatal}, and the plaintext the application reads and writes per connection.
  *
  * <p>The JDK keeps what a record needs in package-private fields of {@code TransportContext}; the agent opens
  * sun.security.ssl to netprof's bootstrap module only, and these VarHandles read them. Public getters are avoided:
@@ -60,9 +60,9 @@ public final class TlsRecorder {
     private static final WeakIdentityMap<Started> STARTED = new WeakIdentityMap<>();
 
     /**
-     * A Client- or ServerHandshakeContext was created on {@code tc}: a handshake begins. An SSLEngine netprof cannot
-     * tie to a channel (a server's, say) runs its handshake on the thread that just read the peer's hello from the
-     * TCP connection: that connection is the engine's.
+     * A Client- or ServerHandshakeContext is being built on {@code tc}: a handshake begins. An SSLEngine netprof
+     * cannot tie to a channel (a server's, say) runs its handshake on the thread that just read the peer's hello from
+     * the TCP connection: that connection is the engine's.
      */
     public static void started(Object tc) {
         Capture c = Recorder.current();

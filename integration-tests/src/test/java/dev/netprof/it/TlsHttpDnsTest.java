@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.netprof.it.workload.CutShortHandshakesWorkload;
 import dev.netprof.it.workload.KeyUpdateWorkload;
 import dev.netprof.it.workload.WebWorkload;
 import java.nio.file.Files;
@@ -206,6 +207,34 @@ class TlsHttpDnsTest {
         for (JsonNode h : List.of(alpnClient, alpnServer, pkix)) {
             assertFalse(h.get("connectionId").isNull(), "a failed handshake names its connection: " + h);
             assertTrue(h.get("alpn").isNull());
+        }
+    }
+
+    /**
+     * Handshakes cut short ({@link CutShortHandshakesWorkload}): each side that began one has exactly one handshake,
+     * failed, on its connection, naming the exception its application caught.
+     */
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void handshakesCutShortAreEachRecordedOnceAsFailed(Jdk jdk) throws Exception {
+        Path dir = work.resolve("cut-short-" + jdk);
+        Path truth = dir.resolve("truth.txt");
+        ChildJvm child = new ChildJvm(jdk, dir).agent("").main(CutShortHandshakesWorkload.class, truth);
+        child.run(60).assertSucceeded();
+        Summary s = Summary.read(child.out());
+        List<String> sides = Files.readAllLines(truth);
+        List<JsonNode> all = Summary.list(s.root.get("tlsHandshakes"));
+        assertEquals(3, sides.size(), "every side that began a handshake: " + sides);
+        assertEquals(sides.size(), all.size(), "one handshake per side: " + all);
+        for (String side : sides) {
+            String[] f = side.split(" ", 5); // scenario role local remote what-the-application-saw
+            long id = s.connection("tcp", f[2], f[3]).get("id").asLong();
+            List<JsonNode> on = all.stream().filter(h -> h.get("connectionId").asLong() == id
+                && h.get("role").asText().equals(f[1])).collect(Collectors.toList());
+            assertEquals(1, on.size(), side + ": " + all);
+            assertEquals("failed", on.get(0).get("outcome").asText(), side);
+            String error = on.get(0).get("error").asText();
+            assertTrue(error.contains(f[4]), side + ": " + error); // the exception the application caught
         }
     }
 
