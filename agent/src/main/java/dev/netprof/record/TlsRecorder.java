@@ -19,8 +19,10 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * TLS, seen from the JDK's sun.security.ssl: each handshake (both roles, SSLSocket and SSLEngine, initial and
- * renegotiated) from the moment its handshake context is being built to {@code TransportContext.finishHandshake}
- * or {@code fatal}, and the plaintext the application reads and writes per connection.
+ * renegotiated) from the moment its handshake context is being built to {@code TransportContext.finishHandshake},
+ * {@code fatal} or a close of either direction before it finished, and the plaintext the application reads and
+ * writes per connection. A handshake that has done none of these when the recording stops (still in progress, or on
+ * an SSLEngine the application dropped without closing it) is not recorded: it did not end in the recording.
  *
  * <p>The JDK keeps what a record needs in package-private fields of {@code TransportContext}; the agent opens
  * sun.security.ssl to netprof's bootstrap module only, and these VarHandles read them. Public getters are avoided:
@@ -28,8 +30,8 @@ import javax.net.ssl.SSLSocket;
  * {@code fatal} itself, so it is seen even when the application swallows the exception.
  */
 public final class TlsRecorder {
-    private static final VarHandle TRANSPORT, CONFIG, HANDSHAKE, SESSION, ALPN, NEGOTIATED, CLOSE_REASON, RESUMPTION,
-        CON_CONTEXT, CLIENT_MODE, ALPN_OFFERED, SERVER_NAMES, TUBE_CHANNEL;
+    private static final VarHandle TRANSPORT, CONFIG, HANDSHAKE, SESSION, ALPN, NEGOTIATED, CLOSE_REASON,
+        CLOSE_NOTIFIED, PEER_CANCELED, RESUMPTION, CON_CONTEXT, CLIENT_MODE, ALPN_OFFERED, SERVER_NAMES, TUBE_CHANNEL;
 
     static {
         TRANSPORT = field("sun.security.ssl.TransportContext", "transport");
@@ -39,6 +41,8 @@ public final class TlsRecorder {
         ALPN = field("sun.security.ssl.TransportContext", "applicationProtocol");
         NEGOTIATED = field("sun.security.ssl.TransportContext", "isNegotiated");
         CLOSE_REASON = field("sun.security.ssl.TransportContext", "closeReason");
+        CLOSE_NOTIFIED = field("sun.security.ssl.TransportContext", "isInputCloseNotified");
+        PEER_CANCELED = field("sun.security.ssl.TransportContext", "peerUserCanceled");
         RESUMPTION = field("sun.security.ssl.HandshakeContext", "isResumption");
         CON_CONTEXT = field("sun.security.ssl.HandshakeContext", "conContext");
         CLIENT_MODE = field("sun.security.ssl.SSLConfiguration", "isClientMode");
@@ -113,6 +117,30 @@ public final class TlsRecorder {
             + (cause != null && cause.getMessage() != null && !cause.getMessage().equals(diagnostic)
             ? ": " + Recorder.describe(cause) : "");
         record(c, tc, s, end, null, false, false, error);
+    }
+
+    /**
+     * {@code tc} closes its inbound or outbound side: a handshake still in progress can no longer finish, and no fatal
+     * follows when the peer canceled it (user_canceled, then close_notify) or the application closed the engine (its
+     * inbound at the peer's end of stream, as the JDK HttpClient does, or its outbound). A close_notify alone
+     * mid-handshake does end in fatal, which records it.
+     */
+    public static void closed(Object tc, boolean inbound) {
+        long end = System.nanoTime();
+        Capture c = Recorder.current();
+        if (c == null || tc == null) {
+            return;
+        }
+        boolean peerCanceled = PEER_CANCELED != null && (boolean) PEER_CANCELED.get(tc);
+        if (inbound && !peerCanceled && CLOSE_NOTIFIED != null && (boolean) CLOSE_NOTIFIED.get(tc)) {
+            return;
+        }
+        Started s = STARTED.remove(tc);
+        if (s != null) {
+            record(c, tc, s, end, null, false, false, !inbound ? "closed by this side before the handshake finished"
+                : peerCanceled ? "canceled by the peer before the handshake finished"
+                : "inbound closed before the handshake finished");
+        }
     }
 
     /** An SSLSocket handshake threw without going through fatal (a timeout, an interrupt). */
