@@ -5,9 +5,11 @@ import static dev.netprof.record.JdkInternals.field;
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
+import java.io.EOFException;
 import java.lang.invoke.VarHandle;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -31,7 +33,8 @@ import javax.net.ssl.SSLSocket;
  */
 public final class TlsRecorder {
     private static final VarHandle TRANSPORT, CONFIG, HANDSHAKE, SESSION, ALPN, NEGOTIATED, CLOSE_REASON,
-        CLOSE_NOTIFIED, PEER_CANCELED, RESUMPTION, CON_CONTEXT, CLIENT_MODE, ALPN_OFFERED, SERVER_NAMES, TUBE_CHANNEL;
+        CLOSE_NOTIFIED, PEER_CANCELED, BROKEN, OUTPUT, OUTPUT_CLOSED, RESUMPTION, CON_CONTEXT, CLIENT_MODE,
+        ALPN_OFFERED, SERVER_NAMES, TUBE_CHANNEL;
 
     static {
         TRANSPORT = field("sun.security.ssl.TransportContext", "transport");
@@ -43,6 +46,9 @@ public final class TlsRecorder {
         CLOSE_REASON = field("sun.security.ssl.TransportContext", "closeReason");
         CLOSE_NOTIFIED = field("sun.security.ssl.TransportContext", "isInputCloseNotified");
         PEER_CANCELED = field("sun.security.ssl.TransportContext", "peerUserCanceled");
+        BROKEN = field("sun.security.ssl.TransportContext", "isBroken");
+        OUTPUT = field("sun.security.ssl.TransportContext", "outputRecord");
+        OUTPUT_CLOSED = field("sun.security.ssl.OutputRecord", "isClosed");
         RESUMPTION = field("sun.security.ssl.HandshakeContext", "isResumption");
         CON_CONTEXT = field("sun.security.ssl.HandshakeContext", "conContext");
         CLIENT_MODE = field("sun.security.ssl.SSLConfiguration", "isClientMode");
@@ -112,11 +118,35 @@ public final class TlsRecorder {
         if (s == null) {
             return; // not during a handshake: the socket layer records the failure of the read or write
         }
-        String error = (received ? "received fatal alert: " : "fatal alert sent: ") + String.valueOf(alert)
+        String error = (received ? "received fatal alert: " : alertSent(tc, cause) ? "fatal alert sent: " : "failed: ")
+            + String.valueOf(alert)
             .toLowerCase() + (diagnostic != null ? " (" + diagnostic + ")" : "")
             + (cause != null && cause.getMessage() != null && !cause.getMessage().equals(diagnostic)
             ? ": " + Recorder.describe(cause) : "");
         record(c, tc, s, end, null, false, false, error);
+    }
+
+    /**
+     * Whether the fatal about to run sends its alert to a peer that is still there: by the JDK's own test, none goes
+     * out before a handshake context exists (a client with no usable protocol), after the outbound closed or once the
+     * transport broke; and a peer that closed or reset the connection (an EOFException or SocketException as the
+     * cause, "Remote host terminated the handshake") reads none. When netprof cannot tell, it claims none.
+     */
+    private static boolean alertSent(Object tc, Throwable cause) {
+        Object out = OUTPUT == null ? null : OUTPUT.get(tc);
+        if (out == null || OUTPUT_CLOSED == null || BROKEN == null || NEGOTIATED == null || HANDSHAKE == null
+            || (boolean) OUTPUT_CLOSED.get(out) || (boolean) BROKEN.get(tc)
+            || !(boolean) NEGOTIATED.get(tc) && HANDSHAKE.get(tc) == null) {
+            return false;
+        }
+        // A few levels of causes: the JDK wraps the transport's exception once or twice; a cycle must not loop.
+        Throwable t = cause;
+        for (int depth = 0; t != null && depth < 4; depth++, t = t.getCause()) {
+            if (t instanceof EOFException || t instanceof SocketException) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
