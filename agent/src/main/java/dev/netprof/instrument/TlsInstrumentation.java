@@ -14,11 +14,13 @@ import net.bytebuddy.asm.Advice;
 
 /**
  * TLS in the JDK (sun.security.ssl): one instrumented type per class, sharing the advice below. A handshake starts
- * when a Client- or ServerHandshakeContext is built, ends in {@code TransportContext.finishHandshake} or
- * {@code fatal} (the one place every TLS failure passes, even a swallowed one) or, for an SSLSocket timeout or
- * interrupt, in {@code SSLSocketImpl.startHandshake(boolean)} throwing. Plaintext is counted where the application
- * hands it over: SSLSocket's app streams and SSLEngine's 6-argument wrap/unwrap (every overload ends there). TLS 1.3
- * KeyUpdate messages, which are no handshake, are counted where KeyUpdate produces or consumes one.
+ * when a Client- or ServerHandshakeContext is being built, ends in {@code TransportContext.finishHandshake} or
+ * {@code fatal} (the one place every TLS failure passes, even a swallowed one), in {@code TransportContext}'s
+ * {@code closeInbound} or {@code closeOutbound} (a handshake cut short, canceled or closed, which fatal never sees)
+ * or, for an SSLSocket timeout or interrupt, in {@code SSLSocketImpl.startHandshake(boolean)} throwing. Plaintext is
+ * counted where the application hands it over: SSLSocket's app streams and SSLEngine's 6-argument wrap/unwrap (every
+ * overload ends there). TLS 1.3 KeyUpdate messages, which are no handshake, are counted where KeyUpdate produces or
+ * consumes one.
  */
 final class TlsInstrumentation {
     static List<InstrumentedType> types() {
@@ -33,7 +35,11 @@ final class TlsInstrumentation {
                 Hook.of("finishHandshake()", named("finishHandshake").and(takesArguments(0)), HandshakeFinished.class,
                     Op.TLS_HANDSHAKE, 0),
                 Hook.of("fatal(Alert,String,boolean,Throwable)", named("fatal").and(takesArguments(4))
-                    .and(takesArgument(2, boolean.class)), Fatal.class, Op.TLS_HANDSHAKE, 0))),
+                    .and(takesArgument(2, boolean.class)), Fatal.class, Op.TLS_HANDSHAKE, 0),
+                Hook.of("closeInbound()", named("closeInbound").and(takesArguments(0)), InboundClosed.class,
+                    Op.TLS_HANDSHAKE, 0),
+                Hook.of("closeOutbound()", named("closeOutbound").and(takesArguments(0)), OutboundClosed.class,
+                    Op.TLS_HANDSHAKE, 0))),
             new InstrumentedType("sun.security.ssl.SSLSocketImpl", Family.TLS, List.of(
                 Hook.of("startHandshake(boolean)", named("startHandshake").and(takesArguments(boolean.class)),
                     SocketHandshake.class, Op.TLS_HANDSHAKE, 0))),
@@ -69,9 +75,13 @@ final class TlsInstrumentation {
         }
     }
 
+    /**
+     * At the constructor's entry, not its exit: a client or server with no protocol or cipher suite left to use (only
+     * TLSv1.1 enabled, say) fails in the constructor, and the fatal that follows must find the handshake started.
+     */
     static final class HandshakeStarted {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.Argument(1) Object transportContext) {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(1) Object transportContext) {
             TlsRecorder.started(transportContext);
         }
     }
@@ -94,6 +104,20 @@ final class TlsInstrumentation {
                           @Advice.Argument(1) String diagnostic, @Advice.Argument(2) boolean received,
                           @Advice.Argument(3) Throwable cause) {
             TlsRecorder.failed(transportContext, alert, diagnostic, received, cause);
+        }
+    }
+
+    static final class InboundClosed {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object transportContext) {
+            TlsRecorder.closed(transportContext, true);
+        }
+    }
+
+    static final class OutboundClosed {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object transportContext) {
+            TlsRecorder.closed(transportContext, false);
         }
     }
 

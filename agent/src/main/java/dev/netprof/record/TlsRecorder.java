@@ -5,9 +5,11 @@ import static dev.netprof.record.JdkInternals.field;
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
+import java.io.EOFException;
 import java.lang.invoke.VarHandle;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -19,8 +21,10 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * TLS, seen from the JDK's sun.security.ssl: each handshake (both roles, SSLSocket and SSLEngine, initial and
- * renegotiated) from the moment its handshake context exists to {@code TransportContext.finishHandshake} or
- * {@code fatal}, and the plaintext the application reads and writes per connection.
+ * renegotiated) from the moment its handshake context is being built to {@code TransportContext.finishHandshake},
+ * {@code fatal} or a close of either direction before it finished, and the plaintext the application reads and
+ * writes per connection. A handshake that has done none of these when the recording stops (still in progress, or on
+ * an SSLEngine the application dropped without closing it) is not recorded: it did not end in the recording.
  *
  * <p>The JDK keeps what a record needs in package-private fields of {@code TransportContext}; the agent opens
  * sun.security.ssl to netprof's bootstrap module only, and these VarHandles read them. Public getters are avoided:
@@ -28,8 +32,9 @@ import javax.net.ssl.SSLSocket;
  * {@code fatal} itself, so it is seen even when the application swallows the exception.
  */
 public final class TlsRecorder {
-    private static final VarHandle TRANSPORT, CONFIG, HANDSHAKE, SESSION, ALPN, NEGOTIATED, CLOSE_REASON, RESUMPTION,
-        CON_CONTEXT, CLIENT_MODE, ALPN_OFFERED, SERVER_NAMES, TUBE_CHANNEL;
+    private static final VarHandle TRANSPORT, CONFIG, HANDSHAKE, SESSION, ALPN, NEGOTIATED, CLOSE_REASON,
+        CLOSE_NOTIFIED, PEER_CANCELED, BROKEN, OUTPUT, OUTPUT_CLOSED, RESUMPTION, CON_CONTEXT, CLIENT_MODE,
+        ALPN_OFFERED, SERVER_NAMES, TUBE_CHANNEL;
 
     static {
         TRANSPORT = field("sun.security.ssl.TransportContext", "transport");
@@ -39,6 +44,11 @@ public final class TlsRecorder {
         ALPN = field("sun.security.ssl.TransportContext", "applicationProtocol");
         NEGOTIATED = field("sun.security.ssl.TransportContext", "isNegotiated");
         CLOSE_REASON = field("sun.security.ssl.TransportContext", "closeReason");
+        CLOSE_NOTIFIED = field("sun.security.ssl.TransportContext", "isInputCloseNotified");
+        PEER_CANCELED = field("sun.security.ssl.TransportContext", "peerUserCanceled");
+        BROKEN = field("sun.security.ssl.TransportContext", "isBroken");
+        OUTPUT = field("sun.security.ssl.TransportContext", "outputRecord");
+        OUTPUT_CLOSED = field("sun.security.ssl.OutputRecord", "isClosed");
         RESUMPTION = field("sun.security.ssl.HandshakeContext", "isResumption");
         CON_CONTEXT = field("sun.security.ssl.HandshakeContext", "conContext");
         CLIENT_MODE = field("sun.security.ssl.SSLConfiguration", "isClientMode");
@@ -60,9 +70,9 @@ public final class TlsRecorder {
     private static final WeakIdentityMap<Started> STARTED = new WeakIdentityMap<>();
 
     /**
-     * A Client- or ServerHandshakeContext was created on {@code tc}: a handshake begins. An SSLEngine netprof cannot
-     * tie to a channel (a server's, say) runs its handshake on the thread that just read the peer's hello from the
-     * TCP connection: that connection is the engine's.
+     * A Client- or ServerHandshakeContext is being built on {@code tc}: a handshake begins. An SSLEngine netprof
+     * cannot tie to a channel (a server's, say) runs its handshake on the thread that just read the peer's hello from
+     * the TCP connection: that connection is the engine's.
      */
     public static void started(Object tc) {
         Capture c = Recorder.current();
@@ -108,11 +118,59 @@ public final class TlsRecorder {
         if (s == null) {
             return; // not during a handshake: the socket layer records the failure of the read or write
         }
-        String error = (received ? "received fatal alert: " : "fatal alert sent: ") + String.valueOf(alert)
+        String error = (received ? "received fatal alert: " : alertSent(tc, cause) ? "fatal alert sent: " : "failed: ")
+            + String.valueOf(alert)
             .toLowerCase() + (diagnostic != null ? " (" + diagnostic + ")" : "")
             + (cause != null && cause.getMessage() != null && !cause.getMessage().equals(diagnostic)
             ? ": " + Recorder.describe(cause) : "");
         record(c, tc, s, end, null, false, false, error);
+    }
+
+    /**
+     * Whether the fatal about to run sends its alert to a peer that is still there: by the JDK's own test, none goes
+     * out before a handshake context exists (a client with no usable protocol), after the outbound closed or once the
+     * transport broke; and a peer that closed or reset the connection (an EOFException or SocketException as the
+     * cause, "Remote host terminated the handshake") reads none. When netprof cannot tell, it claims none.
+     */
+    private static boolean alertSent(Object tc, Throwable cause) {
+        Object out = OUTPUT == null ? null : OUTPUT.get(tc);
+        if (out == null || OUTPUT_CLOSED == null || BROKEN == null || NEGOTIATED == null || HANDSHAKE == null
+            || (boolean) OUTPUT_CLOSED.get(out) || (boolean) BROKEN.get(tc)
+            || !(boolean) NEGOTIATED.get(tc) && HANDSHAKE.get(tc) == null) {
+            return false;
+        }
+        // A few levels of causes: the JDK wraps the transport's exception once or twice; a cycle must not loop.
+        Throwable t = cause;
+        for (int depth = 0; t != null && depth < 4; depth++, t = t.getCause()) {
+            if (t instanceof EOFException || t instanceof SocketException) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code tc} closes its inbound or outbound side: a handshake still in progress can no longer finish, and no fatal
+     * follows when the peer canceled it (user_canceled, then close_notify) or the application closed the engine (its
+     * inbound at the peer's end of stream, as the JDK HttpClient does, or its outbound). A close_notify alone
+     * mid-handshake does end in fatal, which records it.
+     */
+    public static void closed(Object tc, boolean inbound) {
+        long end = System.nanoTime();
+        Capture c = Recorder.current();
+        if (c == null || tc == null) {
+            return;
+        }
+        boolean peerCanceled = PEER_CANCELED != null && (boolean) PEER_CANCELED.get(tc);
+        if (inbound && !peerCanceled && CLOSE_NOTIFIED != null && (boolean) CLOSE_NOTIFIED.get(tc)) {
+            return;
+        }
+        Started s = STARTED.remove(tc);
+        if (s != null) {
+            record(c, tc, s, end, null, false, false, !inbound ? "closed by this side before the handshake finished"
+                : peerCanceled ? "canceled by the peer before the handshake finished"
+                : "inbound closed before the handshake finished");
+        }
     }
 
     /** An SSLSocket handshake threw without going through fatal (a timeout, an interrupt). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.netprof.it.workload.CutShortHandshakesWorkload;
 import dev.netprof.it.workload.KeyUpdateWorkload;
 import dev.netprof.it.workload.WebWorkload;
 import java.nio.file.Files;
@@ -206,6 +207,45 @@ class TlsHttpDnsTest {
         for (JsonNode h : List.of(alpnClient, alpnServer, pkix)) {
             assertFalse(h.get("connectionId").isNull(), "a failed handshake names its connection: " + h);
             assertTrue(h.get("alpn").isNull());
+        }
+    }
+
+    /**
+     * Handshakes that end neither in finishHandshake nor in a fatal alert of their own ({@link
+     * CutShortHandshakesWorkload}): each side that began one has exactly one handshake, failed, on its connection,
+     * naming the exception its application caught or how the handshake was cut short.
+     */
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void handshakesCutShortAreEachRecordedOnceAsFailed(Jdk jdk) throws Exception {
+        Path dir = work.resolve("cut-short-" + jdk);
+        Path truth = dir.resolve("truth.txt");
+        ChildJvm child = new ChildJvm(jdk, dir).agent("").main(CutShortHandshakesWorkload.class, truth);
+        child.run(60).assertSucceeded();
+        Summary s = Summary.read(child.out());
+        List<String> sides = Files.readAllLines(truth);
+        List<JsonNode> all = Summary.list(s.root.get("tlsHandshakes"));
+        assertEquals(6, sides.size(), "every side that began a handshake: " + sides);
+        assertEquals(sides.size(), all.size(), "one handshake per side: " + all);
+        for (String side : sides) {
+            String[] f = side.split(" ", 5); // scenario role local remote what-the-application-saw
+            long id = s.connection("tcp", f[2], f[3]).get("id").asLong();
+            List<JsonNode> on = all.stream().filter(h -> h.get("connectionId").asLong() == id
+                && h.get("role").asText().equals(f[1])).collect(Collectors.toList());
+            assertEquals(1, on.size(), side + ": " + all);
+            assertEquals("failed", on.get(0).get("outcome").asText(), side);
+            String error = on.get(0).get("error").asText();
+            switch (f[4]) {
+                case "canceled" -> assertEquals("closed by this side before the handshake finished", error, side);
+                // Its startHandshake returned without an exception, and without a session either.
+                case "cipher suite SSL_NULL_WITH_NULL_NULL" ->
+                    assertEquals("canceled by the peer before the handshake finished", error, side);
+                case "closing inbound before receiving peer's close_notify" ->
+                    assertEquals("inbound closed before the handshake finished", error, side);
+                // The exception it caught. No alert went out: the client gave up before its first message, and the
+                // server found it gone (its application saw the end of the stream, not an alert).
+                default -> assertTrue(error.startsWith("failed: ") && error.contains(f[4]), side + ": " + error);
+            }
         }
     }
 
