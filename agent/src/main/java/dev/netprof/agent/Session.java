@@ -10,6 +10,7 @@ import dev.netprof.record.Capture;
 import dev.netprof.record.HttpRecorder;
 import dev.netprof.record.Recorder;
 import dev.netprof.record.StackSampling;
+import dev.netprof.record.TlsRecorder;
 import dev.netprof.render.Renderer;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -161,6 +162,7 @@ final class Session {
         if (sampler != null) {
             sampler.stop();
         }
+        TlsRecorder.recordingEnds();
         Recorder.stop();
         if (detach) {
             try {

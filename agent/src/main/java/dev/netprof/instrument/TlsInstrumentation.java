@@ -17,10 +17,11 @@ import net.bytebuddy.asm.Advice;
  * when a Client- or ServerHandshakeContext is being built, ends in {@code TransportContext.finishHandshake} or
  * {@code fatal} (the one place every TLS failure passes, even a swallowed one), in {@code TransportContext}'s
  * {@code closeInbound} or {@code closeOutbound} (a handshake cut short, canceled or closed, which fatal never sees)
- * or, for an SSLSocket timeout or interrupt, in {@code SSLSocketImpl.startHandshake(boolean)} throwing. Plaintext is
- * counted where the application hands it over: SSLSocket's app streams and SSLEngine's 6-argument wrap/unwrap (every
- * overload ends there). TLS 1.3 KeyUpdate messages, which are no handshake, are counted where KeyUpdate produces or
- * consumes one.
+ * or, for an SSLSocket timeout or interrupt, in {@code SSLSocketImpl.startHandshake(boolean)} throwing. A TLS 1.3
+ * client's finished handshake is ok or failed by the first record {@code SSLTransport.decode} gets from the server
+ * after it. Plaintext is counted where the application hands it over: SSLSocket's app streams and SSLEngine's
+ * 6-argument wrap/unwrap (every overload ends there). TLS 1.3 KeyUpdate messages, which are no handshake, are counted
+ * where KeyUpdate produces or consumes one.
  */
 final class TlsInstrumentation {
     static List<InstrumentedType> types() {
@@ -40,6 +41,9 @@ final class TlsInstrumentation {
                     Op.TLS_HANDSHAKE, 0),
                 Hook.of("closeOutbound()", named("closeOutbound").and(takesArguments(0)), OutboundClosed.class,
                     Op.TLS_HANDSHAKE, 0))),
+            new InstrumentedType("sun.security.ssl.SSLTransport", Family.TLS, List.of(
+                Hook.of("decode(TransportContext,ByteBuffer[],int,int,ByteBuffer[],int,int)", named("decode")
+                    .and(takesArguments(7)), Decode.class, Op.TLS_HANDSHAKE, 0))),
             new InstrumentedType("sun.security.ssl.SSLSocketImpl", Family.TLS, List.of(
                 Hook.of("startHandshake(boolean)", named("startHandshake").and(takesArguments(boolean.class)),
                     SocketHandshake.class, Op.TLS_HANDSHAKE, 0))),
@@ -118,6 +122,25 @@ final class TlsInstrumentation {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Object transportContext) {
             TlsRecorder.closed(transportContext, false);
+        }
+    }
+
+    /**
+     * Every record received, SSLSocket or SSLEngine: the first after a TLS 1.3 client's Finished is the server's
+     * answer to its handshake. A fatal alert in it throws, through {@code fatal}, which records the rejection.
+     */
+    static final class Decode {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static boolean enter(@Advice.Argument(0) Object transportContext) {
+            return TlsRecorder.unanswered(transportContext);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.Argument(0) Object transportContext, @Advice.Enter boolean unanswered,
+                         @Advice.Thrown Throwable thrown) {
+            if (unanswered && thrown == null) {
+                TlsRecorder.notRejected(transportContext);
+            }
         }
     }
 

@@ -33,6 +33,11 @@ public final class Catalog {
                           String[] alpnOffered, String alpn, String sni, String peerSubject, long peerNotAfterMs,
                           boolean resumed, boolean renegotiation, long startNs, long durationNs, boolean ok,
                           String error, long thread) {
+        /** This handshake, finished here, as the peer's fatal alert after it ({@code error}) turned it into. */
+        public TlsInfo rejected(String error) {
+            return new TlsInfo(connectionId, local, remote, role, protocol, cipherSuite, alpnOffered, alpn, sni,
+                peerSubject, peerNotAfterMs, resumed, renegotiation, startNs, durationNs, false, error, thread);
+        }
     }
 
     /** One HTTP exchange as a client library saw it. */

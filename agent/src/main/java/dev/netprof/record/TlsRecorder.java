@@ -24,7 +24,8 @@ import javax.net.ssl.SSLSocket;
  * renegotiated) from the moment its handshake context is being built to {@code TransportContext.finishHandshake},
  * {@code fatal} or a close of either direction before it finished, and the plaintext the application reads and
  * writes per connection. A handshake that has done none of these when the recording stops (still in progress, or on
- * an SSLEngine the application dropped without closing it) is not recorded: it did not end in the recording.
+ * an SSLEngine the application dropped without closing it) is not recorded: it did not end in the recording. A TLS 1.3
+ * client's finished handshake is recorded once its server has answered ({@link UnansweredHandshakes}).
  *
  * <p>The JDK keeps what a record needs in package-private fields of {@code TransportContext}; the agent opens
  * sun.security.ssl to netprof's bootstrap module only, and these VarHandles read them. Public getters are avoided:
@@ -68,6 +69,7 @@ public final class TlsRecorder {
     }
 
     private static final WeakIdentityMap<Started> STARTED = new WeakIdentityMap<>();
+    private static final UnansweredHandshakes UNANSWERED = new UnansweredHandshakes();
 
     /**
      * A Client- or ServerHandshakeContext is being built on {@code tc}: a handshake begins. An SSLEngine netprof
@@ -95,7 +97,10 @@ public final class TlsRecorder {
         return hc != null && RESUMPTION != null && (boolean) RESUMPTION.get(hc);
     }
 
-    /** finishHandshake returned: the handshake succeeded. */
+    /**
+     * finishHandshake returned: the handshake succeeded, as far as this side can tell. A TLS 1.3 client's is written
+     * once the server has answered (see {@link UnansweredHandshakes}); its duration still ends here.
+     */
     public static void finished(Object tc, boolean resumed) {
         long end = System.nanoTime();
         Capture c = Recorder.current();
@@ -104,7 +109,41 @@ public final class TlsRecorder {
             return;
         }
         ExtendedSSLSession session = SESSION == null ? null : (ExtendedSSLSession) SESSION.get(tc);
-        record(c, tc, s, end, session, resumed, true, null);
+        Catalog.TlsInfo info = describe(c, tc, s, end, session, resumed, true, null);
+        if (info.role() == Api.ROLE_CLIENT && "TLSv1.3".equals(info.protocol())) {
+            UNANSWERED.hold(tc, info);
+            for (Catalog.TlsInfo dropped; (dropped = UNANSWERED.takeCollected()) != null; ) {
+                write(c, dropped);
+            }
+        } else {
+            write(c, info);
+        }
+    }
+
+    /** At the entry of the JDK's decode of a received record: is the TLS 1.3 handshake on {@code tc} unanswered? */
+    public static boolean unanswered(Object tc) {
+        return tc != null && UNANSWERED.holds(tc);
+    }
+
+    /**
+     * Writes, as ok, the TLS 1.3 client handshake on {@code tc} that waits for its server's answer: the JDK decoded a
+     * record from the server without a fatal alert in it (only for a handshake unanswered at the decode's entry: the
+     * decode of the server's Finished is where the client finishes), or {@code tc} closes before any came.
+     */
+    public static void notRejected(Object tc) {
+        Capture c = Recorder.current();
+        Catalog.TlsInfo info = c == null ? null : UNANSWERED.take(tc);
+        if (info != null) {
+            write(c, info);
+        }
+    }
+
+    /** The recording ends: handshakes still waiting for their server's answer had none that said no. */
+    public static void recordingEnds() {
+        Capture c = Recorder.current();
+        for (Catalog.TlsInfo info; c != null && (info = UNANSWERED.takeAny()) != null; ) {
+            write(c, info);
+        }
     }
 
     /** TransportContext.fatal: a handshake (or an established connection) failed. Seen even if swallowed. */
@@ -114,15 +153,22 @@ public final class TlsRecorder {
         if (c == null || CLOSE_REASON != null && CLOSE_REASON.get(tc) != null) {
             return; // already failed: this call only rethrows
         }
-        Started s = STARTED.remove(tc);
-        if (s == null) {
-            return; // not during a handshake: the socket layer records the failure of the read or write
-        }
         String error = (received ? "received fatal alert: " : alertSent(tc, cause) ? "fatal alert sent: " : "failed: ")
             + String.valueOf(alert)
             .toLowerCase() + (diagnostic != null ? " (" + diagnostic + ")" : "")
             + (cause != null && cause.getMessage() != null && !cause.getMessage().equals(diagnostic)
             ? ": " + Recorder.describe(cause) : "");
+        Catalog.TlsInfo unanswered = UNANSWERED.take(tc);
+        if (unanswered != null) {
+            // The server's answer to a finished TLS 1.3 client handshake: an alert it sent rejects the handshake; a
+            // failure of this side's own (a write to a server that had gone) is the connection's, not the handshake's.
+            write(c, received ? unanswered.rejected(error) : unanswered);
+            return;
+        }
+        Started s = STARTED.remove(tc);
+        if (s == null) {
+            return; // not during a handshake: the socket layer records the failure of the read or write
+        }
         record(c, tc, s, end, null, false, false, error);
     }
 
@@ -161,6 +207,7 @@ public final class TlsRecorder {
         if (c == null || tc == null) {
             return;
         }
+        notRejected(tc);
         boolean peerCanceled = PEER_CANCELED != null && (boolean) PEER_CANCELED.get(tc);
         if (inbound && !peerCanceled && CLOSE_NOTIFIED != null && (boolean) CLOSE_NOTIFIED.get(tc)) {
             return;
@@ -235,6 +282,19 @@ public final class TlsRecorder {
 
     private static void record(Capture c, Object tc, Started s, long end, ExtendedSSLSession session, boolean resumed,
                                boolean ok, String error) {
+        write(c, describe(c, tc, s, end, session, resumed, ok, error));
+    }
+
+    /** Writes a handshake's record, on the thread that ran the handshake even if written later, by another. */
+    private static void write(Capture c, Catalog.TlsInfo info) {
+        c.catalog.add(info);
+        int ref = c.catalog.string(info.ok() ? "tls " + (info.protocol() == null ? "" : info.protocol()) : info.error());
+        Recorder.emitFor(c, info.thread(), Op.TLS_HANDSHAKE, info.ok() ? Outcome.OK : Outcome.ERROR, ref,
+            info.startNs(), info.startNs() + info.durationNs(), info.connectionId(), 0, 0);
+    }
+
+    private static Catalog.TlsInfo describe(Capture c, Object tc, Started s, long end, ExtendedSSLSession session,
+                                            boolean resumed, boolean ok, String error) {
         Object transport = TRANSPORT == null ? null : TRANSPORT.get(tc);
         Object config = CONFIG == null ? null : CONFIG.get(tc);
         boolean client = config != null && CLIENT_MODE != null && (boolean) CLIENT_MODE.get(config);
@@ -278,12 +338,10 @@ public final class TlsRecorder {
             sni = hostName(names);
         }
         String alpn = ok && ALPN != null ? (String) ALPN.get(tc) : null;
-        c.catalog.add(new Catalog.TlsInfo(id, local, remote, client ? Api.ROLE_CLIENT : Api.ROLE_SERVER, protocol,
+        return new Catalog.TlsInfo(id, local, remote, client ? Api.ROLE_CLIENT : Api.ROLE_SERVER, protocol,
             cipher, offered == null ? new String[0] : offered.clone(), alpn == null || alpn.isEmpty() ? null : alpn, sni,
             subject, notAfter, resumed, s.renegotiation, s.startNs, end - s.startNs, ok, error,
-            Thread.currentThread().getId()));
-        int ref = c.catalog.string(ok ? "tls " + (protocol == null ? "" : protocol) : error);
-        Recorder.emit(c, Op.TLS_HANDSHAKE, ok ? Outcome.OK : Outcome.ERROR, ref, s.startNs, end, id, 0, 0);
+            Thread.currentThread().getId());
     }
 
     private static String hostName(List<SNIServerName> names) {

@@ -20,6 +20,10 @@ final class WeakIdentityMap<V> {
         return map.put(new Key(key, dropped), value);
     }
 
+    V get(Object key) {
+        return map.get(new Key(key, null));
+    }
+
     V remove(Object key) {
         forgetDropped();
         return map.remove(new Key(key, null));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.netprof.it.workload.CutShortHandshakesWorkload;
 import dev.netprof.it.workload.KeyUpdateWorkload;
+import dev.netprof.it.workload.RejectedClientCertificateWorkload;
 import dev.netprof.it.workload.WebWorkload;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -245,6 +246,47 @@ class TlsHttpDnsTest {
                 // The exception it caught. No alert went out: the client gave up before its first message, and the
                 // server found it gone (its application saw the end of the stream, not an alert).
                 default -> assertTrue(error.startsWith("failed: ") && error.contains(f[4]), side + ": " + error);
+            }
+        }
+    }
+
+    /**
+     * Mutual TLS whose server rejects the client's certificate ({@link RejectedClientCertificateWorkload}). On TLS 1.3
+     * the client's startHandshake returned and only its next read got the server's alert: its handshake is still one,
+     * failed with that alert, not one ok (nor one ok and one failed). On TLS 1.2 the client's handshake threw: the
+     * alert, or a broken pipe when the server had closed before the client's last handshake write.
+     */
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void aClientCertificateTheServerRejectsFailsTheHandshakeOnBothSides(Jdk jdk) throws Exception {
+        String alert = "certificate_unknown"; // what JDK 17 and 25 send for a client certificate they do not trust
+        Path dir = work.resolve("rejected-client-certificate-" + jdk);
+        Path truth = dir.resolve("truth.txt");
+        ChildJvm child = new ChildJvm(jdk, dir).agent("").main(RejectedClientCertificateWorkload.class, truth);
+        child.run(60).assertSucceeded();
+        Summary s = Summary.read(child.out());
+        List<String> sides = Files.readAllLines(truth);
+        List<JsonNode> all = Summary.list(s.root.get("tlsHandshakes"));
+        assertEquals(4, sides.size(), "both sides on both protocols: " + sides);
+        assertEquals(sides.size(), all.size(), "one handshake per side: " + all);
+        for (String side : sides) {
+            String[] f = side.split(" ", 6); // protocol role local remote call what-the-application-caught
+            boolean client = f[1].equals("client");
+            assertEquals(client && f[0].equals("TLSv1.3") ? "read" : "handshake", f[4], side);
+            long id = s.connection("tcp", f[2], f[3]).get("id").asLong();
+            List<JsonNode> on = all.stream().filter(h -> h.get("connectionId").asLong() == id
+                && h.get("role").asText().equals(f[1])).collect(Collectors.toList());
+            assertEquals(1, on.size(), side + ": " + all);
+            assertEquals("failed", on.get(0).get("outcome").asText(), side);
+            String error = on.get(0).get("error").asText();
+            if (!client) {
+                assertTrue(error.startsWith("fatal alert sent: " + alert), side + ": " + error);
+            } else if (f[5].contains("Received fatal alert: ")) {
+                assertTrue(f[5].endsWith("Received fatal alert: " + alert), side);
+                assertTrue(error.startsWith("received fatal alert: " + alert), side + ": " + error);
+            } else {
+                assertEquals("TLSv1.2", f[0], "a TLS 1.3 client always gets to read the alert: " + side);
+                assertTrue(error.startsWith("failed: ") && error.endsWith(f[5]), side + ": " + error);
             }
         }
     }

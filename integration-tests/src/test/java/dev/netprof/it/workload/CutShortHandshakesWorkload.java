@@ -164,7 +164,7 @@ public final class CutShortHandshakesWorkload {
     }
 
     /** {@code <local> <remote>}, read while the connection is open. */
-    private static String where(Socket s) {
+    static String where(Socket s) {
         return Truth.format(s.getLocalSocketAddress()) + " " + Truth.format(s.getRemoteSocketAddress());
     }
 
@@ -172,7 +172,7 @@ public final class CutShortHandshakesWorkload {
         return Truth.format(ch.getLocalAddress()) + " " + Truth.format(ch.getRemoteAddress());
     }
 
-    private static synchronized void line(PrintStream truth, String scenario, String role, String where, String saw) {
+    static synchronized void line(PrintStream truth, String scenario, String role, String where, String saw) {
         truth.println(scenario + " " + role + " " + where + " " + saw);
     }
 }

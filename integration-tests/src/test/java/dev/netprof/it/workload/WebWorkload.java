@@ -315,11 +315,16 @@ public final class WebWorkload {
         }
 
         static SSLContext context(Path keystore) throws Exception {
+            return context(keystore, trustManager(keystore));
+        }
+
+        /** A context that presents the key pair in {@code keystore} and trusts what {@code trust} trusts. */
+        static SSLContext context(Path keystore, TrustManager trust) throws Exception {
             KeyStore ks = load(keystore);
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, PASSWORD.toCharArray());
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), new TrustManager[] {trustManager(keystore)}, null);
+            ctx.init(kmf.getKeyManagers(), new TrustManager[] {trust}, null);
             return ctx;
         }
 
