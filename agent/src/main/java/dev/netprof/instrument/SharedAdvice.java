@@ -37,30 +37,31 @@ final class SharedAdvice {
      */
     static final class TransferAll {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Enter long start, @Advice.Argument(0) byte[] b,
-                         @Advice.Argument(1) int off, @Advice.Argument(2) int len, @Advice.Thrown Throwable thrown,
-                         @Bind.Op int op, @Bind.Api int api) {
+        static void exit(@Advice.This Object self, @Advice.Enter long start, @Advice.Argument(1) int off,
+                         @Advice.Argument(2) int len, @Advice.Thrown Throwable thrown, @Bind.Op int op,
+                         @Bind.Api int api) {
             if (thrown == null) {
                 Recorder.transfer(op, api, self, start, len);
             } else {
-                Recorder.writeFailed(op, self, start, thrown, b, off, len);
+                Recorder.writeFailed(op, self, start, thrown, off, len);
             }
         }
     }
 
     /**
-     * One send of a {@link TransferAll} write, {@code (byte[] b, int pos, int len)}: when the write ends here, without
-     * its bytes all sent, where it had got to. It ends here when this send throws, or when it came back short because
-     * another thread closed the channel (the channel's write loop then stops and throws). A full send does nothing.
+     * One send of a {@link TransferAll} write, {@code (byte[] b, int pos, int len)}: where the write had got to, when
+     * the write may end here without its bytes all sent. NioSocketImpl's send throws when a close stops its write;
+     * a channel's comes back short and its write loop then throws, having seen the channel closed, perhaps only after
+     * a park on a virtual thread. A send that took everything does nothing.
      */
     static final class PartSent {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Argument(0) byte[] b, @Advice.Argument(1) int pos,
-                         @Advice.Argument(2) int len, @Advice.Return int n, @Advice.Thrown Throwable thrown) {
+        static void exit(@Advice.This Object self, @Advice.Argument(1) int pos, @Advice.Argument(2) int len,
+                         @Advice.Return int n, @Advice.Thrown Throwable thrown) {
             if (thrown != null) {
-                Recorder.sendFailed(self, b, pos);
-            } else if (n < len && self instanceof Channel && !((Channel) self).isOpen()) {
-                Recorder.sendFailed(self, b, n > 0 ? pos + n : pos);
+                Recorder.sendEnded(self, pos);
+            } else if (n < len && self instanceof Channel) {
+                Recorder.sendEnded(self, n > 0 ? pos + n : pos);
             }
         }
     }

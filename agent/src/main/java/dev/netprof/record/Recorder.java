@@ -34,10 +34,6 @@ public final class Recorder {
         /** The descriptor and local address of the JDK's last {@code Net.localAddress} call on this thread. */
         Object localFd;
         SocketAddress localAddress;
-        /** Where a write that sends in parts had got to when one of its sends threw, until that write's failure. */
-        Object failedSendSocket;
-        byte[] failedSendArray;
-        int failedSendAt;
 
         ThreadState(Thread owner, int osTid) {
             this.owner = owner;
@@ -100,42 +96,51 @@ public final class Recorder {
     }
 
     /**
-     * A write that sends in parts ends at {@code b[pos]} without having sent the rest: what its sends took did cross
-     * the wire, and the write's own failure ({@link #writeFailed}), which follows at once on this thread, records it.
-     * Not called for a write that succeeds, which pays nothing for this.
+     * Where this thread's write that sends in parts had got to when a send of it threw or came back short, so that
+     * if the write fails after it ({@link #writeFailed}), what its sends took, which did cross the wire, is recorded.
+     * Per thread, virtual ones included: a virtual thread parks between short sends. Identity hashes, not the socket,
+     * so no application object is kept; the time tells a later write's failure from this one's.
      */
-    public static void sendFailed(Object socket, byte[] b, int pos) {
+    private static final class SendProgress {
+        int socket;
+        int pos;
+        long atNs;
+        boolean set;
+    }
+
+    private static final ThreadLocal<SendProgress> SEND_PROGRESS = ThreadLocal.withInitial(SendProgress::new);
+
+    /**
+     * A send of a write that sends in parts threw, or came back short, leaving the write at {@code pos}. Not called
+     * for a send that took everything, so a write that succeeds in one send pays nothing for this.
+     */
+    public static void sendEnded(Object socket, int pos) {
         if (capture == null) {
             return;
         }
-        ThreadState ts = STATE.get();
-        if (ts == null) {
-            ts = ThreadStates.create();
-            STATE.set(ts);
-        }
-        ts.failedSendSocket = socket;
-        ts.failedSendArray = b;
-        ts.failedSendAt = pos;
+        SendProgress p = SEND_PROGRESS.get();
+        p.socket = System.identityHashCode(socket);
+        p.pos = pos;
+        p.atNs = System.nanoTime();
+        p.set = true;
     }
 
-    /** A write of {@code len} bytes from {@code b[off]} threw: recorded with the bytes its earlier sends took. */
-    public static void writeFailed(int op, Object socket, long start, Throwable thrown, byte[] b, int off, int len) {
+    /** A write of {@code len} bytes from {@code off} threw: recorded with the bytes its earlier sends took. */
+    public static void writeFailed(int op, Object socket, long start, Throwable thrown, int off, int len) {
         long end = System.nanoTime();
-        failed(op, socket, start, end, thrown, sentBeforeFailure(socket, b, off, len));
+        failed(op, socket, start, end, thrown, sentBeforeFailure(socket, start, off, len));
     }
 
-    /** Takes what {@link #sendFailed} kept, if it was this write's. */
-    static long sentBeforeFailure(Object socket, byte[] b, int off, int len) {
-        ThreadState ts = STATE.get();
-        if (ts == null || ts.failedSendSocket == null) {
+    /** Takes what {@link #sendEnded} kept, if a send of this write (begun at {@code start}) kept it. */
+    static long sentBeforeFailure(Object socket, long start, int off, int len) {
+        SendProgress p = SEND_PROGRESS.get();
+        if (!p.set) {
             return 0;
         }
-        boolean own = ts.failedSendSocket == socket && ts.failedSendArray == b && ts.failedSendAt >= off
-            && ts.failedSendAt - off <= len;
-        long sent = ts.failedSendAt - off;
-        ts.failedSendSocket = null;
-        ts.failedSendArray = null;
-        return own ? sent : 0;
+        p.set = false;
+        boolean own = p.socket == System.identityHashCode(socket) && p.atNs - start >= 0 && p.pos >= off
+            && p.pos - off <= len;
+        return own ? p.pos - off : 0;
     }
 
     /** connect, finishConnect or an adaptor's connect, returning {@code established} or still pending. */

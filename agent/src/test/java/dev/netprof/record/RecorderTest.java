@@ -75,25 +75,25 @@ class RecorderTest {
     }
 
     /**
-     * Where a write's failed send had got to belongs to that write alone: the same socket and array, inside the
-     * write's bytes, and taken once, so a later failure of another write never inherits it.
+     * Where a write's last short or failed send left it belongs to that write alone: the same socket, inside the
+     * write's bytes, kept after the write began, and taken once, so a later write's failure never inherits it.
      */
     @Test
-    void aFailedSendsProgressIsTakenOnceByItsOwnWrite() {
+    void aSendsProgressIsTakenOnceByItsOwnWrite() {
         Object socket = new Object();
-        byte[] b = new byte[1000];
         Recorder.start(TestRecordings.capture());
         try {
-            Recorder.sendFailed(socket, b, 300);
-            assertEquals(260, Recorder.sentBeforeFailure(socket, b, 40, 500));
-            assertEquals(0, Recorder.sentBeforeFailure(socket, b, 40, 500), "taken once");
-            Recorder.sendFailed(socket, b, 300);
-            assertEquals(0, Recorder.sentBeforeFailure(new Object(), b, 40, 500), "another socket's");
-            assertEquals(0, Recorder.sentBeforeFailure(socket, b, 40, 500), "dropped by the failure it was not for");
-            Recorder.sendFailed(socket, b, 300);
-            assertEquals(0, Recorder.sentBeforeFailure(socket, new byte[1000], 40, 500), "another array's");
-            Recorder.sendFailed(socket, b, 600);
-            assertEquals(0, Recorder.sentBeforeFailure(socket, b, 40, 500), "past this write's bytes");
+            long start = System.nanoTime();
+            Recorder.sendEnded(socket, 300);
+            assertEquals(260, Recorder.sentBeforeFailure(socket, start, 40, 500));
+            assertEquals(0, Recorder.sentBeforeFailure(socket, start, 40, 500), "taken once");
+            Recorder.sendEnded(socket, 300);
+            assertEquals(0, Recorder.sentBeforeFailure(new Object(), start, 40, 500), "another socket's");
+            assertEquals(0, Recorder.sentBeforeFailure(socket, start, 40, 500), "dropped by the failure it was not for");
+            Recorder.sendEnded(socket, 300);
+            assertEquals(0, Recorder.sentBeforeFailure(socket, System.nanoTime(), 40, 500), "an earlier write's");
+            Recorder.sendEnded(socket, 600);
+            assertEquals(0, Recorder.sentBeforeFailure(socket, start, 40, 500), "past this write's bytes");
         } finally {
             Recorder.stop();
         }

@@ -7,11 +7,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Writes that fail part-way: a client writes 64 MiB that its server does not read, through a Socket's stream and
- * through a SocketChannel's socket adaptor, until another thread closes the client. Whatever the client's sends
+ * through a SocketChannel's socket adaptor, from a platform thread and (JDK 21+) a virtual one, until another
+ * thread closes the client. Whatever the client's sends
  * took before the close, its kernel still delivers, then the end of stream: so the server, reading once the write
  * has failed, counts exactly what crossed the wire, and the client's truth is that count.
  * Usage: {@code CutShortWriteWorkload <truth-file>}.
@@ -24,34 +27,43 @@ public final class CutShortWriteWorkload {
         Truth truth = new Truth();
         try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK)) {
             InetSocketAddress address = new InetSocketAddress(LOOPBACK, server.getLocalPort());
-            cutShort(truth, server, "socket", new Socket(LOOPBACK, server.getLocalPort()));
-            cutShort(truth, server, "nio", SocketChannel.open(address).socket());
+            ExecutorService platform = Executors.newCachedThreadPool();
+            cutShort(truth, server, "socket", new Socket(LOOPBACK, server.getLocalPort()), platform);
+            cutShort(truth, server, "nio", SocketChannel.open(address).socket(), platform);
+            platform.shutdown();
+            if (Runtime.version().feature() >= 21) {
+                // A virtual thread's channel write parks between short sends, and a close ends it after a park.
+                ExecutorService virtual = (ExecutorService) Executors.class
+                    .getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+                cutShort(truth, server, "socket", new Socket(LOOPBACK, server.getLocalPort()), virtual);
+                cutShort(truth, server, "nio", SocketChannel.open(address).socket(), virtual);
+                virtual.shutdown();
+            }
         }
         truth.write(Path.of(args[0]));
         System.out.println("cut-short writes done");
     }
 
-    static void cutShort(Truth truth, ServerSocket server, String api, Socket client) throws Exception {
+    static void cutShort(Truth truth, ServerSocket server, String api, Socket client, ExecutorService threads)
+            throws Exception {
         try (Socket accepted = server.accept()) {
             Truth.Side writer = truth.tcp("client", api, client.getLocalSocketAddress(),
                 client.getRemoteSocketAddress());
             Truth.Side reader = truth.tcp("server", "socket", accepted.getLocalSocketAddress(),
                 accepted.getRemoteSocketAddress());
-            AtomicReference<Object> outcome = new AtomicReference<>();
-            Thread writing = new Thread(() -> {
+            Future<Object> writing = threads.submit(() -> {
                 try {
                     client.getOutputStream().write(new byte[WRITE]);
-                    outcome.set("the whole write");
+                    return "the whole write";
                 } catch (IOException expected) {
-                    outcome.set(expected);
+                    return expected;
                 }
             });
-            writing.start();
             Thread.sleep(500); // both socket buffers fill in a few milliseconds; then the write blocks
             client.close();
-            writing.join();
-            if (!(outcome.get() instanceof IOException)) {
-                throw new IllegalStateException("the write was to fail at the close, not end with " + outcome.get());
+            Object outcome = writing.get();
+            if (!(outcome instanceof IOException)) {
+                throw new IllegalStateException("the write was to fail at the close, not end with " + outcome);
             }
             EchoWorkload.drain(accepted.getInputStream(), reader);
             writer.written.set(reader.read.get());
