@@ -128,11 +128,12 @@ final class ApacheHttpClientInstrumentation {
             org.apache.hc.core5.http.HttpEntity responseEntity = response == null ? null : response.getEntity();
             org.apache.hc.core5.http.ProtocolVersion version = response == null ? null : response.getVersion();
             Object[] on = HttpRecorder.takeSentOn();
+            boolean addressed = on != null && on.length == 2;
             HttpRecorder.exchange("apache-httpclient5", request.getMethod(), uri, response == null ? 0 : response.getCode(),
                 version == null ? null : HttpRecorder.version(version.getMajor(), version.getMinor()), start,
                 requestEntity == null ? 0 : requestEntity.getContentLength(),
                 responseEntity == null ? -1 : responseEntity.getContentLength(), null,
-                on == null ? null : (java.net.SocketAddress) on[0], on == null ? null : (java.net.SocketAddress) on[1],
+                addressed ? (java.net.SocketAddress) on[0] : null, addressed ? (java.net.SocketAddress) on[1] : null,
                 thrown);
         }
     }

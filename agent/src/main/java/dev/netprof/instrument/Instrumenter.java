@@ -68,21 +68,30 @@ public final class Instrumenter {
      * application uses it, so the loading is noted ("unrecorded") and the report says that this traffic (for a
      * client, its exchanges; their sockets are recorded) is missing.
      */
-    private static final Map<String, Unrecorded> UNRECORDED = Map.of(
-        "sun.nio.ch.UnixAsynchronousSocketChannelImpl", new Unrecorded("AsynchronousSocketChannel", Family.SOCKET),
-        "sun.nio.ch.UnixAsynchronousServerSocketChannelImpl",
-        new Unrecorded("AsynchronousServerSocketChannel", Family.SOCKET),
-        "java.net.PlainSocketImpl", new Unrecorded("Socket and ServerSocket with -Djdk.net.usePlainSocketImpl",
-            Family.SOCKET),
-        "java.net.PlainDatagramSocketImpl", new Unrecorded("DatagramSocket with -Djdk.net.usePlainDatagramSocketImpl",
-            Family.UDP),
-        "org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient",
-        new Unrecorded("Apache HttpClient 5's minimal async client (its exchanges)", Family.HTTP),
-        "org.apache.hc.client5.http.impl.async.MinimalH2AsyncClient",
-        new Unrecorded("Apache HttpClient 5's minimal HTTP/2 async client (its exchanges)", Family.HTTP),
-        "okhttp3.RealCall", new Unrecorded("OkHttp 3 (its exchanges)", Family.HTTP),
-        "org.apache.http.impl.client.InternalHttpClient", new Unrecorded("Apache HttpClient 4 (its exchanges)",
-            Family.HTTP));
+    private static final Map<String, Unrecorded> UNRECORDED = Map.ofEntries(
+        Map.entry("sun.nio.ch.UnixAsynchronousSocketChannelImpl",
+            new Unrecorded("AsynchronousSocketChannel", Family.SOCKET)),
+        Map.entry("sun.nio.ch.UnixAsynchronousServerSocketChannelImpl",
+            new Unrecorded("AsynchronousServerSocketChannel", Family.SOCKET)),
+        Map.entry("java.net.PlainSocketImpl",
+            new Unrecorded("Socket and ServerSocket with -Djdk.net.usePlainSocketImpl", Family.SOCKET)),
+        Map.entry("java.net.PlainDatagramSocketImpl",
+            new Unrecorded("DatagramSocket with -Djdk.net.usePlainDatagramSocketImpl", Family.UDP)),
+        Map.entry("org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient",
+            new Unrecorded("Apache HttpClient 5's minimal async client (its exchanges)", Family.HTTP)),
+        Map.entry("org.apache.hc.client5.http.impl.async.MinimalH2AsyncClient",
+            new Unrecorded("Apache HttpClient 5's minimal HTTP/2 async client (its exchanges)", Family.HTTP)),
+        Map.entry("okhttp3.RealCall",
+            new Unrecorded("OkHttp 3 (its exchanges)", Family.HTTP)),
+        Map.entry("org.apache.http.impl.client.InternalHttpClient",
+            new Unrecorded("Apache HttpClient 4 (its exchanges)", Family.HTTP)),
+        // Netty's native transports make their own socket calls, past every JDK socket class.
+        Map.entry("io.netty.channel.epoll.LinuxSocket",
+            new Unrecorded("Netty's epoll transport", Family.SOCKET)),
+        Map.entry("io.netty.channel.kqueue.BsdSocket",
+            new Unrecorded("Netty's kqueue transport", Family.SOCKET)),
+        Map.entry("io.grpc.netty.shaded.io.netty.channel.epoll.LinuxSocket",
+            new Unrecorded("gRPC's shaded Netty epoll transport", Family.SOCKET)));
 
     private record Unrecorded(String api, Family family) {
     }
@@ -175,6 +184,8 @@ public final class Instrumenter {
         /** Loaded classes woven by a retransformation, until {@link #install} has noted them. */
         private final Set<Class<?>> woven = ConcurrentHashMap.newKeySet();
         private final Map<String, Unrecorded> unrecorded;
+        /** Each once, though its class may load in several class loaders, or at the install's edge. */
+        private final Set<Unrecorded> noted = ConcurrentHashMap.newKeySet();
         private final Catalog notes;
 
         HookTransformer(List<InstrumentedType> types, Map<String, Unrecorded> unrecorded, Catalog notes) {
@@ -202,8 +213,14 @@ public final class Instrumenter {
             for (Class<?> c : all) {
                 Unrecorded u = UNRECORDED.get(c.getName());
                 if (u != null && unrecorded.containsValue(u)) {
-                    notes.note("unrecorded", u.api());
+                    noteOnce(u);
                 }
+            }
+        }
+
+        private void noteOnce(Unrecorded u) {
+            if (noted.add(u)) {
+                notes.note("unrecorded", u.api());
             }
         }
 
@@ -219,7 +236,7 @@ public final class Instrumenter {
             if (type == null) {
                 Unrecorded u = internalName == null || redefined != null ? null : unrecorded.get(internalName);
                 if (u != null) {
-                    notes.note("unrecorded", u.api());
+                    noteOnce(u);
                 }
                 return null;
             }

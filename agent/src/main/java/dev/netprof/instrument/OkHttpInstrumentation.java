@@ -55,7 +55,8 @@ final class OkHttpInstrumentation {
                 // a streaming body: size unknown
             }
             Object[] on = HttpRecorder.takeSentOn();
-            Object socket = connection != null ? ((okhttp3.Connection) connection).socket() : on == null ? null : on[0];
+            Object socket = connection != null ? ((okhttp3.Connection) connection).socket()
+                : on != null && on.length == 1 ? on[0] : null;
             HttpRecorder.exchange("okhttp", request.method(), request.url().toString(),
                 response == null ? 0 : response.code(),
                 response == null ? null : HttpRecorder.version(response.protocol()), start,

@@ -6,6 +6,7 @@ import dev.netprof.event.Api;
 import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
 import java.io.EOFException;
+import java.io.IOException;
 import java.lang.invoke.VarHandle;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -185,9 +186,11 @@ public final class TlsRecorder {
             || !(boolean) NEGOTIATED.get(tc) && HANDSHAKE.get(tc) == null) {
             return false;
         }
-        // A few levels of causes: the JDK wraps the transport's exception once or twice; a cycle must not loop.
+        // A few levels of causes: the JDK wraps the transport's exception once or twice in I/O exceptions; a cycle
+        // must not loop, and a network error under a certificate check (an unreachable OCSP responder) is not the
+        // peer's, so the walk stops at the first cause that is no I/O exception.
         Throwable t = cause;
-        for (int depth = 0; t != null && depth < 4; depth++, t = t.getCause()) {
+        for (int depth = 0; t instanceof IOException && depth < 4; depth++, t = t.getCause()) {
             if (t instanceof EOFException || t instanceof SocketException) {
                 return false;
             }
