@@ -12,6 +12,7 @@ import dev.netprof.it.workload.RejectedClientCertificateWorkload;
 import dev.netprof.it.workload.WebWorkload;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -219,23 +220,12 @@ class TlsHttpDnsTest {
     @ParameterizedTest
     @EnumSource(Jdk.class)
     void handshakesCutShortAreEachRecordedOnceAsFailed(Jdk jdk) throws Exception {
-        Path dir = work.resolve("cut-short-" + jdk);
-        Path truth = dir.resolve("truth.txt");
-        ChildJvm child = new ChildJvm(jdk, dir).agent("").main(CutShortHandshakesWorkload.class, truth);
-        child.run(60).assertSucceeded();
-        Summary s = Summary.read(child.out());
-        List<String> sides = Files.readAllLines(truth);
-        List<JsonNode> all = Summary.list(s.root.get("tlsHandshakes"));
-        assertEquals(6, sides.size(), "every side that began a handshake: " + sides);
-        assertEquals(sides.size(), all.size(), "one handshake per side: " + all);
-        for (String side : sides) {
-            String[] f = side.split(" ", 5); // scenario role local remote what-the-application-saw
-            long id = s.connection("tcp", f[2], f[3]).get("id").asLong();
-            List<JsonNode> on = all.stream().filter(h -> h.get("connectionId").asLong() == id
-                && h.get("role").asText().equals(f[1])).collect(Collectors.toList());
-            assertEquals(1, on.size(), side + ": " + all);
-            assertEquals("failed", on.get(0).get("outcome").asText(), side);
-            String error = on.get(0).get("error").asText();
+        List<SideHandshake> sides = failedHandshakePerSide(jdk, CutShortHandshakesWorkload.class, 5);
+        assertEquals(6, sides.size(), "every side that began a handshake: " + lines(sides));
+        for (SideHandshake sh : sides) {
+            String[] f = sh.fields(); // scenario role local remote what-the-application-saw
+            String side = sh.line();
+            String error = sh.handshake().get("error").asText();
             switch (f[4]) {
                 case "canceled" -> assertEquals("closed by this side before the handshake finished", error, side);
                 // Its startHandshake returned without an exception, and without a session either.
@@ -260,25 +250,14 @@ class TlsHttpDnsTest {
     @EnumSource(Jdk.class)
     void aClientCertificateTheServerRejectsFailsTheHandshakeOnBothSides(Jdk jdk) throws Exception {
         String alert = "certificate_unknown"; // what JDK 17 and 25 send for a client certificate they do not trust
-        Path dir = work.resolve("rejected-client-certificate-" + jdk);
-        Path truth = dir.resolve("truth.txt");
-        ChildJvm child = new ChildJvm(jdk, dir).agent("").main(RejectedClientCertificateWorkload.class, truth);
-        child.run(60).assertSucceeded();
-        Summary s = Summary.read(child.out());
-        List<String> sides = Files.readAllLines(truth);
-        List<JsonNode> all = Summary.list(s.root.get("tlsHandshakes"));
-        assertEquals(4, sides.size(), "both sides on both protocols: " + sides);
-        assertEquals(sides.size(), all.size(), "one handshake per side: " + all);
-        for (String side : sides) {
-            String[] f = side.split(" ", 6); // protocol role local remote call what-the-application-caught
+        List<SideHandshake> sides = failedHandshakePerSide(jdk, RejectedClientCertificateWorkload.class, 6);
+        assertEquals(4, sides.size(), "both sides on both protocols: " + lines(sides));
+        for (SideHandshake sh : sides) {
+            String[] f = sh.fields(); // protocol role local remote call what-the-application-caught
+            String side = sh.line();
             boolean client = f[1].equals("client");
             assertEquals(client && f[0].equals("TLSv1.3") ? "read" : "handshake", f[4], side);
-            long id = s.connection("tcp", f[2], f[3]).get("id").asLong();
-            List<JsonNode> on = all.stream().filter(h -> h.get("connectionId").asLong() == id
-                && h.get("role").asText().equals(f[1])).collect(Collectors.toList());
-            assertEquals(1, on.size(), side + ": " + all);
-            assertEquals("failed", on.get(0).get("outcome").asText(), side);
-            String error = on.get(0).get("error").asText();
+            String error = sh.handshake().get("error").asText();
             if (!client) {
                 assertTrue(error.startsWith("fatal alert sent: " + alert), side + ": " + error);
             } else if (f[5].contains("Received fatal alert: ")) {
@@ -289,6 +268,41 @@ class TlsHttpDnsTest {
                 assertTrue(error.startsWith("failed: ") && error.endsWith(f[5]), side + ": " + error);
             }
         }
+    }
+
+    /** A line of a TLS workload's truth (one per side that began a handshake), split, and that side's handshake. */
+    record SideHandshake(String line, String[] fields, JsonNode handshake) {
+    }
+
+    private static List<String> lines(List<SideHandshake> sides) {
+        return sides.stream().map(SideHandshake::line).collect(Collectors.toList());
+    }
+
+    /**
+     * Runs a workload that writes one line per side that began a handshake ({@code role local remote} as its second
+     * to fourth of {@code fields} fields), and checks that each side has exactly one handshake, failed, on its
+     * connection, and no other handshake was recorded.
+     */
+    private static List<SideHandshake> failedHandshakePerSide(Jdk jdk, Class<?> workload, int fields)
+            throws Exception {
+        Path dir = work.resolve(workload.getSimpleName() + "-" + jdk);
+        Path truth = dir.resolve("truth.txt");
+        ChildJvm child = new ChildJvm(jdk, dir).agent("").main(workload, truth);
+        child.run(60).assertSucceeded();
+        Summary s = Summary.read(child.out());
+        List<JsonNode> all = Summary.list(s.root.get("tlsHandshakes"));
+        List<SideHandshake> sides = new ArrayList<>();
+        for (String line : Files.readAllLines(truth)) {
+            String[] f = line.split(" ", fields);
+            long id = s.connection("tcp", f[2], f[3]).get("id").asLong();
+            List<JsonNode> on = all.stream().filter(h -> h.get("connectionId").asLong() == id
+                && h.get("role").asText().equals(f[1])).collect(Collectors.toList());
+            assertEquals(1, on.size(), line + ": " + all);
+            assertEquals("failed", on.get(0).get("outcome").asText(), line);
+            sides.add(new SideHandshake(line, f, on.get(0)));
+        }
+        assertEquals(sides.size(), all.size(), "one handshake per side: " + all);
+        return sides;
     }
 
     @ParameterizedTest
