@@ -127,14 +127,12 @@ final class ApacheHttpClientInstrumentation {
             org.apache.hc.core5.http.HttpEntity requestEntity = request.getEntity();
             org.apache.hc.core5.http.HttpEntity responseEntity = response == null ? null : response.getEntity();
             org.apache.hc.core5.http.ProtocolVersion version = response == null ? null : response.getVersion();
-            Object[] on = HttpRecorder.takeSentOn();
-            boolean addressed = on != null && on.length == 2;
+            HttpRecorder.SentOn on = HttpRecorder.takeSentOn();
             HttpRecorder.exchange("apache-httpclient5", request.getMethod(), uri, response == null ? 0 : response.getCode(),
                 version == null ? null : HttpRecorder.version(version.getMajor(), version.getMinor()), start,
                 requestEntity == null ? 0 : requestEntity.getContentLength(),
                 responseEntity == null ? -1 : responseEntity.getContentLength(), null,
-                addressed ? (java.net.SocketAddress) on[0] : null, addressed ? (java.net.SocketAddress) on[1] : null,
-                thrown);
+                on == null ? null : on.local(), on == null ? null : on.remote(), thrown);
         }
     }
 

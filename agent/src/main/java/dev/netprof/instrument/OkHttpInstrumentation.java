@@ -54,9 +54,9 @@ final class OkHttpInstrumentation {
             } catch (java.io.IOException unknown) {
                 // a streaming body: size unknown
             }
-            Object[] on = HttpRecorder.takeSentOn();
+            HttpRecorder.SentOn on = HttpRecorder.takeSentOn();
             Object socket = connection != null ? ((okhttp3.Connection) connection).socket()
-                : on != null && on.length == 1 ? on[0] : null;
+                : on != null ? on.socket() : null;
             HttpRecorder.exchange("okhttp", request.method(), request.url().toString(),
                 response == null ? 0 : response.code(),
                 response == null ? null : HttpRecorder.version(response.protocol()), start,

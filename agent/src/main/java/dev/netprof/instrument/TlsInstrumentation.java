@@ -37,9 +37,9 @@ final class TlsInstrumentation {
                     Op.TLS_HANDSHAKE, 0),
                 Hook.of("fatal(Alert,String,boolean,Throwable)", named("fatal").and(takesArguments(4))
                     .and(takesArgument(2, boolean.class)), Fatal.class, Op.TLS_HANDSHAKE, 0),
-                Hook.of("closeInbound()", named("closeInbound").and(takesArguments(0)), InboundClosed.class,
+                Hook.of("closeInbound()", named("closeInbound").and(takesArguments(0)), Closed.class,
                     Op.TLS_HANDSHAKE, 0),
-                Hook.of("closeOutbound()", named("closeOutbound").and(takesArguments(0)), OutboundClosed.class,
+                Hook.of("closeOutbound()", named("closeOutbound").and(takesArguments(0)), Closed.class,
                     Op.TLS_HANDSHAKE, 0))),
             new InstrumentedType("sun.security.ssl.SSLTransport", Family.TLS, List.of(
                 Hook.of("decode(TransportContext,ByteBuffer[],int,int,ByteBuffer[],int,int)", named("decode")
@@ -111,17 +111,11 @@ final class TlsInstrumentation {
         }
     }
 
-    static final class InboundClosed {
+    /** closeInbound or closeOutbound: the method's name, a constant in the woven code, says which. */
+    static final class Closed {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object transportContext) {
-            TlsRecorder.closed(transportContext, true);
-        }
-    }
-
-    static final class OutboundClosed {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object transportContext) {
-            TlsRecorder.closed(transportContext, false);
+        static void enter(@Advice.This Object transportContext, @Advice.Origin("#m") String method) {
+            TlsRecorder.closed(transportContext, method.equals("closeInbound"));
         }
     }
 

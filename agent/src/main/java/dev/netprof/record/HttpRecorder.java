@@ -26,7 +26,11 @@ public final class HttpRecorder {
      * connection before the call returns), or Apache HttpClient's two addresses. Cleared as such an exchange starts,
      * so what a request sent outside an exchange left (httpcore5 used on its own) names no other exchange's.
      */
-    private static final ThreadLocal<Object[]> SENT_ON = new ThreadLocal<>();
+    private static final ThreadLocal<SentOn> SENT_ON = new ThreadLocal<>();
+
+    /** A connection as a synchronous client learns it: its socket, or its two addresses. */
+    public record SentOn(Object socket, SocketAddress local, SocketAddress remote) {
+    }
     /**
      * Asynchronous exchanges sent and not yet completed, by the future that completes them (weakly: an abandoned
      * future takes its entry with it).
@@ -67,20 +71,20 @@ public final class HttpRecorder {
     /** The synchronous exchange under way on this thread goes out on {@code socket}. */
     public static void sentOn(Object socket) {
         if (Recorder.current() != null) {
-            SENT_ON.set(new Object[] {socket});
+            SENT_ON.set(new SentOn(socket, null, null));
         }
     }
 
     /** The synchronous exchange under way on this thread went out on the connection with these addresses. */
     public static void sentOn(SocketAddress local, SocketAddress remote) {
         if (Recorder.current() != null) {
-            SENT_ON.set(new Object[] {local, remote});
+            SENT_ON.set(new SentOn(null, local, remote));
         }
     }
 
-    /** What the exchange under way on this thread went out on, {socket} or {local, remote}, or null; forgotten. */
-    public static Object[] takeSentOn() {
-        Object[] on = SENT_ON.get();
+    /** What the exchange under way on this thread went out on, or null; forgotten. */
+    public static SentOn takeSentOn() {
+        SentOn on = SENT_ON.get();
         if (on != null) {
             SENT_ON.remove();
         }
