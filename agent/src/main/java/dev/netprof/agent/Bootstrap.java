@@ -34,7 +34,8 @@ import java.util.zip.ZipEntry;
  * and open exactly what the recorder reads reflectively to that module alone: java.net (SocketImpl's peer fields),
  * jdk.internal.misc (carrier-thread locals for virtual threads), sun.security.ssl (a handshake's negotiated
  * parameters), java.lang (a Throwable's backtrace, which tells a stack seen before without resolving it) and
- * jdk.internal.net.http (the channel under an HttpClient connection). The application gets no new access.
+ * jdk.internal.net.http (the channel under an HttpClient connection); jdk.jfr exports jdk.jfr.internal to it (the
+ * JVM's time-stamp counter, {@code FastClock}). The application gets no new access.
  */
 final class Bootstrap {
     static final String NESTED_JAR = "netprof-boot.jar";
@@ -55,6 +56,13 @@ final class Bootstrap {
                 Map.of("java.net", Set.of(netprof), "sun.security.ssl", Set.of(netprof), "java.lang", Set.of(netprof)),
                 Set.of(), Map.of());
         }
+        // FastClock reads the JVM's time-stamp counter through JFR's internal class.
+        ModuleLayer.boot().findModule("jdk.jfr").ifPresent(jfr -> {
+            if (!jfr.isExported("jdk.jfr.internal", netprof)) {
+                inst.redefineModule(jfr, Set.of(), Map.of("jdk.jfr.internal", Set.of(netprof)), Map.of(), Set.of(),
+                    Map.of());
+            }
+        });
         // The JDK HttpClient: advice inlined there calls the recorder, which reads its connections' channels.
         ModuleLayer.boot().findModule("java.net.http").ifPresent(http -> {
             if (!http.canRead(netprof)) {

@@ -7,6 +7,7 @@ import dev.netprof.nativeprof.Samples;
 import dev.netprof.nativeprof.SyscallSampler;
 import dev.netprof.record.Backtraces;
 import dev.netprof.record.Capture;
+import dev.netprof.record.FastClock;
 import dev.netprof.record.HttpRecorder;
 import dev.netprof.record.Recorder;
 import dev.netprof.record.StackSampling;
@@ -80,10 +81,12 @@ final class Session {
         Samples.deleteIn(out);
         long slowNs = options.thresholdNs > 0 ? options.thresholdNs : StackSampling.DEFAULT_SLOW_NS;
         StackSampling sampling = StackSampling.defaults(options.stacks, slowNs);
-        Capture capture = new Capture(System.nanoTime(), options.bufferBytes, Capture.RECORDS_PER_BUFFER, sampling);
+        FastClock.resync();
+        Capture capture = new Capture(FastClock.nanoTime(), options.bufferBytes, Capture.RECORDS_PER_BUFFER, sampling);
         capture.catalog.note("closewait", Long.toString(options.closeWaitNs));
         capture.catalog.note("stacks", "mode=" + Options.STACK_MODES.get(options.stacks) + " " + sampling.paces()
             + " backtraces=" + (Backtraces.READABLE ? "read" : "resolved"));
+        capture.catalog.note("clock", FastClock.source());
         RecordingHeader header = new RecordingHeader(pid, System.currentTimeMillis(), Version.get(), options.text,
             System.getProperty("java.vm.name") + " " + Runtime.version());
         Flusher flusher = Flusher.start(capture, out.resolve(Renderer.LOG), header, options.thresholdNs);
@@ -100,7 +103,7 @@ final class Session {
         }
         Recorder.start(capture);
         s.installed = Instrumenter.install(inst, options.events, capture.catalog);
-        capture.catalog.note("window", "from " + System.nanoTime());
+        capture.catalog.note("window", "from " + FastClock.nanoTime());
         s.shutdownHook = new Thread(() -> s.stop(false), "netprof-shutdown");
         Runtime.getRuntime().addShutdownHook(s.shutdownHook);
         if (options.durationNs > 0) {
@@ -157,7 +160,7 @@ final class Session {
             return;
         }
         stopped = true;
-        capture.catalog.note("window", "to " + System.nanoTime());
+        capture.catalog.note("window", "to " + FastClock.nanoTime());
         capture.catalog.note("stop", detach ? "detach" : "exit");
         if (sampler != null) {
             sampler.stop();
@@ -180,7 +183,7 @@ final class Session {
             }
         }
         try {
-            flusher.finish(System.nanoTime());
+            flusher.finish(FastClock.nanoTime());
         } catch (IOException | RuntimeException e) {
             Agent.say("could not write the outputs into " + out + ": " + e);
             return;

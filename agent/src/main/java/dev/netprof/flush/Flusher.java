@@ -7,6 +7,7 @@ import dev.netprof.record.Buffers;
 import dev.netprof.record.Capture;
 import dev.netprof.record.Catalog;
 import dev.netprof.record.Connections;
+import dev.netprof.record.FastClock;
 import dev.netprof.record.EventBuffer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -174,6 +175,7 @@ public final class Flusher {
         try {
             while (!stopping) {
                 capture.buffers.draining();
+                FastClock.steer();
                 long asked = flushesAsked.get();
                 drainAll();
                 long now = System.nanoTime();
@@ -269,7 +271,7 @@ public final class Flusher {
                 log.varint(t.peerNotAfterMs());
                 log.u8((t.resumed() ? 1 : 0) | (t.renegotiation() ? 2 : 0) | (t.ok() ? 4 : 0));
                 log.varint(t.startNs());
-                log.varint(t.durationNs());
+                log.varint(Math.max(0, t.durationNs()));
                 log.string(t.error());
                 log.varint(t.thread());
                 log.end();
@@ -283,7 +285,7 @@ public final class Flusher {
                 log.varint(h.status());
                 log.string(h.version());
                 log.varint(h.startNs());
-                log.varint(h.durationNs());
+                log.varint(Math.max(0, h.durationNs()));
                 log.varint(h.requestBytes() + 1);
                 log.varint(h.responseBytes() + 1);
                 log.varint(h.connectionId());
@@ -298,7 +300,7 @@ public final class Flusher {
                 log.begin(LogFormat.DNS);
                 log.string(n.host());
                 log.varint(n.startNs());
-                log.varint(n.durationNs());
+                log.varint(Math.max(0, n.durationNs()));
                 log.varint(n.addresses());
                 log.u8((n.cached() ? LogFormat.DNS_CACHED : 0) | (n.reverse() ? LogFormat.DNS_REVERSE : 0));
                 log.string(n.error());
@@ -364,7 +366,9 @@ public final class Flusher {
             long h = d[i + EventBuffer.H];
             int op = (int) (h & 0xFF);
             int outcome = (int) ((h >>> 8) & 0xFF);
-            long duration = d[i + EventBuffer.DURATION];
+            // Never below zero: a recording's start puts FastClock back on System.nanoTime()'s line at once, which an
+            // operation begun before it may straddle.
+            long duration = Math.max(0, d[i + EventBuffer.DURATION]);
             long stack = d[i + EventBuffer.STACK];
             // Counts (TLS plaintext bytes) have no time of their own, read no clock and feed only per-connection
             // totals, so they are summed at any threshold. Sampled stacks stay individual: they are what the flame

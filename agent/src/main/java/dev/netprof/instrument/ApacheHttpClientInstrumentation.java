@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.netprof.event.Op;
+import dev.netprof.record.FastClock;
 import dev.netprof.record.HttpRecorder;
 import java.util.List;
 import net.bytebuddy.asm.Advice;
@@ -108,7 +109,7 @@ final class ApacheHttpClientInstrumentation {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static long enter() {
             HttpRecorder.exchangeStarting();
-            return System.nanoTime();
+            return FastClock.nanoTime();
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
+import dev.netprof.record.FastClock;
 import dev.netprof.record.Recorder;
 import java.net.DatagramPacket;
 import java.net.SocketAddress;
@@ -65,7 +66,7 @@ final class DatagramChannelImplInstrumentation {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.Argument(0) ByteBuffer dst, @Advice.Local("start") long start,
                           @Advice.Local("position") int position) {
-            start = System.nanoTime();
+            start = FastClock.nanoTime();
             position = dst.position();
         }
 

@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.netprof.event.Op;
+import dev.netprof.record.FastClock;
 import dev.netprof.record.HttpRecorder;
 import java.util.List;
 import net.bytebuddy.asm.Advice;
@@ -38,7 +39,7 @@ final class OkHttpInstrumentation {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static long enter() {
             HttpRecorder.exchangeStarting();
-            return System.nanoTime();
+            return FastClock.nanoTime();
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

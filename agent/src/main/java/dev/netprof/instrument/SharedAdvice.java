@@ -1,5 +1,6 @@
 package dev.netprof.instrument;
 
+import dev.netprof.record.FastClock;
 import dev.netprof.record.Recorder;
 import java.nio.channels.Channel;
 import net.bytebuddy.asm.Advice;
@@ -14,7 +15,7 @@ final class SharedAdvice {
     static final class Clock {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static long enter() {
-            return System.nanoTime();
+            return FastClock.nanoTime();
         }
     }
 

@@ -27,7 +27,7 @@ public final class Connections {
         public final int api;
         final int hash;
         /**
-         * When the application closed it (System.nanoTime), or {@link #OPEN}: a later close or a collection is not
+         * When the application closed it ({@link FastClock}), or {@link #OPEN}: a later close or a collection is not
          * counted again, and the table lets it go a while after.
          */
         private volatile long closedNs = OPEN;
@@ -143,7 +143,7 @@ public final class Connections {
             return existing;
         }
         if ((used + 1) * 2 > table.length) {
-            rehash(System.nanoTime());
+            rehash(FastClock.nanoTime());
         }
         int hash = System.identityHashCode(socket);
         Entry e = new Entry(socket, id, api, hash, queue);

@@ -50,7 +50,7 @@ public final class DnsRecorder {
     }
 
     public static void lookupDone(String host, Object[] addresses, Throwable thrown) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = outermostDone();
         if (c != null && host != null) {
             record(c, end, host, addresses == null ? 0 : addresses.length, thrown);
@@ -62,7 +62,7 @@ public final class DnsRecorder {
      * name's own addresses do not include it), and throws nothing: that is a lookup with no answer.
      */
     public static void reverseLookupDone(InetAddress address, String name, Throwable thrown) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = outermostDone();
         if (c != null) {
             String literal = address.getHostAddress();

@@ -55,7 +55,7 @@ public final class HttpRecorder {
             this.uri = uri;
             this.requestBytes = requestBytes;
             this.context = context;
-            this.startNs = System.nanoTime();
+            this.startNs = FastClock.nanoTime();
             this.thread = Thread.currentThread().getId();
             this.stack = callerStack(c, startNs);
         }
@@ -213,7 +213,7 @@ public final class HttpRecorder {
     private static void record(Capture c, String client, String method, Object uri, int status, String version,
                                long startNs, long thread, long requestBytes, long responseBytes, long id,
                                SocketAddress local, SocketAddress remote, Throwable thrown, int stack) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         HttpTargets.Target target = c.httpTargets.of(method, uri);
         // An asynchronous client completes its future with a wrapper; the caller of send() gets what is inside.
         while (thrown instanceof CompletionException && thrown.getCause() != null) {

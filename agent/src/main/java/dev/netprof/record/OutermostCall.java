@@ -14,7 +14,7 @@ class OutermostCall {
         if (depth++ != 0) {
             return false;
         }
-        startNs = System.nanoTime();
+        startNs = FastClock.nanoTime();
         return true;
     }
 

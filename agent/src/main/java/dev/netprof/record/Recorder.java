@@ -59,7 +59,7 @@ public final class Recorder {
 
     /** A read or write that returned normally. {@code bytes} is the return value (-1 at end of stream). */
     public static void transfer(int op, int api, Object socket, long start, long bytes) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = capture;
         if (c == null) {
             return;
@@ -78,7 +78,7 @@ public final class Recorder {
 
     /** Any socket operation that threw. */
     public static void failed(int op, Object socket, long start, Throwable thrown) {
-        failed(op, socket, start, System.nanoTime(), thrown, 0);
+        failed(op, socket, start, FastClock.nanoTime(), thrown, 0);
     }
 
     /** A socket operation that threw, having moved {@code bytes} first. */
@@ -121,13 +121,13 @@ public final class Recorder {
         SendProgress p = SEND_PROGRESS.get();
         p.socket = System.identityHashCode(socket);
         p.pos = pos;
-        p.atNs = System.nanoTime();
+        p.atNs = FastClock.nanoTime();
         p.set = true;
     }
 
     /** A write of {@code len} bytes from {@code off} threw: recorded with the bytes its earlier sends took. */
     public static void writeFailed(int op, Object socket, long start, Throwable thrown, int off, int len) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         failed(op, socket, start, end, thrown, sentBeforeFailure(socket, start, off, len));
     }
 
@@ -145,7 +145,7 @@ public final class Recorder {
 
     /** connect, finishConnect or an adaptor's connect, returning {@code established} or still pending. */
     public static void connected(int op, int api, Object socket, long start, boolean established) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = capture;
         if (c == null) {
             return;
@@ -172,7 +172,7 @@ public final class Recorder {
 
     /** A connect that threw: the attempt is defined (never established) so the error names its peer. */
     public static void connectFailed(int op, int api, Object socket, long start, Object remote, Throwable thrown) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = capture;
         if (c == null) {
             return;
@@ -195,7 +195,7 @@ public final class Recorder {
 
     /** An accept that returned {@code accepted} (null when a non-blocking accept found nobody). */
     public static void accepted(int api, Object accepted, long start) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = capture;
         if (c == null || accepted == null) {
             return;
@@ -214,7 +214,7 @@ public final class Recorder {
 
     /** An accept that threw (timeout, closed listener): an error with no connection. */
     public static void acceptFailed(Throwable thrown, long start) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = capture;
         if (c != null) {
             fail(c, Op.ACCEPT, 0, start, end, thrown);
@@ -223,7 +223,7 @@ public final class Recorder {
 
     /** shutdownInput/shutdownOutput; {@code thrown} null when it returned normally. */
     public static void shutdown(int op, Object socket, long start, Throwable thrown) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = capture;
         if (c == null) {
             return;
@@ -244,7 +244,7 @@ public final class Recorder {
      * connected (a failed or never-used one) has no connection to close.
      */
     public static void closed(int api, Object socket, long start, Throwable thrown) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = capture;
         if (c == null) {
             return;
@@ -306,7 +306,7 @@ public final class Recorder {
 
     /** A Selector.select* that returned {@code ready} keys. No stack: event loops select all the time. */
     public static void selected(long start, int ready) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = capture;
         if (c != null) {
             emit(c, Op.SELECT, Outcome.OK, 0, start, end, 0, ready, 0);
@@ -314,7 +314,7 @@ public final class Recorder {
     }
 
     public static void selectFailed(long start, Throwable thrown) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = capture;
         if (c != null) {
             fail(c, Op.SELECT, 0, start, end, thrown);
@@ -328,7 +328,7 @@ public final class Recorder {
      * target of a send, the source returned by a receive, the connected peer otherwise; null when none moved.
      */
     public static void datagram(int op, Object channel, long start, long bytes, Object peer) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = capture;
         if (c == null || peer == null) {
             return;
@@ -349,7 +349,7 @@ public final class Recorder {
     }
 
     public static void datagramFailed(int op, Object channel, long start, Object peer, Throwable thrown) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = capture;
         if (c == null) {
             return;
@@ -397,7 +397,7 @@ public final class Recorder {
         Connections.Entry e = c.connections.add(socket, id, api);
         if (e.id == id) {
             e.established = true;
-            define(c, id, api, Api.ROLE_UNKNOWN, true, true, System.nanoTime(), socket, 0);
+            define(c, id, api, Api.ROLE_UNKNOWN, true, true, FastClock.nanoTime(), socket, 0);
         }
         return e.id;
     }

@@ -61,7 +61,7 @@ public final class TlsRecorder {
 
     /** A handshake in progress: when and where it started. Keyed weakly by its TransportContext. */
     private static final class Started {
-        final long startNs = System.nanoTime();
+        final long startNs = FastClock.nanoTime();
         final boolean renegotiation;
 
         Started(boolean renegotiation) {
@@ -103,7 +103,7 @@ public final class TlsRecorder {
      * once the server has answered (see {@link UnansweredHandshakes}); its duration still ends here.
      */
     public static void finished(Object tc, boolean resumed) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = Recorder.current();
         Started s = STARTED.remove(tc);
         if (c == null || s == null) {
@@ -149,7 +149,7 @@ public final class TlsRecorder {
 
     /** TransportContext.fatal: a handshake (or an established connection) failed. Seen even if swallowed. */
     public static void failed(Object tc, Object alert, String diagnostic, boolean received, Throwable cause) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = Recorder.current();
         if (c == null || CLOSE_REASON != null && CLOSE_REASON.get(tc) != null) {
             return; // already failed: this call only rethrows
@@ -205,7 +205,7 @@ public final class TlsRecorder {
      * mid-handshake does end in fatal, which records it.
      */
     public static void closed(Object tc, boolean inbound) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = Recorder.current();
         if (c == null || tc == null) {
             return;
@@ -225,7 +225,7 @@ public final class TlsRecorder {
 
     /** An SSLSocket handshake threw without going through fatal (a timeout, an interrupt). */
     public static void socketHandshakeThrew(Object tc, Throwable thrown) {
-        long end = System.nanoTime();
+        long end = FastClock.nanoTime();
         Capture c = Recorder.current();
         Started s = tc == null ? null : STARTED.remove(tc);
         if (c != null && s != null) {

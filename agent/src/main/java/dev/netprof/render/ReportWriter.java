@@ -99,6 +99,7 @@ final class ReportWriter {
                 : r.cleanStop ? "cleanly" : "<b class=\"bad\">not cleanly</b>: the JVM died or was "
                 + "killed; data up to its last flush" + (r.torn ? " (last block torn, ignored)" : "")))
             .append(kv("options", html(r.options == null || r.options.isEmpty() ? "(defaults)" : r.options)))
+            .append(r.note("clock") == null ? "" : kv("clock", html(r.note("clock"))))
             .append(kv("timeline", trace.folded == 0 ? "every operation is a span in trace.json"
                 : count(trace.spans) + " operations of at least " + nanos(trace.minSpanNs) + " (and every failure) "
                 + "are spans in trace.json; the other " + count(trace.folded) + " are folded into per-thread counters "

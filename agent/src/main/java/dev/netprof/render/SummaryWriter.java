@@ -45,6 +45,7 @@ public final class SummaryWriter {
         j.field("stoppedNs", r.stoppedNs);
         j.field("cleanStop", r.cleanStop);
         j.field("live", r.live);
+        j.field("clock", r.note("clock"));
         j.name("window").beginObject();
         j.field("fromNs", r.windowNs("from"));
         j.field("toNs", r.windowNs("to"));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
 import dev.netprof.record.Capture;
+import dev.netprof.record.FastClock;
 import dev.netprof.record.Recorder;
 import dev.netprof.record.StackSampling;
 import dev.netprof.record.TlsRecorder;
@@ -136,14 +137,14 @@ class RecordingPipelineTest {
         Recorder.start(capture);
         IOException failure;
         try {
-            Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
-            Recorder.transfer(Op.WRITE, Api.NIO, client, System.nanoTime(), 100);
+            Recorder.connected(Op.CONNECT, Api.NIO, client, FastClock.nanoTime(), true);
+            Recorder.transfer(Op.WRITE, Api.NIO, client, FastClock.nanoTime(), 100);
             flusher.flushNow(5_000); // written, then the hook after the write throws
             assertFalse(flusher.flushNow(5_000), "no flusher left to write");
-            Recorder.transfer(Op.WRITE, Api.NIO, client, System.nanoTime(), 200);
+            Recorder.transfer(Op.WRITE, Api.NIO, client, FastClock.nanoTime(), 200);
         } finally {
             Recorder.stop();
-            failure = assertThrows(IOException.class, () -> flusher.finish(System.nanoTime()));
+            failure = assertThrows(IOException.class, () -> flusher.finish(FastClock.nanoTime()));
             Thread.setDefaultUncaughtExceptionHandler(before);
         }
         assertEquals("the flusher failed: java.lang.IllegalStateException: boom", failure.getMessage());
@@ -161,15 +162,15 @@ class RecordingPipelineTest {
         Flusher flusher = Flusher.start(capture, log, TestRecordings.HEADER, 0);
         Recorder.start(capture);
         try {
-            Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
-            Recorder.transfer(Op.WRITE, Api.NIO, client, System.nanoTime(), 100);
+            Recorder.connected(Op.CONNECT, Api.NIO, client, FastClock.nanoTime(), true);
+            Recorder.transfer(Op.WRITE, Api.NIO, client, FastClock.nanoTime(), 100);
             TlsRecorder.count(Op.TLS_WRITE, client, 70);
             Thread another = new Thread(() -> TlsRecorder.count(Op.TLS_WRITE, client, 30));
             another.start();
             another.join();
         } finally {
             Recorder.stop();
-            flusher.finish(System.nanoTime());
+            flusher.finish(FastClock.nanoTime());
         }
         List<Integer> logged = new ArrayList<>();
         Map<Integer, long[]> sums = new HashMap<>();
@@ -211,15 +212,15 @@ class RecordingPipelineTest {
             Thread.sleep(2_200);
             int idleStatuses = logged(log).get("status");
             assertTrue(idleStatuses >= 1 && idleStatuses <= 3, idleStatuses + " statuses written in 2.2 s idle");
-            Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (logged(log).get("event") == 0 && System.nanoTime() < deadline) {
+            Recorder.connected(Op.CONNECT, Api.NIO, client, FastClock.nanoTime(), true);
+            long deadline = FastClock.nanoTime() + 10_000_000_000L;
+            while (logged(log).get("event") == 0 && FastClock.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             assertEquals(1, logged(log).get("event"), "the connect, written by the flusher on its own");
         } finally {
             Recorder.stop();
-            flusher.finish(System.nanoTime());
+            flusher.finish(FastClock.nanoTime());
         }
     }
 
@@ -262,12 +263,12 @@ class RecordingPipelineTest {
         }
         Path log = recordWith(new StackSampling(StackSampling.SAMPLED, Long.MAX_VALUE, HOUR, HOUR, 0), 0, () -> {
             for (SocketChannel ch : clients) {
-                Recorder.connected(Op.CONNECT, Api.NIO, ch, System.nanoTime(), true);
-                Recorder.transfer(Op.WRITE, Api.NIO, ch, System.nanoTime(), 10);
+                Recorder.connected(Op.CONNECT, Api.NIO, ch, FastClock.nanoTime(), true);
+                Recorder.transfer(Op.WRITE, Api.NIO, ch, FastClock.nanoTime(), 10);
                 if (ch == clients[0]) { // takes the JVM-wide sample, which does not come round again in the test
-                    Recorder.transfer(Op.WRITE, Api.NIO, ch, System.nanoTime(), 10);
+                    Recorder.transfer(Op.WRITE, Api.NIO, ch, FastClock.nanoTime(), 10);
                 }
-                Recorder.closed(Api.NIO, ch, System.nanoTime(), null);
+                Recorder.closed(Api.NIO, ch, FastClock.nanoTime(), null);
             }
         });
         Map<Long, StringBuilder> marks = new HashMap<>();
@@ -317,13 +318,13 @@ class RecordingPipelineTest {
      */
     private Map<String, String> stackMarks(StackSampling sampling, long blockedNs) throws Exception {
         Path log = recordWith(sampling, 0, () -> {
-            Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
-            Recorder.accepted(Api.NIO, server, System.nanoTime());
+            Recorder.connected(Op.CONNECT, Api.NIO, client, FastClock.nanoTime(), true);
+            Recorder.accepted(Api.NIO, server, FastClock.nanoTime());
             for (int i = 0; i < 3; i++) {
-                Recorder.transfer(Op.WRITE, Api.NIO, client, System.nanoTime() - blockedNs, 10);
-                Recorder.transfer(Op.READ, Api.NIO, server, System.nanoTime() - blockedNs, 10);
-                Recorder.transfer(Op.WRITE, Api.NIO, server, System.nanoTime() - blockedNs, 20);
-                Recorder.transfer(Op.READ, Api.NIO, client, System.nanoTime() - blockedNs, 20);
+                Recorder.transfer(Op.WRITE, Api.NIO, client, FastClock.nanoTime() - blockedNs, 10);
+                Recorder.transfer(Op.READ, Api.NIO, server, FastClock.nanoTime() - blockedNs, 10);
+                Recorder.transfer(Op.WRITE, Api.NIO, server, FastClock.nanoTime() - blockedNs, 20);
+                Recorder.transfer(Op.READ, Api.NIO, client, FastClock.nanoTime() - blockedNs, 20);
             }
         });
         Map<String, StringBuilder> stacked = new HashMap<>();
@@ -346,26 +347,26 @@ class RecordingPipelineTest {
     private Recording record(long thresholdNs) throws Exception {
         StackSampling sampling = new StackSampling(StackSampling.SAMPLED, 1_000_000, 5_000_000, 1_000_000, 0);
         return Recording.read(recordWith(sampling, thresholdNs, () -> {
-            long t = System.nanoTime();
+            long t = FastClock.nanoTime();
             Recorder.connected(Op.CONNECT, Api.NIO, client, t, true);
             Recorder.accepted(Api.NIO, server, t);
             Thread writer = new Thread(() -> {
                 for (int i = 0; i < OPS_PER_THREAD; i++) {
-                    Recorder.transfer(Op.WRITE, Api.NIO, client, System.nanoTime(), 100);
+                    Recorder.transfer(Op.WRITE, Api.NIO, client, FastClock.nanoTime(), 100);
                 }
             });
             Thread reader = new Thread(() -> {
                 for (int i = 0; i < OPS_PER_THREAD; i++) {
-                    Recorder.transfer(Op.READ, Api.NIO, server, System.nanoTime(), 100);
+                    Recorder.transfer(Op.READ, Api.NIO, server, FastClock.nanoTime(), 100);
                 }
-                Recorder.transfer(Op.READ, Api.NIO, server, System.nanoTime(), -1);
+                Recorder.transfer(Op.READ, Api.NIO, server, FastClock.nanoTime(), -1);
             });
             writer.start();
             reader.start();
             writer.join();
             reader.join();
-            Recorder.closed(Api.NIO, client, System.nanoTime(), null);
-            Recorder.closed(Api.NIO, server, System.nanoTime(), null);
+            Recorder.closed(Api.NIO, client, FastClock.nanoTime(), null);
+            Recorder.closed(Api.NIO, server, FastClock.nanoTime(), null);
         }));
     }
 
@@ -384,7 +385,7 @@ class RecordingPipelineTest {
             ops.run();
         } finally {
             Recorder.stop();
-            flusher.finish(System.nanoTime());
+            flusher.finish(FastClock.nanoTime());
         }
         return log;
     }

@@ -1,6 +1,7 @@
 package dev.netprof.flush;
 
 import dev.netprof.record.Capture;
+import dev.netprof.record.FastClock;
 import dev.netprof.record.StackSampling;
 
 /** What the agent's tests record with: buffers of 16 records, so that a few events fill one and hand it over. */
@@ -13,7 +14,7 @@ public final class TestRecordings {
     }
 
     public static Capture capture(StackSampling sampling) {
-        return new Capture(System.nanoTime(), 1 << 20, 16, sampling);
+        return new Capture(FastClock.nanoTime(), 1 << 20, 16, sampling);
     }
 
     private TestRecordings() {

@@ -62,8 +62,8 @@ class ConnectionsTest {
         Object closedLately = new Object();
         Object closedLongAgo = new Object();
         table.add(open, 1, Api.SOCKET);
-        table.add(closedLately, 2, Api.SOCKET).close(System.nanoTime());
-        table.add(closedLongAgo, 3, Api.SOCKET).close(System.nanoTime() - Connections.CLOSED_KEPT_NS - 1);
+        table.add(closedLately, 2, Api.SOCKET).close(FastClock.nanoTime());
+        table.add(closedLongAgo, 3, Api.SOCKET).close(FastClock.nanoTime() - Connections.CLOSED_KEPT_NS - 1);
         List<Object> more = addUntilItResizes(table);
         assertEquals(1, table.find(open).id);
         assertEquals(2, table.find(closedLately).id);
@@ -94,7 +94,7 @@ class ConnectionsTest {
         Object engineOverAFlow = new Object(); // its id is a UDP flow's, which has no entry of its own
         table.add(openSocket, 1, Api.SOCKET);
         table.add(openEngine, 1, Api.TLS_ALIAS);
-        table.add(closedSocket, 2, Api.SOCKET).close(System.nanoTime() - Connections.CLOSED_KEPT_NS - 1);
+        table.add(closedSocket, 2, Api.SOCKET).close(FastClock.nanoTime() - Connections.CLOSED_KEPT_NS - 1);
         table.add(closedEngine, 2, Api.TLS_ALIAS);
         table.add(engineOverAFlow, 3, Api.TLS_ALIAS);
         addUntilItResizes(table);

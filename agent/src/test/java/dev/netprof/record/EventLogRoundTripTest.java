@@ -53,7 +53,7 @@ class EventLogRoundTripTest {
                 e.bytes, e.stack);
             recorded.add(e);
         }
-        flusher.finish(System.nanoTime());
+        flusher.finish(FastClock.nanoTime());
 
         List<Event> read = new ArrayList<>();
         new LogReader().read(log, new LogVisitor() {

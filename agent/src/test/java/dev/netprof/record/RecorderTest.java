@@ -33,7 +33,7 @@ class RecorderTest {
             Capture first = TestRecordings.capture();
             Recorder.start(first);
             try {
-                Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
+                Recorder.connected(Op.CONNECT, Api.NIO, client, FastClock.nanoTime(), true);
                 assertEquals(first.connections.find(client).id, Recorder.lastConnection());
             } finally {
                 Recorder.stop();
@@ -59,14 +59,14 @@ class RecorderTest {
              SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             Recorder.start(capture);
             try {
-                long start = System.nanoTime();
+                long start = FastClock.nanoTime();
                 client.connect(address);
                 Recorder.connected(Op.CONNECT, Api.NIO, client, start, true);
                 Connections.Entry e = capture.connections.find(client);
                 assertEquals(Connections.IGNORED, e.id);
                 assertFalse(e.isClosed());
                 client.close();
-                Recorder.closed(Api.NIO, client, System.nanoTime(), null);
+                Recorder.closed(Api.NIO, client, FastClock.nanoTime(), null);
                 assertTrue(capture.connections.find(client).isClosed());
             } finally {
                 Recorder.stop();
@@ -83,7 +83,7 @@ class RecorderTest {
         Object socket = new Object();
         Recorder.start(TestRecordings.capture());
         try {
-            long start = System.nanoTime();
+            long start = FastClock.nanoTime();
             Recorder.sendEnded(socket, 300);
             assertEquals(260, Recorder.sentBeforeFailure(socket, start, 40, 500));
             assertEquals(0, Recorder.sentBeforeFailure(socket, start, 40, 500), "taken once");
@@ -91,7 +91,7 @@ class RecorderTest {
             assertEquals(0, Recorder.sentBeforeFailure(new Object(), start, 40, 500), "another socket's");
             assertEquals(0, Recorder.sentBeforeFailure(socket, start, 40, 500), "dropped by the failure it was not for");
             Recorder.sendEnded(socket, 300);
-            assertEquals(0, Recorder.sentBeforeFailure(socket, System.nanoTime(), 40, 500), "an earlier write's");
+            assertEquals(0, Recorder.sentBeforeFailure(socket, FastClock.nanoTime(), 40, 500), "an earlier write's");
             Recorder.sendEnded(socket, 600);
             assertEquals(0, Recorder.sentBeforeFailure(socket, start, 40, 500), "past this write's bytes");
         } finally {

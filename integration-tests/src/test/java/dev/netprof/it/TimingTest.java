@@ -1,0 +1,89 @@
+package dev.netprof.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.netprof.event.Op;
+import dev.netprof.event.Outcome;
+import dev.netprof.it.workload.TimingWorkload;
+import dev.netprof.render.LogReader;
+import dev.netprof.render.LogVisitor;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * netprof's times are the application's own: each recorded read starts after the workload's clock read before it,
+ * ends before the one after it, and not before the server began the write it waited for, all on System.nanoTime()'s
+ * timeline, to within a few microseconds. Where the JVM counts the CPU's ticks for JFR, the recording reads them too.
+ */
+class TimingTest {
+    /** What the recording's clock may stray from System.nanoTime(): it is steered to within about a microsecond. */
+    private static final long SLACK_NS = 10_000;
+
+    @TempDir
+    Path work;
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void everyRecordedReadLiesWithinTheTimesTheWorkloadTookAroundIt(Jdk jdk) throws Exception {
+        ChildJvm child = new ChildJvm(jdk, work.resolve(jdk.name())).agent("").main(TimingWorkload.class);
+        List<String> lines = child.run(120).assertSucceeded().stdout().lines().toList();
+        long clientThread = Long.parseLong(lines.get(0).substring("client-thread ".length()));
+        List<long[]> rounds = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(" ");
+            rounds.add(new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])});
+        }
+        assertEquals(TimingWorkload.ROUNDS, rounds.size());
+
+        String clock = Summary.read(child.out()).root.get("clock").asText();
+        assertEquals(jvmCountsTicks(jdk), clock.startsWith("the JVM's time-stamp counter"), clock);
+
+        List<long[]> reads = new ArrayList<>();
+        new LogReader().read(child.out().resolve("events.nprof"), new LogVisitor() {
+            @Override
+            public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
+                              long bytes, int ref, int stack) {
+                if (thread == clientThread && op == Op.READ && outcome == Outcome.OK) {
+                    reads.add(new long[] {start, start + duration, bytes});
+                }
+            }
+        });
+        assertEquals(TimingWorkload.ROUNDS, reads.size(), "the client's reads");
+        long worst = Long.MIN_VALUE;
+        for (int i = 0; i < rounds.size(); i++) {
+            long[] truth = rounds.get(i);
+            long[] read = reads.get(i);
+            assertEquals(4, read[2], "round " + i);
+            long startEarly = truth[0] - read[0];
+            long endLate = read[1] - truth[1];
+            long endBeforeTheWrite = truth[2] - read[1];
+            String where = "round " + i + ": read " + read[0] + ".." + read[1] + ", workload " + truth[0] + ".."
+                + truth[1] + ", server's write at " + truth[2] + " (" + clock + ")";
+            assertTrue(startEarly <= SLACK_NS, where);
+            assertTrue(endLate <= SLACK_NS, where);
+            assertTrue(endBeforeTheWrite <= SLACK_NS, where);
+            worst = Math.max(worst, Math.max(startEarly, Math.max(endLate, endBeforeTheWrite)));
+        }
+        System.out.println(jdk + ": " + clock + "; the recorded reads' times strayed at most " + worst
+            + " ns outside the workload's (negative: inside)");
+    }
+
+    /** The flag is experimental, so no management bean shows it: the JVM prints it. */
+    private static boolean jvmCountsTicks(Jdk jdk) throws Exception {
+        Process p = new ProcessBuilder(jdk.java().toString(), "-XX:+UnlockExperimentalVMOptions",
+            "-XX:+PrintFlagsFinal", "-version").redirectErrorStream(true).start();
+        String flags = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor());
+        Matcher m = Pattern.compile("UseFastUnorderedTimeStamps\\s+= (\\w+)").matcher(flags);
+        assertTrue(m.find(), flags);
+        return m.group(1).equals("true");
+    }
+}
