@@ -366,8 +366,8 @@ public final class Flusher {
             long h = d[i + EventBuffer.H];
             int op = (int) (h & 0xFF);
             int outcome = (int) ((h >>> 8) & 0xFF);
-            // Never below zero: a recording's start puts FastClock back on System.nanoTime()'s line at once, which an
-            // operation begun before it may straddle.
+            // Never below zero: FastClock may jump back onto System.nanoTime()'s line (at a recording's start, or
+            // after the counter jumped), and an operation may straddle the jump.
             long duration = Math.max(0, d[i + EventBuffer.DURATION]);
             long stack = d[i + EventBuffer.STACK];
             // Counts (TLS plaintext bytes) have no time of their own, read no clock and feed only per-connection

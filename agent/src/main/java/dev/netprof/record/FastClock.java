@@ -21,9 +21,10 @@ import java.lang.reflect.Modifier;
  * <p>Ticks become nanoseconds on the application thread, through a linear segment (a tick, its nanoseconds, the
  * nanoseconds per tick) that the flusher replaces at each wake-up ({@link #steer}): its rate is the counter's, as
  * measured against {@code System.nanoTime()} since the first reading, corrected so that this clock meets
- * {@code System.nanoTime()} again within {@link #STEER_NS}. So it never jumps while a recording runs, and stays
- * within about a microsecond of {@code System.nanoTime()} (what native samples and the kernel view are stamped
- * with); a recording's start puts it back on that line at once ({@link #resync}).
+ * {@code System.nanoTime()} again within {@link #STEER_NS}. So it stays within about a microsecond of
+ * {@code System.nanoTime()} (what native samples and the kernel view are stamped with) and does not jump while a
+ * recording runs, unless it finds itself over {@link #JUMP_NS} off; a recording's start puts it back on that line at
+ * once ({@link #resync}).
  */
 public final class FastClock {
     /** The JVM's ticks per second: 1 GHz when they are System.nanoTime()'s nanoseconds, 0 when unreadable. */
@@ -31,6 +32,11 @@ public final class FastClock {
     private static final MethodHandle COUNTER = FREQUENCY > 1_000_000_000L ? jvmCounter() : null;
     /** How far ahead {@link #steer} aims to have closed the gap with System.nanoTime(). */
     static final long STEER_NS = 1_000_000_000L;
+    /**
+     * A gap {@link #steer} closes by a jump instead: the counter itself jumped (a VM suspended, restored or
+     * migrated). Below it, the steered rate is within 0.1% of the counter's, and durations with it.
+     */
+    static final long JUMP_NS = 1_000_000L;
     private static final int PAIR_TRIES = 5;
 
     /** Nanoseconds at {@code ticks}, advancing {@code nsPerTick} a tick after it. Immutable: replaced whole. */
@@ -73,8 +79,7 @@ public final class FastClock {
 
     /**
      * Flusher, at each wake-up: a new segment from where this clock is now, at the counter's measured rate, bent so
-     * that it meets System.nanoTime() {@link #STEER_NS} from now. The bend is bounded (the clock runs at half to
-     * twice the counter's rate), so times read from it only ever increase.
+     * that it meets System.nanoTime() {@link #STEER_NS} from now.
      */
     public static synchronized void steer() {
         if (COUNTER == null) {
@@ -86,12 +91,15 @@ public final class FastClock {
 
     /**
      * The segment that continues {@code s} from {@code ticks}, when System.nanoTime() read {@code nanos}, and reaches
-     * System.nanoTime()'s line {@link #STEER_NS} later, the counter running at {@code nsPerTick}.
+     * System.nanoTime()'s line {@link #STEER_NS} later, the counter running at {@code nsPerTick}; or, with {@code s}
+     * over {@link #JUMP_NS} off there, that line itself.
      */
     static Segment steered(Segment s, long ticks, long nanos, double nsPerTick) {
-        long ours = s.at(ticks);
-        double bent = (nanos + STEER_NS - ours) / (STEER_NS / nsPerTick);
-        return new Segment(ticks, ours, Math.max(nsPerTick / 2, Math.min(nsPerTick * 2, bent)));
+        long behind = nanos - s.at(ticks);
+        if (Math.abs(behind) > JUMP_NS) {
+            return new Segment(ticks, nanos, nsPerTick);
+        }
+        return new Segment(ticks, nanos - behind, nsPerTick * (1 + (double) behind / STEER_NS));
     }
 
     /**

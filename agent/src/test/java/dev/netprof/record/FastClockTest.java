@@ -80,9 +80,11 @@ class FastClockTest {
     }
 
     @Test
-    void aGapLargerThanASteerIsClosedAtHalfTheRateNeverBackwards() {
+    void aGapOverAMillisecondIsClosedAtOnce() {
         FastClock.Segment ahead = new FastClock.Segment(0, 10_000_000_000L, NS_PER_TICK); // ten seconds ahead
-        FastClock.Segment s = FastClock.steered(ahead, 2_500_000_000L, 1_000_000_000L, NS_PER_TICK);
-        assertEquals(NS_PER_TICK / 2, s.nsPerTick, 1e-12);
+        long ticks = 2_500_000_000L;
+        FastClock.Segment s = FastClock.steered(ahead, ticks, 1_000_000_000L, NS_PER_TICK);
+        assertEquals(1_000_000_000L, s.at(ticks));
+        assertEquals(NS_PER_TICK, s.nsPerTick, 0);
     }
 }
