@@ -243,7 +243,8 @@ public final class RecorderCpuShare {
                 String f = frames[i];
                 ownCode |= f.startsWith(OWN_PACKAGES) && !f.startsWith(BENCH_PACKAGE) || f.startsWith("jdk/jfr/")
                     || f.startsWith("jdk/internal/event/") || f.startsWith("Jfr");
-                if (clock < 0 && (f.startsWith("os::javaTimeNanos") || f.startsWith("os::elapsed_counter"))) {
+                if (clock < 0 && (f.startsWith("os::javaTimeNanos") || f.startsWith("os::elapsed_counter")
+                    || f.startsWith("Rdtsc::elapsed_counter"))) { // JFR's counter, which FastClock reads too
                     clock = i;
                 }
             }
