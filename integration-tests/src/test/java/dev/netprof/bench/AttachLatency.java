@@ -29,8 +29,8 @@ import java.util.function.ToDoubleFunction;
  * </pre>
  * {@code --jdk} is the target's JDK; the CLI runs on the JDK running this class. {@code --record} is the seconds
  * between start and stop. {@code --rounds} repeats the whole measurement, each time on a fresh target, and ends with
- * medians; {@code --jars} compares builds of netprof.jar, taking them in turn within each round (default: the one
- * the build made), as the budget's numbers on a noisy machine need.
+ * medians; {@code --jars} compares builds of netprof.jar, taking them in turn within each round, the order rotated
+ * by one jar every round (default: the one the build made), as the budget's numbers on a noisy machine need.
  */
 public final class AttachLatency {
     private static final long TARGET_MAX_SECONDS = 600;
@@ -73,7 +73,10 @@ public final class AttachLatency {
         Jdk jdk = Jdk.valueOf("JDK" + release);
         Map<Path, List<Run>> runs = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
-            for (Path jar : jars) {
+            // Each round starts one jar later: the jar measured second in a round read ~0.3 s slower on JDK 25 in
+            // the twenty-sixth pass, whichever it was.
+            for (int k = 0; k < jars.size(); k++) {
+                Path jar = jars.get((round - 1 + k) % jars.size());
                 System.out.printf("round %d of %d, %s%n", round, rounds, jar);
                 runs.computeIfAbsent(jar, j -> new ArrayList<>()).add(measure(jdk, classes, recordSeconds, jar));
             }
