@@ -1,8 +1,10 @@
 package dev.netprof.record;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import jdk.jfr.internal.JVM;
 
 /**
  * The clock every recorded time is read from: {@link System#nanoTime()}'s timeline, read in half its time where the
@@ -27,7 +29,7 @@ import jdk.jfr.internal.JVM;
 public final class FastClock {
     /** The JVM's ticks per second: 1 GHz when they are System.nanoTime()'s nanoseconds, 0 when unreadable. */
     private static final long FREQUENCY = jvmFrequency();
-    private static final boolean COUNTS_TICKS = FREQUENCY > 1_000_000_000L;
+    private static final MethodHandle COUNTER = FREQUENCY > 1_000_000_000L ? jvmCounter() : null;
     /** How far ahead {@link #steer} aims to have closed the gap with System.nanoTime(). */
     static final long STEER_NS = 1_000_000_000L;
     /**
@@ -55,14 +57,14 @@ public final class FastClock {
     }
 
     /** The first reading of both clocks: how fast the counter runs is measured from it. */
-    private static final long[] FIRST = COUNTS_TICKS ? pair() : null;
+    private static final long[] FIRST = COUNTER == null ? null : pair();
     private static final double NOMINAL_NS_PER_TICK = 1e9 / FREQUENCY;
-    private static volatile Segment segment = COUNTS_TICKS ? new Segment(FIRST[0], FIRST[1], NOMINAL_NS_PER_TICK)
-        : null;
+    private static volatile Segment segment = COUNTER == null ? null : new Segment(FIRST[0], FIRST[1],
+        NOMINAL_NS_PER_TICK);
 
     /** Now, on System.nanoTime()'s timeline. Allocates nothing. */
     public static long nanoTime() {
-        if (!COUNTS_TICKS) {
+        if (COUNTER == null) {
             return System.nanoTime();
         }
         Segment s = segment;
@@ -71,8 +73,8 @@ public final class FastClock {
 
     /** Whether times come from the CPU's counter rather than from System.nanoTime(): for the recording's notes. */
     public static String source() {
-        return COUNTS_TICKS ? String.format("the JVM's time-stamp counter at %.6f GHz", 1 / NOMINAL_NS_PER_TICK)
-            : "System.nanoTime";
+        return COUNTER == null ? "System.nanoTime"
+            : String.format("the JVM's time-stamp counter at %.6f GHz", 1 / NOMINAL_NS_PER_TICK);
     }
 
     /**
@@ -80,7 +82,7 @@ public final class FastClock {
      * that it meets System.nanoTime() {@link #STEER_NS} from now.
      */
     public static synchronized void steer() {
-        if (!COUNTS_TICKS) {
+        if (COUNTER == null) {
             return;
         }
         long[] now = pair();
@@ -105,7 +107,7 @@ public final class FastClock {
      * recordings nothing steers, and the gap grows with the rate's error (a microsecond in ten seconds at 0.1 ppm).
      */
     public static synchronized void resync() {
-        if (COUNTS_TICKS) {
+        if (COUNTER != null) {
             long[] now = pair();
             segment = new Segment(now[0], now[1], measuredNsPerTick(now));
         }
@@ -135,9 +137,12 @@ public final class FastClock {
         return best;
     }
 
-    /** Linked only where {@link #COUNTS_TICKS}: jdk.jfr.internal is then there and exported to this class. */
     private static long ticks() {
-        return JVM.counterTime();
+        try {
+            return (long) COUNTER.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t); // a static native method without checked exceptions
+        }
     }
 
     /**
@@ -152,6 +157,15 @@ public final class FastClock {
             return (long) frequency.invoke(target);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return 0; // no jdk.jfr, its internals not exported to netprof, or a JVM built without JFR
+        }
+    }
+
+    private static MethodHandle jvmCounter() {
+        try {
+            return MethodHandles.lookup().findStatic(Class.forName("jdk.jfr.internal.JVM"), "counterTime",
+                MethodType.methodType(long.class));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
         }
     }
 
