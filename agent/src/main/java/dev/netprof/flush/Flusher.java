@@ -170,7 +170,8 @@ public final class Flusher {
     }
 
     private void run() {
-        long lastWrite = System.nanoTime();
+        // The recording's clock, as the times written with the status and leaks are compared with the events'.
+        long lastWrite = FastClock.nanoTime();
         long lastLeaks = lastWrite;
         try {
             while (!stopping) {
@@ -178,7 +179,7 @@ public final class Flusher {
                 FastClock.steer();
                 long asked = flushesAsked.get();
                 drainAll();
-                long now = System.nanoTime();
+                long now = FastClock.nanoTime();
                 if (now - lastLeaks >= LEAK_NS) {
                     leaks(now);
                     lastLeaks = now;
@@ -366,8 +367,8 @@ public final class Flusher {
             long h = d[i + EventBuffer.H];
             int op = (int) (h & 0xFF);
             int outcome = (int) ((h >>> 8) & 0xFF);
-            // Never below zero: FastClock may jump back onto System.nanoTime()'s line (at a recording's start, or
-            // after the counter jumped), and an operation may straddle the jump.
+            // Never below zero: an operation may straddle a jump of FastClock back onto System.nanoTime()'s line (at a
+            // recording's start, or after the counter jumped), or read its two times from two segments.
             long duration = Math.max(0, d[i + EventBuffer.DURATION]);
             long stack = d[i + EventBuffer.STACK];
             // Counts (TLS plaintext bytes) have no time of their own, read no clock and feed only per-connection

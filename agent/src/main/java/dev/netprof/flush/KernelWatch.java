@@ -1,5 +1,6 @@
 package dev.netprof.flush;
 
+import dev.netprof.record.FastClock;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -60,7 +61,7 @@ final class KernelWatch {
 
     private void run() {
         while (!stopping) {
-            long at = System.nanoTime();
+            long at = FastClock.nanoTime(); // the recording's clock: the snapshot is placed among its events
             KernelView.Snapshot s = view.snapshot(at);
             if (!s.isEmpty()) {
                 taken.set(s); // one the flusher has not written yet is older: this one replaces it

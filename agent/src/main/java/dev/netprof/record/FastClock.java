@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Locale;
 
 /**
  * The clock every recorded time is read from: {@link System#nanoTime()}'s timeline, read in half its time where the
@@ -12,31 +13,44 @@ import java.lang.reflect.Modifier;
  *
  * <p>Timing an operation takes two clock reads, and two {@code System.nanoTime()} calls (a vDSO
  * {@code clock_gettime}) are most of what recording a read or write costs. Where the CPU's time-stamp counter is
- * invariant, HotSpot times JFR's events with it, and {@code jdk.jfr.internal.JVM.counterTime()} is compiled to that
- * counter's read (an intrinsic): two reads take ~27 ns against ~60 ns on a 2.5 GHz Xeon VM. async-profiler reads
- * the JVM's counter the same way. The agent exports the package to netprof's bootstrap module alone; where it is
- * missing, or the JVM does not count in the CPU's ticks (its frequency is then 1 GHz, the nanosecond clock), this
- * clock is {@code System.nanoTime()} itself.
+ * invariant, HotSpot times JFR's events with it, and C2 compiles {@code jdk.jfr.internal.JVM.counterTime()} to a
+ * leaf call that reads it: two reads take ~27 ns against ~60 ns on a 2.5 GHz Xeon VM. async-profiler reads the JVM's
+ * counter the same way. The agent exports the package to netprof's bootstrap module alone; where it is missing, or
+ * the JVM does not count in the CPU's ticks (its frequency is then 1 GHz, the nanosecond clock), this clock is
+ * {@code System.nanoTime()} itself.
  *
  * <p>Ticks become nanoseconds on the application thread, through a linear segment (a tick, its nanoseconds, the
- * nanoseconds per tick) that the flusher replaces at each wake-up ({@link #steer}): its rate is the counter's, as
- * measured against {@code System.nanoTime()} since the first reading, corrected so that this clock meets
- * {@code System.nanoTime()} again within {@link #STEER_NS}. So it stays within about a microsecond of
- * {@code System.nanoTime()} (what native samples and the kernel view are stamped with) and does not jump while a
- * recording runs, unless it finds itself over {@link #JUMP_NS} off; a recording's start puts it back on that line at
- * once ({@link #resync}).
+ * nanoseconds per tick) that the flusher replaces at each wake-up ({@link #steer}). Its rate is the JVM's nominal
+ * frequency until the first steer a tenth of a second or more after the class loaded measures the counter against
+ * {@code System.nanoTime()}; every steer after it measures again, smoothed. Each segment bends the rate so that the
+ * clock would meet {@code System.nanoTime()} {@link #STEER_NS} later, so a gap closes by a quarter at every steer.
+ * Once measured, the clock stays within about a microsecond of {@code System.nanoTime()} (what native samples, the
+ * kernel view and the flusher's stamps read); before, as far off as the nominal frequency's error makes it in a
+ * quarter second (0.8 ppm on a Xeon whose brand string says 2.50 GHz: 0.2 µs). It does not jump while a recording
+ * runs unless it finds itself over {@link #JUMP_NS} off; a recording's start puts it back on the line at once
+ * ({@link #resync}).
  */
 public final class FastClock {
-    /** The JVM's ticks per second: 1 GHz when they are System.nanoTime()'s nanoseconds, 0 when unreadable. */
+    /** The JVM's ticks per second, 0 where netprof cannot read them. */
     private static final long FREQUENCY = jvmFrequency();
     private static final MethodHandle COUNTER = FREQUENCY > 1_000_000_000L ? jvmCounter() : null;
-    /** How far ahead {@link #steer} aims to have closed the gap with System.nanoTime(). */
+    /** How far ahead each steer aims to have closed the gap with System.nanoTime(). */
     static final long STEER_NS = 1_000_000_000L;
     /**
      * A gap {@link #steer} closes by a jump instead: the counter itself jumped (a VM suspended, restored or
      * migrated). Below it, the steered rate is within 0.1% of the counter's, and durations with it.
      */
     static final long JUMP_NS = 1_000_000L;
+    /** The weight of the rate a steer measured since the one before, against the rate measured until then. */
+    static final double RATE_WEIGHT = 0.25;
+    /**
+     * A rate measured further than this from the one so far is not the counter's (NTP slews the nanosecond clock by
+     * at most 500 ppm), but a jump of either clock too small to be seen as one.
+     */
+    static final double RATE_TOLERANCE = 1e-3;
+    private static final long MIN_RATE_NS = 10_000_000L;
+    /** The first measurement replaces the nominal rate: over this long, even interpreted pair reads make it exact. */
+    private static final long FIRST_RATE_NS = 100_000_000L;
     private static final int PAIR_TRIES = 5;
 
     /** Nanoseconds at {@code ticks}, advancing {@code nsPerTick} a tick after it. Immutable: replaced whole. */
@@ -56,11 +70,17 @@ public final class FastClock {
         }
     }
 
-    /** The first reading of both clocks: how fast the counter runs is measured from it. */
-    private static final long[] FIRST = COUNTER == null ? null : pair();
-    private static final double NOMINAL_NS_PER_TICK = 1e9 / FREQUENCY;
-    private static volatile Segment segment = COUNTER == null ? null : new Segment(FIRST[0], FIRST[1],
-        NOMINAL_NS_PER_TICK);
+    private static volatile Segment segment;
+    /** The counter's rate, whether measured yet, and the pair it was last measured to: under the class's lock. */
+    private static double nsPerTick;
+    private static boolean measured;
+    private static long[] lastPair;
+
+    static {
+        if (COUNTER != null) {
+            startAtNominalRate();
+        }
+    }
 
     /** Now, on System.nanoTime()'s timeline. Allocates nothing. */
     public static long nanoTime() {
@@ -71,28 +91,59 @@ public final class FastClock {
         return s.at(ticks());
     }
 
-    /** Whether times come from the CPU's counter rather than from System.nanoTime(): for the recording's notes. */
-    public static String source() {
+    /** Where times come from, for the recording's notes. */
+    public static synchronized String source() {
         return COUNTER == null ? "System.nanoTime"
-            : String.format("the JVM's time-stamp counter at %.6f GHz", 1 / NOMINAL_NS_PER_TICK);
+            : String.format(Locale.ROOT, "the JVM's time-stamp counter at %.6f GHz", 1 / nsPerTick);
     }
 
     /**
-     * Flusher, at each wake-up: a new segment from where this clock is now, at the counter's measured rate, bent so
-     * that it meets System.nanoTime() {@link #STEER_NS} from now.
+     * Flusher, at each wake-up: a new segment from where this clock is now, at the counter's rate, bent so that it
+     * would meet System.nanoTime() {@link #STEER_NS} from now.
      */
     public static synchronized void steer() {
         if (COUNTER == null) {
             return;
         }
         long[] now = pair();
-        segment = steered(segment, now[0], now[1], measuredNsPerTick(now));
+        Segment s = segment;
+        if (!measured) {
+            if (now[1] - lastPair[1] < FIRST_RATE_NS) {
+                return;
+            }
+            nsPerTick = (double) (now[1] - lastPair[1]) / (now[0] - lastPair[0]);
+            measured = true;
+        } else if (Math.abs(now[1] - s.at(now[0])) <= JUMP_NS) {
+            nsPerTick = remeasured(nsPerTick, lastPair, now);
+        }
+        segment = steered(s, now[0], now[1], nsPerTick);
+        lastPair = now;
     }
 
     /**
-     * The segment that continues {@code s} from {@code ticks}, when System.nanoTime() read {@code nanos}, and reaches
-     * System.nanoTime()'s line {@link #STEER_NS} later, the counter running at {@code nsPerTick}; or, with {@code s}
-     * over {@link #JUMP_NS} off there, that line itself.
+     * At a recording's start: back onto System.nanoTime()'s line at once. Between recordings nothing steers; the rate
+     * is measured again over the whole time since the last steer, unless either clock jumped meanwhile.
+     */
+    public static synchronized void resync() {
+        if (COUNTER != null) {
+            long[] now = pair();
+            long dt = now[0] - lastPair[0];
+            double since = dt > 0 ? (double) (now[1] - lastPair[1]) / dt : 0;
+            boolean clean = Math.abs(since / nsPerTick - 1) <= RATE_TOLERANCE;
+            if (measured && clean && now[1] - lastPair[1] >= MIN_RATE_NS) {
+                nsPerTick = since;
+            }
+            segment = new Segment(now[0], now[1], nsPerTick);
+            if (measured) {
+                lastPair = now; // before the first measurement, it is measured from the first pair
+            }
+        }
+    }
+
+    /**
+     * The segment that continues {@code s} from {@code ticks}, when System.nanoTime() read {@code nanos}, and would
+     * reach System.nanoTime()'s line {@link #STEER_NS} later, the counter running at {@code nsPerTick}; or, with
+     * {@code s} over {@link #JUMP_NS} off there, that line itself.
      */
     static Segment steered(Segment s, long ticks, long nanos, double nsPerTick) {
         long behind = nanos - s.at(ticks);
@@ -102,22 +153,25 @@ public final class FastClock {
         return new Segment(ticks, nanos - behind, nsPerTick * (1 + (double) behind / STEER_NS));
     }
 
-    /**
-     * At a recording's start: back onto System.nanoTime()'s line at once, at the counter's measured rate. Between
-     * recordings nothing steers, and the gap grows with the rate's error (a microsecond in ten seconds at 0.1 ppm).
-     */
-    public static synchronized void resync() {
-        if (COUNTER != null) {
-            long[] now = pair();
-            segment = new Segment(now[0], now[1], measuredNsPerTick(now));
+    /** The rate so far, moved towards the one measured from {@code from} to {@code to} (pairs of ticks and nanos). */
+    static double remeasured(double nsPerTick, long[] from, long[] to) {
+        long dt = to[0] - from[0];
+        long dn = to[1] - from[1];
+        if (dt <= 0 || dn < MIN_RATE_NS) {
+            return nsPerTick;
         }
+        double rate = (double) dn / dt;
+        if (Math.abs(rate / nsPerTick - 1) > RATE_TOLERANCE) {
+            return nsPerTick;
+        }
+        return nsPerTick + RATE_WEIGHT * (rate - nsPerTick);
     }
 
-    private static double measuredNsPerTick(long[] now) {
-        long ticks = now[0] - FIRST[0];
-        long nanos = now[1] - FIRST[1];
-        // Under a tenth of a second the pair's own jitter (~50 ns) is above the JVM's nominal frequency's error.
-        return nanos < 100_000_000L || ticks <= 0 ? NOMINAL_NS_PER_TICK : (double) nanos / ticks;
+    /** The JVM's nominal rate, from the first pair on, until a steer measures the counter's. */
+    private static void startAtNominalRate() {
+        nsPerTick = 1e9 / FREQUENCY;
+        lastPair = pair();
+        segment = new Segment(lastPair[0], lastPair[1], nsPerTick);
     }
 
     /** The counter and System.nanoTime() read together: of a few tries, the tightest, at its middle. */
@@ -141,30 +195,38 @@ public final class FastClock {
         try {
             return (long) COUNTER.invokeExact();
         } catch (Throwable t) {
-            throw new AssertionError(t); // a static native method without checked exceptions
+            throw new AssertionError(t); // a static native method without checked exceptions, read once already
         }
     }
 
     /**
      * Loading {@code jdk.jfr.internal.JVM} registers JFR's natives and sets its defaults; it starts no recording.
-     * {@code getTicksFrequency()} is an instance method until JDK 21, static since 22.
+     * {@code getTicksFrequency()} is an instance method until JDK 21, static since. Nothing is loaded where the
+     * package is not exported to netprof (the agent exports it).
      */
     private static long jvmFrequency() {
+        Module jfr = ModuleLayer.boot().findModule("jdk.jfr").orElse(null);
+        if (jfr == null || !jfr.isExported("jdk.jfr.internal", FastClock.class.getModule())) {
+            return 0;
+        }
         try {
             Class<?> jvm = Class.forName("jdk.jfr.internal.JVM");
             Method frequency = jvm.getMethod("getTicksFrequency");
             Object target = Modifier.isStatic(frequency.getModifiers()) ? null : jvm.getMethod("getJVM").invoke(null);
             return (long) frequency.invoke(target);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return 0; // no jdk.jfr, its internals not exported to netprof, or a JVM built without JFR
+            return 0; // a JVM built without JFR, or one whose JFR no longer has these methods
         }
     }
 
+    /** JFR's counter, read once here, so that a JVM without it falls back now rather than at the first event. */
     private static MethodHandle jvmCounter() {
         try {
-            return MethodHandles.lookup().findStatic(Class.forName("jdk.jfr.internal.JVM"), "counterTime",
-                MethodType.methodType(long.class));
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            MethodHandle counter = MethodHandles.lookup().findStatic(Class.forName("jdk.jfr.internal.JVM"),
+                "counterTime", MethodType.methodType(long.class));
+            long ticks = (long) counter.invokeExact();
+            return ticks > 0 ? counter : null;
+        } catch (Throwable t) {
             return null;
         }
     }

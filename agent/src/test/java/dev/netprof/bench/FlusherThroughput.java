@@ -5,6 +5,7 @@ import dev.netprof.event.Op;
 import dev.netprof.flush.Flusher;
 import dev.netprof.flush.RecordingHeader;
 import dev.netprof.record.Capture;
+import dev.netprof.record.FastClock;
 import dev.netprof.record.Recorder;
 import dev.netprof.record.StackSampling;
 import dev.netprof.render.Renderer;
@@ -69,7 +70,7 @@ public final class FlusherThroughput {
         long thresholdNs = Long.getLong("threshold", 0);
         try (ServerSocketChannel listener = ServerSocketChannel.open()
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), CONNECTIONS)) {
-            Capture capture = new Capture(System.nanoTime(), bufferMiB << 20, Capture.RECORDS_PER_BUFFER,
+            Capture capture = new Capture(FastClock.nanoTime(), bufferMiB << 20, Capture.RECORDS_PER_BUFFER,
                 StackSampling.defaults(StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS));
             Flusher flusher = Flusher.start(capture, log,
                 new RecordingHeader(ProcessHandle.current().pid(), System.currentTimeMillis(), "bench", "", "bench"),
@@ -115,7 +116,7 @@ public final class FlusherThroughput {
             long flusherCpu = threads.getThreadCpuTime(flusherId) - flusherCpuStart;
             Recorder.stop();
             long drainStart = System.nanoTime();
-            flusher.finish(System.nanoTime());
+            flusher.finish(FastClock.nanoTime());
             long drainMs = (System.nanoTime() - drainStart) / 1_000_000;
 
             long total = produced.sum();
@@ -152,9 +153,9 @@ public final class FlusherThroughput {
     private void connect(ServerSocketChannel listener) throws Exception {
         for (int i = 0; i < CONNECTIONS / 2; i++) {
             SocketChannel client = SocketChannel.open(listener.getLocalAddress());
-            Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
+            Recorder.connected(Op.CONNECT, Api.NIO, client, FastClock.nanoTime(), true);
             SocketChannel server = listener.accept();
-            Recorder.accepted(Api.NIO, server, System.nanoTime());
+            Recorder.accepted(Api.NIO, server, FastClock.nanoTime());
             sockets.add(client);
             sockets.add(server);
         }
@@ -169,7 +170,7 @@ public final class FlusherThroughput {
                 long n = done + i;
                 SocketChannel ch = sockets.get((int) ((n * PRODUCERS + first) % sockets.size()));
                 // The advice's clock read on entry; the durations (0.5 to 5.5 us) are fast, so stacks are only sampled.
-                long entered = System.nanoTime() - 500 - n % 5000;
+                long entered = FastClock.nanoTime() - 500 - n % 5000;
                 Recorder.transfer(n % 2 == 0 ? Op.WRITE : Op.READ, Api.NIO, ch, entered, 64 + n % 1000);
             }
             done += BATCH;

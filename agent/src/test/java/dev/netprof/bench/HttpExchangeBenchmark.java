@@ -1,5 +1,6 @@
 package dev.netprof.bench;
 
+import dev.netprof.record.FastClock;
 import dev.netprof.record.HttpRecorder;
 import java.net.URI;
 import java.net.URL;
@@ -67,7 +68,7 @@ public class HttpExchangeBenchmark {
     }
 
     private void exchange(Object target) {
-        HttpRecorder.exchange("bench", "GET", target, 200, "HTTP/1.1", System.nanoTime(), 0, 64, recorded.client, null,
+        HttpRecorder.exchange("bench", "GET", target, 200, "HTTP/1.1", FastClock.nanoTime(), 0, 64, recorded.client, null,
             null, null);
     }
 }

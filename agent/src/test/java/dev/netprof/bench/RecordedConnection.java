@@ -5,6 +5,7 @@ import dev.netprof.event.Op;
 import dev.netprof.record.Buffers;
 import dev.netprof.record.Capture;
 import dev.netprof.record.EventBuffer;
+import dev.netprof.record.FastClock;
 import dev.netprof.record.Recorder;
 import dev.netprof.record.StackSampling;
 import java.io.IOException;
@@ -31,10 +32,10 @@ final class RecordedConnection implements AutoCloseable {
         listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         client = SocketChannel.open(listener.getLocalAddress());
         server = listener.accept();
-        capture = new Capture(System.nanoTime(), 64L << 20, Capture.RECORDS_PER_BUFFER,
+        capture = new Capture(FastClock.nanoTime(), 64L << 20, Capture.RECORDS_PER_BUFFER,
             StackSampling.defaults(StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS));
         Recorder.start(capture);
-        Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
+        Recorder.connected(Op.CONNECT, Api.NIO, client, FastClock.nanoTime(), true);
         drain = new Thread(this::drain, "drain");
         drain.setDaemon(true);
         drain.start();

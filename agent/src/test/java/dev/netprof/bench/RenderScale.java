@@ -5,6 +5,7 @@ import dev.netprof.event.Op;
 import dev.netprof.flush.Flusher;
 import dev.netprof.flush.RecordingHeader;
 import dev.netprof.record.Capture;
+import dev.netprof.record.FastClock;
 import dev.netprof.record.Recorder;
 import dev.netprof.record.StackSampling;
 import dev.netprof.render.Renderer;
@@ -57,16 +58,16 @@ public final class RenderScale {
         List<SocketChannel> sockets = new ArrayList<>();
         try (ServerSocketChannel listener = ServerSocketChannel.open()
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), connections)) {
-            Capture capture = new Capture(System.nanoTime(), 256L << 20, Capture.RECORDS_PER_BUFFER,
+            Capture capture = new Capture(FastClock.nanoTime(), 256L << 20, Capture.RECORDS_PER_BUFFER,
                 StackSampling.defaults(StackSampling.SAMPLED, StackSampling.DEFAULT_SLOW_NS));
             Flusher flusher = Flusher.start(capture, dir.resolve(Renderer.LOG),
                 new RecordingHeader(ProcessHandle.current().pid(), System.currentTimeMillis(), "bench", "", "bench"), 0);
             Recorder.start(capture);
             for (int i = 0; i < connections; i++) {
                 SocketChannel c = SocketChannel.open(listener.getLocalAddress());
-                Recorder.connected(Op.CONNECT, Api.NIO, c, System.nanoTime(), true);
+                Recorder.connected(Op.CONNECT, Api.NIO, c, FastClock.nanoTime(), true);
                 SocketChannel s = listener.accept();
-                Recorder.accepted(Api.NIO, s, System.nanoTime());
+                Recorder.accepted(Api.NIO, s, FastClock.nanoTime());
                 sockets.add(c);
                 sockets.add(s);
             }
@@ -77,7 +78,7 @@ public final class RenderScale {
                 threads[t] = new Thread(() -> {
                     for (long i = 0; i < perThread; i++) {
                         SocketChannel ch = sockets.get((int) ((i * 2 + first) % sockets.size()));
-                        long start = System.nanoTime();
+                        long start = FastClock.nanoTime();
                         Recorder.transfer(i % 2 == 0 ? Op.WRITE : Op.READ, Api.NIO, ch, start - 500 - i % 5000, 64 + i % 1000);
                         if ((i & 1023) == 0) {
                             Thread.onSpinWait(); // leave the flusher a chance on 2 cores
@@ -90,7 +91,7 @@ public final class RenderScale {
                 t.join();
             }
             Recorder.stop();
-            flusher.finish(System.nanoTime());
+            flusher.finish(FastClock.nanoTime());
             System.out.printf("generated %,d events, %,d dropped%n", flusher.events(), capture.dropped());
         } finally {
             for (SocketChannel s : sockets) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
 import dev.netprof.record.Capture;
+import dev.netprof.record.FastClock;
 import dev.netprof.record.Recorder;
 import dev.netprof.render.KernelSocket;
 import dev.netprof.render.LogReader;
@@ -122,8 +123,8 @@ class KernelViewTest {
         try (ServerSocketChannel listener = ServerSocketChannel.open()
                  .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              SocketChannel client = SocketChannel.open(listener.getLocalAddress())) {
-            Recorder.connected(Op.CONNECT, Api.NIO, client, System.nanoTime(), true);
-            Recorder.transfer(Op.WRITE, Api.NIO, client, System.nanoTime(), 100);
+            Recorder.connected(Op.CONNECT, Api.NIO, client, FastClock.nanoTime(), true);
+            Recorder.transfer(Op.WRITE, Api.NIO, client, FastClock.nanoTime(), 100);
             boolean served = flusher.flushNow(2_000);
             long eventsWritten = flusher.events();
 
@@ -134,7 +135,7 @@ class KernelViewTest {
             assertEquals(2, eventsWritten);
         } finally {
             Recorder.stop();
-            flusher.finish(System.nanoTime());
+            flusher.finish(FastClock.nanoTime());
         }
 
         List<String> written = new ArrayList<>();

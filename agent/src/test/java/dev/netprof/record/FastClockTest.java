@@ -3,28 +3,38 @@ package dev.netprof.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
+import java.io.DataInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import jdk.jfr.Recording;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The surefire configuration exports jdk.jfr.internal, as the agent does, so the counter is read where it can be. */
 class FastClockTest {
     private static final double NS_PER_TICK = 0.4; // a 2.5 GHz counter
 
-    /** The flag is experimental, so no management bean shows it: a JVM like this one prints it. */
+    @TempDir
+    Path work;
+
+    /** JFR's own recordings say what it counts in: its chunk header's ticks per second. */
     @Test
-    void readsTheCountersTicksWhereTheJvmTimesJfrEventsWithThem() throws Exception {
-        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
-            "-XX:+UnlockExperimentalVMOptions", "-XX:+PrintFlagsFinal", "-version").redirectErrorStream(true).start();
-        String flags = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor());
-        Matcher m = Pattern.compile("UseFastUnorderedTimeStamps\\s+= (\\w+)").matcher(flags);
-        assertTrue(m.find(), flags);
-        assertEquals(m.group(1).equals("true"), FastClock.source().startsWith("the JVM's time-stamp counter"),
-            FastClock.source() + " with UseFastUnorderedTimeStamps=" + m.group(1));
+    void readsTheCountersTicksWhereJfrTimesItsEventsWithThem() throws Exception {
+        Path file = work.resolve("empty.jfr");
+        try (Recording r = new Recording()) {
+            r.start();
+            r.stop();
+            r.dump(file);
+        }
+        long ticksPerSecond;
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+            in.skipNBytes(56); // magic, version, size, constant pool and metadata offsets, start, duration, start ticks
+            ticksPerSecond = in.readLong();
+        }
+        assertEquals(ticksPerSecond > 1_000_000_000L, FastClock.source().startsWith("the JVM's time-stamp counter"),
+            FastClock.source() + "; JFR's ticks per second: " + ticksPerSecond);
     }
 
     @Test
@@ -69,14 +79,20 @@ class FastClockTest {
     }
 
     @Test
-    void aSteeredSegmentContinuesTheOldOneAndMeetsTheLineASteerLater() {
-        FastClock.Segment behind = new FastClock.Segment(0, 0, NS_PER_TICK);
-        long ticks = 2_500_000_000L; // one second in
-        long nanos = 1_000_005_000L; // System.nanoTime() is 5 µs ahead of the segment there
-        FastClock.Segment s = FastClock.steered(behind, ticks, nanos, NS_PER_TICK);
-        assertEquals(behind.at(ticks), s.at(ticks), "continuous where it takes over");
-        long aSteerLater = ticks + (long) (FastClock.STEER_NS / NS_PER_TICK);
-        assertEquals(nanos + FastClock.STEER_NS, s.at(aSteerLater), 1.0, "on the line a steer later");
+    void aGapClosesByAQuarterAtEverySteer() {
+        // System.nanoTime() runs at exactly NS_PER_TICK; the clock starts 5 µs behind it; the flusher steers every
+        // 250 ms, a quarter of STEER_NS.
+        FastClock.Segment s = new FastClock.Segment(0, -5_000, NS_PER_TICK);
+        double expected = 5_000;
+        for (int i = 1; i <= 20; i++) {
+            long ticks = i * 625_000_000L;
+            long nanos = (long) (ticks * NS_PER_TICK);
+            assertEquals(expected, nanos - s.at(ticks), 3, "the gap at steer " + i);
+            FastClock.Segment next = FastClock.steered(s, ticks, nanos, NS_PER_TICK);
+            assertEquals(s.at(ticks), next.at(ticks), "continuous where it takes over");
+            s = next;
+            expected *= 0.75;
+        }
     }
 
     @Test
@@ -86,5 +102,19 @@ class FastClockTest {
         FastClock.Segment s = FastClock.steered(ahead, ticks, 1_000_000_000L, NS_PER_TICK);
         assertEquals(1_000_000_000L, s.at(ticks));
         assertEquals(NS_PER_TICK, s.nsPerTick, 0);
+    }
+
+    @Test
+    void theRateConvergesOnTheCountersAndIgnoresWhatIsNoRate() {
+        double rate = NS_PER_TICK * (1 + 2e-4); // 200 ppm off, as a CPU's nominal frequency can be
+        long[] last = {0, 0};
+        for (int i = 1; i <= 40; i++) {
+            long[] now = {i * 625_000_000L, (long) (i * 625_000_000L * NS_PER_TICK)};
+            rate = FastClock.remeasured(rate, last, now);
+            last = now;
+        }
+        assertEquals(NS_PER_TICK, rate, NS_PER_TICK * 1e-7, "after ten seconds of steers");
+        long[] jumped = {last[0] + 625_000_000L, last[1] + 250_000_000L + 600_000}; // 0.6 ms too far in 250 ms
+        assertEquals(rate, FastClock.remeasured(rate, last, jumped), 0, "a jump measured as a rate");
     }
 }

@@ -1,17 +1,22 @@
 package dev.netprof.it.workload;
 
+import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import jdk.jfr.Recording;
 
 /**
  * Round trips whose times the workload takes itself, with System.nanoTime(), for the test to hold netprof's recorded
  * times against: the client writes a one-byte request and reads the server's four-byte answer, which the server
  * writes after a pause of 1-50 ms. Per round it prints {@code round <client before read> <client after read>
  * <server before write>}, and first {@code client-thread <id>}. About 2.5 s in all, so the recording's clock is
- * steered several times while it runs.
+ * steered several times while it runs. Last, what JFR counts its time in: {@code jfr-ticks-per-second <n>}, from the
+ * chunk header of a recording of its own, which also shows JFR still works beside netprof.
  */
 public final class TimingWorkload {
     public static final int ROUNDS = 100;
@@ -57,6 +62,22 @@ public final class TimingWorkload {
             for (int i = 0; i < ROUNDS; i++) {
                 System.out.println("round " + beforeRead[i] + " " + afterRead[i] + " " + serverBeforeWrite[i]);
             }
+        }
+        System.out.println("jfr-ticks-per-second " + jfrTicksPerSecond());
+    }
+
+    private static long jfrTicksPerSecond() throws Exception {
+        Path file = Files.createTempFile("netprof-timing", ".jfr");
+        try (Recording r = new Recording()) {
+            r.start();
+            r.stop();
+            r.dump(file);
+        }
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+            in.skipNBytes(56); // magic, version, size, constant pool and metadata offsets, start, duration, start ticks
+            return in.readLong();
+        } finally {
+            Files.delete(file);
         }
     }
 
