@@ -51,6 +51,8 @@ public final class FastClock {
     private static final long MIN_RATE_NS = 10_000_000L;
     /** The first measurement replaces the nominal rate: over this long, even interpreted pair reads make it exact. */
     private static final long FIRST_RATE_NS = 100_000_000L;
+    /** How far the first measurement may be from the nominal rate (a brand string's is tenths of a percent off). */
+    private static final double NOMINAL_TOLERANCE = 0.01;
     private static final int PAIR_TRIES = 5;
 
     /** Nanoseconds at {@code ticks}, advancing {@code nsPerTick} a tick after it. Immutable: replaced whole. */
@@ -111,7 +113,11 @@ public final class FastClock {
             if (now[1] - lastPair[1] < FIRST_RATE_NS) {
                 return;
             }
-            nsPerTick = (double) (now[1] - lastPair[1]) / (now[0] - lastPair[0]);
+            long dt = now[0] - lastPair[0];
+            double first = dt > 0 ? (double) (now[1] - lastPair[1]) / dt : 0;
+            if (Math.abs(first / nsPerTick - 1) <= NOMINAL_TOLERANCE) {
+                nsPerTick = first;
+            }
             measured = true;
         } else if (Math.abs(now[1] - s.at(now[0])) <= JUMP_NS) {
             nsPerTick = remeasured(nsPerTick, lastPair, now);

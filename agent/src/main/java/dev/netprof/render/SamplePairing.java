@@ -13,7 +13,8 @@ import java.util.Map;
  * Pairs async-profiler's samples with the network operation that was running on the same OS thread at the same
  * instant: a sample whose time lies inside an operation's [start, end] on the operation's OS thread belongs to it
  * (the innermost one, when operations nest). Samples and operations carry times on the same timeline
- * (System.nanoTime's, which the recorder's FastClock keeps to within about a microsecond) and the same OS thread ids (a virtual thread's operations carry its carrier's), so no conversion is needed.
+ * (System.nanoTime's, which the recorder's FastClock keeps to within about a microsecond) and the same OS thread
+ * ids (a virtual thread's operations carry its carrier's), so no conversion is needed.
  *
  * <p>It streams: the samples are indexed per thread, sorted by time, before the second pass over the log; each
  * operation then claims its samples by binary search, so no operation is kept in memory.
