@@ -113,9 +113,8 @@ public final class FastClock {
             if (now[1] - lastPair[1] < FIRST_RATE_NS) {
                 return;
             }
-            long dt = now[0] - lastPair[0];
-            double first = dt > 0 ? (double) (now[1] - lastPair[1]) / dt : 0;
-            if (Math.abs(first / nsPerTick - 1) <= NOMINAL_TOLERANCE) {
+            double first = rateBetween(lastPair, now);
+            if (near(first, nsPerTick, NOMINAL_TOLERANCE)) {
                 nsPerTick = first;
             }
             measured = true;
@@ -133,10 +132,8 @@ public final class FastClock {
     public static synchronized void resync() {
         if (COUNTER != null) {
             long[] now = pair();
-            long dt = now[0] - lastPair[0];
-            double since = dt > 0 ? (double) (now[1] - lastPair[1]) / dt : 0;
-            boolean clean = Math.abs(since / nsPerTick - 1) <= RATE_TOLERANCE;
-            if (measured && clean && now[1] - lastPair[1] >= MIN_RATE_NS) {
+            double since = rateBetween(lastPair, now);
+            if (measured && near(since, nsPerTick, RATE_TOLERANCE) && now[1] - lastPair[1] >= MIN_RATE_NS) {
                 nsPerTick = since;
             }
             segment = new Segment(now[0], now[1], nsPerTick);
@@ -161,16 +158,21 @@ public final class FastClock {
 
     /** The rate so far, moved towards the one measured from {@code from} to {@code to} (pairs of ticks and nanos). */
     static double remeasured(double nsPerTick, long[] from, long[] to) {
-        long dt = to[0] - from[0];
-        long dn = to[1] - from[1];
-        if (dt <= 0 || dn < MIN_RATE_NS) {
-            return nsPerTick;
-        }
-        double rate = (double) dn / dt;
-        if (Math.abs(rate / nsPerTick - 1) > RATE_TOLERANCE) {
+        double rate = rateBetween(from, to);
+        if (to[1] - from[1] < MIN_RATE_NS || !near(rate, nsPerTick, RATE_TOLERANCE)) {
             return nsPerTick;
         }
         return nsPerTick + RATE_WEIGHT * (rate - nsPerTick);
+    }
+
+    /** Nanoseconds per tick from one pair of readings to a later one; 0 where the counter did not advance. */
+    private static double rateBetween(long[] from, long[] to) {
+        long dt = to[0] - from[0];
+        return dt > 0 ? (double) (to[1] - from[1]) / dt : 0;
+    }
+
+    private static boolean near(double rate, double to, double tolerance) {
+        return Math.abs(rate / to - 1) <= tolerance;
     }
 
     /** The JVM's nominal rate, from the first pair on, until a steer measures the counter's. */
