@@ -93,7 +93,18 @@ public final class Instrumenter {
         Map.entry("io.grpc.netty.shaded.io.netty.channel.epoll.LinuxSocket",
             new Unrecorded("gRPC's shaded Netty epoll transport", Family.SOCKET)));
 
-    private record Unrecorded(String api, Family family) {
+    /**
+     * A class, not a record: {@link HookTransformer} keeps them in sets, and a record's {@code equals} and
+     * {@code hashCode} link through invokedynamic on first use, ~20 ms of a cold attach. Each is one object anyway.
+     */
+    private static final class Unrecorded {
+        final String api;
+        final Family family;
+
+        Unrecorded(String api, Family family) {
+            this.api = api;
+            this.family = family;
+        }
     }
 
     static List<InstrumentedType> types(Set<Family> families) {
@@ -124,7 +135,7 @@ public final class Instrumenter {
     private static Map<String, Unrecorded> unrecorded(Set<Family> families) {
         Map<String, Unrecorded> chosen = new HashMap<>();
         UNRECORDED.forEach((name, u) -> {
-            if (families.contains(u.family())) {
+            if (families.contains(u.family)) {
                 chosen.put(name.replace('.', '/'), u);
             }
         });
@@ -220,7 +231,7 @@ public final class Instrumenter {
 
         private void noteOnce(Unrecorded u) {
             if (noted.add(u)) {
-                notes.note("unrecorded", u.api());
+                notes.note("unrecorded", u.api);
             }
         }
 
