@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -139,10 +138,12 @@ final class Target implements AutoCloseable {
      * Loads netprof.jar with {@code command} and the recording options; returns what the agent replied after
      * {@code ok}, or fails with the agent's own message. The reply comes back as a system property of the target's,
      * tagged with a token of this call's: a reply file in /tmp would have to be writable by the target's user, and so
-     * by any user, who could then answer in the agent's place (naming the directory a root CLI renders into).
+     * by any user, who could then answer in the agent's place (naming the directory a root CLI renders into). Only who
+     * can attach to the target can set its properties, so the token need only be unique, not secret: this CLI's pid
+     * and clock. (A random UUID initialised {@code SecureRandom}: ~60 ms of CPU before each attach.)
      */
     String command(Path jar, String command, String options) throws CliException {
-        String token = UUID.randomUUID().toString();
+        String token = ProcessHandle.current().pid() + "-" + System.nanoTime();
         String args = "command=" + command + ",reply=" + token + (options.isEmpty() ? "" : "," + options);
         try {
             timed(command + " in pid " + pid, () -> {
