@@ -26,19 +26,19 @@ public final class Main implements Runnable {
      * ~250) before every attach; the usage, and picocli's suggestions for a mistyped name, still get them all.
      */
     static CommandLine commandLine(String[] args) {
-        CommandLine commandLine = new CommandLine(new Main());
-        String named = args.length > 0 ? args[0] : "";
-        boolean one = SUBCOMMANDS.stream().anyMatch(c -> name(c).equals(named));
+        Class<?> named = null;
         for (Class<?> c : SUBCOMMANDS) {
-            if (!one || name(c).equals(named)) {
+            if (args.length > 0 && c.getAnnotation(Command.class).name().equals(args[0])) {
+                named = c;
+            }
+        }
+        CommandLine commandLine = new CommandLine(new Main());
+        for (Class<?> c : SUBCOMMANDS) {
+            if (named == null || c == named) {
                 commandLine.addSubcommand(c);
             }
         }
         return commandLine;
-    }
-
-    private static String name(Class<?> subcommand) {
-        return subcommand.getAnnotation(Command.class).name();
     }
 
     @Override

@@ -140,7 +140,7 @@ final class Target implements AutoCloseable {
      * tagged with a token of this call's: a reply file in /tmp would have to be writable by the target's user, and so
      * by any user, who could then answer in the agent's place (naming the directory a root CLI renders into). Only who
      * can attach to the target can set its properties, so the token need only be unique, not secret: this CLI's pid
-     * and clock. (A random UUID initialised {@code SecureRandom}: ~60 ms of CPU before each attach.)
+     * and clock. (A random UUID initialised {@code SecureRandom}: ~35 ms of CPU before each attach.)
      */
     String command(Path jar, String command, String options) throws CliException {
         String token = ProcessHandle.current().pid() + "-" + System.nanoTime();
