@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.netprof.it.ChildJvm;
 import dev.netprof.it.Jdk;
 import dev.netprof.it.Summary;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +21,9 @@ import java.util.function.ToDoubleFunction;
  * and live traffic ({@link AttachTarget}): the wall time of {@code netprof start} and {@code netprof stop} as a user
  * sees them, the time from each command's launch to the agent's own marks in the recording's summary.json (both
  * processes read {@code System.nanoTime()}, CLOCK_MONOTONIC on Linux), and the part spent inside the target
- * (installing the instrumentation; removing it and the final flush). {@code netprof stop} also renders the outputs
- * in the CLI, so the time of rendering the same recording again is printed too.
+ * (installing the instrumentation; removing it and the final flush), and the CPU {@code netprof start} took: the
+ * CLI's JVM, the target's attach thread and its JIT threads. {@code netprof stop} also renders the outputs in the
+ * CLI, so the time of rendering the same recording again is printed too.
  *
  * <pre>
  *   integration-tests/bench.sh run AttachLatency [--jdk 17|25] [--classes 10000] [--record 2] [--rounds 1]
@@ -37,8 +39,13 @@ public final class AttachLatency {
     private static final long READY_TIMEOUT_MS = 120_000;
     private static final double BUDGET_MS = 2_000;
 
-    /** What one attach and detach measured, in ms. */
+    /**
+     * What one attach and detach measured, in ms. With the target's ping-pong taking about one of two CPUs, the CPU
+     * that {@code netprof start} takes (the CLI's JVM, the target's attach thread, the target's JIT) sets its time,
+     * and measures a change to it more steadily than the wall times do.
+     */
     private record Run(double startWall, double launchToRecording, double launchToAgentStart, double install,
+                       double startCliCpu, double startAttachCpu, double startJitCpu,
                        double stopWall, double launchToStopped, double agentStop, double report) {
     }
 
@@ -89,6 +96,9 @@ public final class AttachLatency {
                 summary("  launched to recording", r, Run::launchToRecording);
                 summary("    of which to the agent starting", r, Run::launchToAgentStart);
                 summary("    of which the agent installing", r, Run::install);
+                summary("  CPU of start: the CLI's JVM", r, Run::startCliCpu);
+                summary("    the target's attach thread", r, Run::startAttachCpu);
+                summary("    the target's JIT threads", r, Run::startJitCpu);
                 summary("  launched to the agent stopped", r, Run::launchToStopped);
                 System.out.printf("  rounds under %.0f ms from launch to recording: %d of %d%n", BUDGET_MS,
                     r.stream().filter(x -> x.launchToRecording() < BUDGET_MS).count(), r.size());
@@ -114,7 +124,9 @@ public final class AttachLatency {
             String pid = Long.toString(target.pid());
             Path out = work.resolve("recording");
 
+            Map<String, TaskCpu> before = TaskCpu.of(pid);
             CliRun start = cli(work, jar, "start", pid, "--out", out.toString());
+            Map<String, TaskCpu> started = TaskCpu.of(pid);
             Thread.sleep(recordSeconds * 1000);
             CliRun stop = cli(work, jar, "stop", pid);
             JsonNode summary = Summary.read(out).root;
@@ -129,7 +141,9 @@ public final class AttachLatency {
             long startedNs = summary.get("startedNs").asLong();
             long stoppedNs = summary.get("stoppedNs").asLong();
             Run run = new Run(start.wallMs, (fromNs - start.launchedNs) / 1e6, (startedNs - start.launchedNs) / 1e6,
-                (fromNs - startedNs) / 1e6, stop.wallMs, (stoppedNs - stop.launchedNs) / 1e6,
+                (fromNs - startedNs) / 1e6, start.cpuMs,
+                TaskCpu.nsSince(before, started, t -> t.name().equals("Attach Listener")) / 1e6,
+                TaskCpu.nsSince(before, started, t -> TaskCpu.isCompiler(t.name())) / 1e6, stop.wallMs, (stoppedNs - stop.launchedNs) / 1e6,
                 (stoppedNs - window.get("toNs").asLong()) / 1e6, reportMs);
             System.out.printf("target: %s, %s classes loaded, loopback ping-pong running; CLI on JDK %s%n",
                 jdk.java(), loaded, Runtime.version());
@@ -137,6 +151,9 @@ public final class AttachLatency {
             row("  launched to recording (window.fromNs - launch)", run.launchToRecording());
             row("  of which to the agent starting (startedNs - launch)", run.launchToAgentStart());
             row("  of which the agent installing (window.fromNs - startedNs)", run.install());
+            row("  CPU: the CLI's JVM", run.startCliCpu());
+            row("  CPU: the target's attach thread", run.startAttachCpu());
+            row("  CPU: the target's JIT threads", run.startJitCpu());
             row("netprof stop, CLI wall time (renders too)", run.stopWall());
             row("  launched to the agent stopped (stoppedNs - launch)", run.launchToStopped());
             row("  of which the agent stopping (stoppedNs - window.toNs: reset + final flush)", run.agentStop());
@@ -175,8 +192,11 @@ public final class AttachLatency {
         throw new IllegalStateException("the target did not get ready; its stdout: " + Files.readString(stdout));
     }
 
-    /** One run of the CLI: when it was launched ({@code System.nanoTime()}) and how long it took to exit. */
-    private record CliRun(long launchedNs, long wallMs) {
+    /**
+     * One run of the CLI: when it was launched ({@code System.nanoTime()}), how long it took to exit, and the CPU its
+     * JVM used.
+     */
+    private record CliRun(long launchedNs, long wallMs, long cpuMs) {
     }
 
     /** Runs {@code java -jar JAR args} on this JVM's JDK, failing unless it exits 0. */
@@ -185,6 +205,7 @@ public final class AttachLatency {
             "-jar", jar.toString()));
         cmd.addAll(List.of(args));
         Path output = work.resolve("cli-" + args[0] + ".txt");
+        long cpuBefore = reapedChildrenCpuMs();
         long start = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         boolean finished = p.waitFor(120, TimeUnit.SECONDS);
@@ -193,7 +214,18 @@ public final class AttachLatency {
             p.destroyForcibly();
             throw new IllegalStateException("netprof " + String.join(" ", args) + " failed:\n" + Files.readString(output));
         }
-        return new CliRun(start, ms);
+        return new CliRun(start, ms, reapedChildrenCpuMs() - cpuBefore);
+    }
+
+    /**
+     * The CPU of this process's children that have exited and been waited for ({@code cutime} + {@code cstime} of
+     * /proc/self/stat, in the kernel's 100 Hz ticks): a CLI run adds its whole JVM's, which nothing can read once it
+     * has exited. The target is still running then, so it is not counted.
+     */
+    private static long reapedChildrenCpuMs() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10;
     }
 
     private AttachLatency() {
