@@ -30,6 +30,7 @@ public final class Main implements Runnable {
         for (Class<?> c : SUBCOMMANDS) {
             if (args.length > 0 && c.getAnnotation(Command.class).name().equals(args[0])) {
                 named = c;
+                break;
             }
         }
         CommandLine commandLine = new CommandLine(new Main());

@@ -138,9 +138,10 @@ final class Target implements AutoCloseable {
      * Loads netprof.jar with {@code command} and the recording options; returns what the agent replied after
      * {@code ok}, or fails with the agent's own message. The reply comes back as a system property of the target's,
      * tagged with a token of this call's: a reply file in /tmp would have to be writable by the target's user, and so
-     * by any user, who could then answer in the agent's place (naming the directory a root CLI renders into). Only who
-     * can attach to the target can set its properties, so the token need only be unique, not secret: this CLI's pid
-     * and clock. (A random UUID initialised {@code SecureRandom}: ~35 ms of CPU before each attach.)
+     * by any user, who could then answer in the agent's place (naming the directory a root CLI renders into). A
+     * property can be set only by who can attach to the target, or by the target's own code, which sees the token in
+     * the agent's arguments anyway; so the token need only be unique, not secret: this CLI's pid and clock. (A random
+     * UUID initialised {@code SecureRandom}: ~35 ms of CPU before each attach.)
      */
     String command(Path jar, String command, String options) throws CliException {
         String token = ProcessHandle.current().pid() + "-" + System.nanoTime();

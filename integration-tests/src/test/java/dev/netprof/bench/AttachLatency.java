@@ -42,7 +42,8 @@ public final class AttachLatency {
     /**
      * What one attach and detach measured, in ms. With the target's ping-pong taking about one of two CPUs, the CPU
      * that {@code netprof start} takes (the CLI's JVM, the target's attach thread, the target's JIT) sets its time,
-     * and measures a change to it more steadily than the wall times do.
+     * and measures a change to it more steadily than the wall times do. Not in them: the VM thread, which runs the
+     * retransformation, and a compiler thread that exits before the command does.
      */
     private record Run(double startWall, double launchToRecording, double launchToAgentStart, double install,
                        double startCliCpu, double startAttachCpu, double startJitCpu,
@@ -143,8 +144,8 @@ public final class AttachLatency {
             Run run = new Run(start.wallMs, (fromNs - start.launchedNs) / 1e6, (startedNs - start.launchedNs) / 1e6,
                 (fromNs - startedNs) / 1e6, start.cpuMs,
                 TaskCpu.nsSince(before, started, t -> t.name().equals("Attach Listener")) / 1e6,
-                TaskCpu.nsSince(before, started, t -> TaskCpu.isCompiler(t.name())) / 1e6, stop.wallMs, (stoppedNs - stop.launchedNs) / 1e6,
-                (stoppedNs - window.get("toNs").asLong()) / 1e6, reportMs);
+                TaskCpu.nsSince(before, started, t -> TaskCpu.isCompiler(t.name())) / 1e6, stop.wallMs,
+                (stoppedNs - stop.launchedNs) / 1e6, (stoppedNs - window.get("toNs").asLong()) / 1e6, reportMs);
             System.out.printf("target: %s, %s classes loaded, loopback ping-pong running; CLI on JDK %s%n",
                 jdk.java(), loaded, Runtime.version());
             row("netprof start, CLI wall time", run.startWall());
