@@ -272,7 +272,7 @@ public final class Flusher {
                 log.varint(t.peerNotAfterMs());
                 log.u8((t.resumed() ? 1 : 0) | (t.renegotiation() ? 2 : 0) | (t.ok() ? 4 : 0));
                 log.varint(t.startNs());
-                log.varint(Math.max(0, t.durationNs()));
+                log.varint(duration(t.durationNs()));
                 log.string(t.error());
                 log.varint(t.thread());
                 log.end();
@@ -286,7 +286,7 @@ public final class Flusher {
                 log.varint(h.status());
                 log.string(h.version());
                 log.varint(h.startNs());
-                log.varint(Math.max(0, h.durationNs()));
+                log.varint(duration(h.durationNs()));
                 log.varint(h.requestBytes() + 1);
                 log.varint(h.responseBytes() + 1);
                 log.varint(h.connectionId());
@@ -301,7 +301,7 @@ public final class Flusher {
                 log.begin(LogFormat.DNS);
                 log.string(n.host());
                 log.varint(n.startNs());
-                log.varint(Math.max(0, n.durationNs()));
+                log.varint(duration(n.durationNs()));
                 log.varint(n.addresses());
                 log.u8((n.cached() ? LogFormat.DNS_CACHED : 0) | (n.reverse() ? LogFormat.DNS_REVERSE : 0));
                 log.string(n.error());
@@ -347,6 +347,15 @@ public final class Flusher {
         }
     }
 
+    /**
+     * A recorded duration as written: never below zero. An operation may straddle a jump of FastClock back onto
+     * System.nanoTime()'s line (at a recording's start, or after the counter jumped), or read its two times from two
+     * segments.
+     */
+    private static long duration(long ns) {
+        return Math.max(0, ns);
+    }
+
     private void events(EventBuffer b, int upTo) {
         int from = b.consumed();
         if (upTo <= from) {
@@ -367,9 +376,7 @@ public final class Flusher {
             long h = d[i + EventBuffer.H];
             int op = (int) (h & 0xFF);
             int outcome = (int) ((h >>> 8) & 0xFF);
-            // Never below zero: an operation may straddle a jump of FastClock back onto System.nanoTime()'s line (at a
-            // recording's start, or after the counter jumped), or read its two times from two segments.
-            long duration = Math.max(0, d[i + EventBuffer.DURATION]);
+            long duration = duration(d[i + EventBuffer.DURATION]);
             long stack = d[i + EventBuffer.STACK];
             // Counts (TLS plaintext bytes) have no time of their own, read no clock and feed only per-connection
             // totals, so they are summed at any threshold. Sampled stacks stay individual: they are what the flame
