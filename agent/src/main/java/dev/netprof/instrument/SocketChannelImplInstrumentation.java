@@ -20,14 +20,14 @@ final class SocketChannelImplInstrumentation {
     static InstrumentedType type() {
         int api = Api.NIO;
         return new InstrumentedType("sun.nio.ch.SocketChannelImpl", Family.SOCKET, List.of(
-            Hook.timed("read(ByteBuffer)", named("read").and(takesArguments(ByteBuffer.class)),
-                SharedAdvice.Transfer.class, Op.READ, api),
-            Hook.timed("read(ByteBuffer[],int,int)", named("read").and(takesArguments(ByteBuffer[].class, int.class,
-                int.class)), SharedAdvice.Transfer.class, Op.READ, api),
-            Hook.timed("write(ByteBuffer)", named("write").and(takesArguments(ByteBuffer.class)),
-                SharedAdvice.Transfer.class, Op.WRITE, api),
-            Hook.timed("write(ByteBuffer[],int,int)", named("write").and(takesArguments(ByteBuffer[].class, int.class,
-                int.class)), SharedAdvice.Transfer.class, Op.WRITE, api),
+            Hook.of("read(ByteBuffer)", named("read").and(takesArguments(ByteBuffer.class)),
+                SharedAdvice.BufferTransfer.class, Op.READ, api),
+            Hook.of("read(ByteBuffer[],int,int)", named("read").and(takesArguments(ByteBuffer[].class, int.class,
+                int.class)), SharedAdvice.BuffersTransfer.class, Op.READ, api),
+            Hook.of("write(ByteBuffer)", named("write").and(takesArguments(ByteBuffer.class)),
+                SharedAdvice.BufferTransfer.class, Op.WRITE, api),
+            Hook.of("write(ByteBuffer[],int,int)", named("write").and(takesArguments(ByteBuffer[].class, int.class,
+                int.class)), SharedAdvice.BuffersTransfer.class, Op.WRITE, api),
             Hook.timed("blockingRead(byte[],int,int,long)", named("blockingRead").and(takesArguments(byte[].class,
                 int.class, int.class, long.class)), SharedAdvice.Transfer.class, Op.READ, api),
             Hook.timed("blockingWriteFully(byte[],int,int)", named("blockingWriteFully").and(takesArguments(

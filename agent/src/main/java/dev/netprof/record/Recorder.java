@@ -4,6 +4,7 @@ import dev.netprof.event.Api;
 import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -79,6 +80,33 @@ public final class Recorder {
     /** Any socket operation that threw. */
     public static void failed(int op, Object socket, long start, Throwable thrown) {
         failed(op, socket, start, FastClock.nanoTime(), thrown, 0);
+    }
+
+    /**
+     * A channel's read or write that threw after moving {@code bytes}, as its buffers' positions say: a blocking one
+     * that an interrupt cut short.
+     */
+    public static void failed(int op, Object socket, long start, Throwable thrown, long bytes) {
+        failed(op, socket, start, FastClock.nanoTime(), thrown, Math.max(0, bytes));
+    }
+
+    /**
+     * The sum of the positions of {@code buffers[off]} to {@code buffers[off + len - 1]}: read before and after a
+     * scattering read or gathering write, how many bytes it moved. Zero for arguments the channel rejects before
+     * moving any, so that it never throws.
+     */
+    public static long positions(ByteBuffer[] buffers, int off, int len) {
+        if (buffers == null || off < 0 || len < 0 || off > buffers.length - len) {
+            return 0;
+        }
+        long sum = 0;
+        for (int i = off; i < off + len; i++) {
+            ByteBuffer b = buffers[i];
+            if (b != null) {
+                sum += b.position();
+            }
+        }
+        return sum;
     }
 
     /** A socket operation that threw, having moved {@code bytes} first. */

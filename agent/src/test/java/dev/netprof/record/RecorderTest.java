@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -97,5 +98,18 @@ class RecorderTest {
         } finally {
             Recorder.stop();
         }
+    }
+
+    @Test
+    void positionsSumTheBuffersInRangeAndNeverThrow() {
+        ByteBuffer[] buffers = {ByteBuffer.allocate(10).position(1), null, ByteBuffer.allocate(10).position(7),
+            ByteBuffer.allocate(10).position(5)};
+        assertEquals(12, Recorder.positions(buffers, 1, 3));
+        assertEquals(13, Recorder.positions(buffers, 0, 4));
+        assertEquals(0, Recorder.positions(buffers, 2, 0));
+        assertEquals(0, Recorder.positions(buffers, 2, 3), "past the end");
+        assertEquals(0, Recorder.positions(buffers, -1, 2), "before the start");
+        assertEquals(0, Recorder.positions(buffers, 1, Integer.MAX_VALUE), "a length that overflows");
+        assertEquals(0, Recorder.positions(null, 0, 1));
     }
 }

@@ -5,18 +5,22 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Writes that fail part-way: a client writes 64 MiB that its server does not read, through a Socket's stream and
  * through a SocketChannel's socket adaptor, from a platform thread and (JDK 21+) a virtual one, until another
- * thread closes the client. Whatever the client's sends
- * took before the close, its kernel still delivers, then the end of stream: so the server, reading once the write
- * has failed, counts exactly what crossed the wire, and the client's truth is that count.
+ * thread closes the client; and through a SocketChannel's own write, until another thread interrupts the writer.
+ * Whatever the client's sends took before the close, its kernel still delivers, then the end of stream: so the
+ * server, reading once the write has failed, counts exactly what crossed the wire, and the client's truth is that
+ * count.
  * Usage: {@code CutShortWriteWorkload <truth-file>}.
  */
 public final class CutShortWriteWorkload {
@@ -31,6 +35,8 @@ public final class CutShortWriteWorkload {
             cutShort(truth, server, "socket", new Socket(LOOPBACK, server.getLocalPort()), platform);
             cutShort(truth, server, "nio", SocketChannel.open(address).socket(), platform);
             platform.shutdown();
+            interrupted(truth, server, SocketChannel.open(address), false);
+            interrupted(truth, server, SocketChannel.open(address), true);
             if (Runtime.version().feature() >= 21) {
                 // A virtual thread's channel write parks between short sends, and a close ends it after a park.
                 ExecutorService virtual = (ExecutorService) Executors.class
@@ -67,6 +73,48 @@ public final class CutShortWriteWorkload {
             }
             EchoWorkload.drain(accepted.getInputStream(), reader);
             writer.written.set(reader.read.get());
+        }
+    }
+
+    /**
+     * A blocking channel write, of one buffer or gathered from two, that an interrupt of its (platform) thread cuts
+     * short: the channel closes, and the write throws {@code ClosedByInterruptException} after its one send took part
+     * of the buffers. Their positions say how much, and the server must have read exactly that.
+     */
+    static void interrupted(Truth truth, ServerSocket server, SocketChannel client, boolean gathered)
+            throws Exception {
+        try (Socket accepted = server.accept()) {
+            Truth.Side writer = truth.tcp("client", "nio", client.getLocalAddress(), client.getRemoteAddress());
+            Truth.Side reader = truth.tcp("server", "socket", accepted.getLocalSocketAddress(),
+                accepted.getRemoteSocketAddress());
+            ByteBuffer[] buffers = gathered
+                ? new ByteBuffer[] {ByteBuffer.allocate(1 << 20), ByteBuffer.allocate(WRITE - (1 << 20))}
+                : new ByteBuffer[] {ByteBuffer.allocate(WRITE)};
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            Thread writing = new Thread(() -> {
+                try {
+                    outcome.set(gathered ? client.write(buffers) : client.write(buffers[0]));
+                } catch (IOException expected) {
+                    outcome.set(expected);
+                }
+            });
+            writing.start();
+            Thread.sleep(500); // both socket buffers fill in a few milliseconds; then the write blocks
+            writing.interrupt();
+            writing.join();
+            if (!(outcome.get() instanceof ClosedByInterruptException)) {
+                throw new IllegalStateException("the write was to end at the interrupt, not with " + outcome.get());
+            }
+            EchoWorkload.drain(accepted.getInputStream(), reader);
+            long sent = 0;
+            for (ByteBuffer b : buffers) {
+                sent += b.position();
+            }
+            if (sent != reader.read.get() || sent == 0) {
+                throw new IllegalStateException("the buffers say " + sent + " bytes went, the server read "
+                    + reader.read.get());
+            }
+            writer.written.set(sent);
         }
     }
 
