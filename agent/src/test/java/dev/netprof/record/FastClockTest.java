@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.DataInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.jfr.Recording;
@@ -35,6 +36,13 @@ class FastClockTest {
         }
         assertEquals(ticksPerSecond > 1_000_000_000L, FastClock.source().startsWith("the JVM's time-stamp counter"),
             FastClock.source() + "; JFR's ticks per second: " + ticksPerSecond);
+    }
+
+    @Test
+    void spellsItsRateAsFormatWould() {
+        for (double gigahertz : new double[] {2.5, 0.999999, 3.1234567, 1.0000004, 10.25, 0.0000015}) {
+            assertEquals(String.format(Locale.ROOT, "%.6f", gigahertz), FastClock.gigahertz(1 / gigahertz));
+        }
     }
 
     @Test
