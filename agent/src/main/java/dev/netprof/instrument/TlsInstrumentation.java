@@ -16,8 +16,9 @@ import net.bytebuddy.asm.Advice;
  * TLS in the JDK (sun.security.ssl): one instrumented type per class, sharing the advice below. A handshake starts
  * when a Client- or ServerHandshakeContext is being built, ends in {@code TransportContext.finishHandshake} or
  * {@code fatal} (the one place every TLS failure passes, even a swallowed one), in {@code TransportContext}'s
- * {@code closeInbound} or {@code closeOutbound} (a handshake cut short, canceled or closed, which fatal never sees)
- * or, for an SSLSocket timeout or interrupt, in {@code SSLSocketImpl.startHandshake(boolean)} throwing. A TLS 1.3
+ * {@code closeInbound} or {@code closeOutbound} or {@code SSLSocketImpl.close} (a handshake cut short, canceled or
+ * closed, which fatal never sees) or in {@code SSLSocketImpl.startHandshake(boolean)} throwing without a fatal (a
+ * timeout of the public {@code startHandshake()} leaves the handshake open for the application to call again). A TLS 1.3
  * client's finished handshake is ok or failed by the first record {@code SSLTransport.decode} gets from the server
  * after it. Plaintext is counted where the application hands it over: SSLSocket's app streams and SSLEngine's
  * 6-argument wrap/unwrap (every overload ends there). TLS 1.3 KeyUpdate messages, which are no handshake, are counted
@@ -46,7 +47,8 @@ final class TlsInstrumentation {
                     .and(takesArguments(7)), Decode.class, Op.TLS_HANDSHAKE, 0))),
             new InstrumentedType("sun.security.ssl.SSLSocketImpl", Family.TLS, List.of(
                 Hook.of("startHandshake(boolean)", named("startHandshake").and(takesArguments(boolean.class)),
-                    SocketHandshake.class, Op.TLS_HANDSHAKE, 0))),
+                    SocketHandshake.class, Op.TLS_HANDSHAKE, 0),
+                Hook.of("close()", named("close").and(takesArguments(0)), SocketClose.class, Op.TLS_HANDSHAKE, 0))),
             new InstrumentedType("sun.security.ssl.SSLSocketImpl$AppInputStream", Family.TLS, List.of(
                 Hook.of("read(byte[],int,int)", named("read").and(takesArguments(byte[].class, int.class, int.class)),
                     AppRead.class, Op.TLS_READ, 0))),
@@ -144,6 +146,14 @@ final class TlsInstrumentation {
             if (thrown != null) {
                 TlsRecorder.socketHandshakeThrew(transportContext, thrown);
             }
+        }
+    }
+
+    /** The application closes an SSLSocket: at the entry, while a handshake it cuts short is still in progress. */
+    static final class SocketClose {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.FieldValue("conContext") Object transportContext) {
+            TlsRecorder.closed(transportContext, false);
         }
     }
 

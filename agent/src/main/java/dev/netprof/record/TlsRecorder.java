@@ -7,6 +7,7 @@ import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.invoke.VarHandle;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -63,6 +64,8 @@ public final class TlsRecorder {
     private static final class Started {
         final long startNs = FastClock.nanoTime();
         final boolean renegotiation;
+        /** What an SSLSocket's startHandshake() last threw that left this handshake open (a read timeout). */
+        volatile String interruptedBy;
 
         Started(boolean renegotiation) {
             this.renegotiation = renegotiation;
@@ -199,10 +202,11 @@ public final class TlsRecorder {
     }
 
     /**
-     * {@code tc} closes its inbound or outbound side: a handshake still in progress can no longer finish, and no fatal
-     * follows when the peer canceled it (user_canceled, then close_notify) or the application closed the engine (its
-     * inbound at the peer's end of stream, as the JDK HttpClient does, or its outbound). A close_notify alone
-     * mid-handshake does end in fatal, which records it.
+     * {@code tc} closes its inbound or outbound side, or the application closes its SSLSocket: a handshake still in
+     * progress can no longer finish, and no fatal follows when the peer canceled it (user_canceled, then
+     * close_notify) or the application closed the engine (its inbound at the peer's end of stream, as the JDK
+     * HttpClient does, or its outbound) or the socket (whose close reaches neither of the context's closes on JDK
+     * 25). A close_notify alone mid-handshake does end in fatal, which records it.
      */
     public static void closed(Object tc, boolean inbound) {
         long end = FastClock.nanoTime();
@@ -217,18 +221,35 @@ public final class TlsRecorder {
         }
         Started s = STARTED.remove(tc);
         if (s != null) {
-            record(c, tc, s, end, null, false, false, !inbound ? "closed by this side before the handshake finished"
+            String reason = !inbound ? "closed by this side before the handshake finished"
                 : peerCanceled ? "canceled by the peer before the handshake finished"
-                : "inbound closed before the handshake finished");
+                : "inbound closed before the handshake finished";
+            record(c, tc, s, end, null, false, false,
+                s.interruptedBy == null ? reason : reason + ", after startHandshake threw " + s.interruptedBy);
         }
     }
 
-    /** An SSLSocket handshake threw without going through fatal (a timeout, an interrupt). */
+    /**
+     * An SSLSocket's startHandshake threw without going through fatal. A timeout (an {@link InterruptedIOException})
+     * of the public {@code startHandshake()} leaves the handshake open, as the JDK means it to: the application may
+     * call it again, and the handshake goes on from where it was. So that handshake is ended by what ends it next
+     * (finishHandshake, fatal, a close, which then names the timeout), not here. Anything else ends it here.
+     */
     public static void socketHandshakeThrew(Object tc, Throwable thrown) {
         long end = FastClock.nanoTime();
         Capture c = Recorder.current();
-        Started s = tc == null ? null : STARTED.remove(tc);
-        if (c != null && s != null) {
+        if (c == null || tc == null) {
+            return;
+        }
+        if (thrown instanceof InterruptedIOException) {
+            Started open = STARTED.get(tc);
+            if (open != null) {
+                open.interruptedBy = Recorder.describe(thrown);
+            }
+            return;
+        }
+        Started s = STARTED.remove(tc);
+        if (s != null) {
             record(c, tc, s, end, null, false, false, Recorder.describe(thrown));
         }
     }

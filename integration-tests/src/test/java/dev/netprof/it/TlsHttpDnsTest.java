@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.netprof.it.workload.CutShortHandshakesWorkload;
 import dev.netprof.it.workload.KeyUpdateWorkload;
 import dev.netprof.it.workload.RejectedClientCertificateWorkload;
+import dev.netprof.it.workload.SlowHandshakeWorkload;
 import dev.netprof.it.workload.WebWorkload;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -294,15 +295,63 @@ class TlsHttpDnsTest {
         List<SideHandshake> sides = new ArrayList<>();
         for (String line : Files.readAllLines(truth)) {
             String[] f = line.split(" ", fields);
-            long id = s.connection("tcp", f[2], f[3]).get("id").asLong();
-            List<JsonNode> on = all.stream().filter(h -> h.get("connectionId").asLong() == id
-                && h.get("role").asText().equals(f[1])).collect(Collectors.toList());
+            List<JsonNode> on = handshakesOn(s, all, f[2], f[3], f[1]);
             assertEquals(1, on.size(), line + ": " + all);
             assertEquals("failed", on.get(0).get("outcome").asText(), line);
             sides.add(new SideHandshake(line, f, on.get(0)));
         }
         assertEquals(sides.size(), all.size(), "one handshake per side: " + all);
         return sides;
+    }
+
+    /** The handshakes of {@code all} on the TCP connection from {@code local} to {@code remote}, in {@code role}. */
+    private static List<JsonNode> handshakesOn(Summary s, List<JsonNode> all, String local, String remote,
+                                               String role) {
+        long id = s.connection("tcp", local, remote).get("id").asLong();
+        return all.stream().filter(h -> h.get("connectionId").asLong() == id && h.get("role").asText().equals(role))
+            .collect(Collectors.toList());
+    }
+
+    /**
+     * SSLSocket clients whose startHandshake() timed out ({@link SlowHandshakeWorkload}), which the JDK leaves open.
+     * Called again until it finished, it is one handshake, ok, on each side, timed from its start through the
+     * timeouts; given up and closed, the client's is one, failed by the close, naming the timeout.
+     */
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void aHandshakeThatTimedOutEndsInWhatTheApplicationDidNext(Jdk jdk) throws Exception {
+        Path dir = work.resolve("SlowHandshakeWorkload-" + jdk);
+        Path truth = dir.resolve("truth.txt");
+        ChildJvm child = new ChildJvm(jdk, dir).agent("").main(SlowHandshakeWorkload.class, truth);
+        child.run(60).assertSucceeded();
+        Summary s = Summary.read(child.out());
+        List<JsonNode> all = Summary.list(s.root.get("tlsHandshakes"));
+        List<String> lines = Files.readAllLines(truth);
+        assertEquals(List.of("retried", "abandoned"), lines.stream().map(l -> l.split(" ")[0])
+            .collect(Collectors.toList()));
+        for (String line : lines) {
+            String[] f = line.split(" ", 6); // scenario client local remote timeouts-caught how-it-ended
+            List<JsonNode> client = handshakesOn(s, all, f[2], f[3], "client");
+            List<JsonNode> server = handshakesOn(s, all, f[3], f[2], "server");
+            assertEquals(1, client.size(), line + ": " + all);
+            assertEquals(1, server.size(), line + ": " + all);
+            long timeouts = Long.parseLong(f[4]);
+            assertTrue(timeouts >= 1, "the application caught a timeout: " + line);
+            JsonNode h = client.get(0);
+            if (f[0].equals("retried")) {
+                assertEquals("ok", h.get("outcome").asText(), line + ": " + h);
+                assertEquals(f[5], "finished " + h.get("protocol").asText(), line + ": " + h);
+                assertTrue(h.get("durationNs").asLong() >= timeouts * SlowHandshakeWorkload.READ_TIMEOUT_MS
+                    * 1_000_000L, "from its start, through the timeouts: " + h);
+                assertEquals("ok", server.get(0).get("outcome").asText(), line + ": " + server);
+            } else {
+                assertEquals("failed", h.get("outcome").asText(), line + ": " + h);
+                assertEquals("closed by this side before the handshake finished, after startHandshake threw"
+                    + " java.net.SocketTimeoutException: Read timed out", h.get("error").asText(), line);
+                assertEquals("failed", server.get(0).get("outcome").asText(), "its peer gone: " + server);
+            }
+        }
+        assertEquals(4, all.size(), "one handshake per side: " + all);
     }
 
     @ParameterizedTest
