@@ -54,7 +54,7 @@ final class SharedAdvice {
             if (thrown == null) {
                 Recorder.transfer(op, api, self, start, n);
             } else {
-                Recorder.failed(op, self, start, thrown, buffer.position() - position);
+                Recorder.failed(op, self, start, thrown, buffer == null ? 0 : buffer.position() - position);
             }
         }
     }
