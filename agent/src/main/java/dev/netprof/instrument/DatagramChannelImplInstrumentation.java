@@ -7,7 +7,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
-import dev.netprof.record.FastClock;
 import dev.netprof.record.Recorder;
 import java.net.DatagramPacket;
 import java.net.SocketAddress;
@@ -28,9 +27,9 @@ final class DatagramChannelImplInstrumentation {
         return new InstrumentedType("sun.nio.ch.DatagramChannelImpl", Family.UDP, List.of(
             Hook.timed("send(ByteBuffer,SocketAddress)", named("send").and(takesArguments(ByteBuffer.class,
                 SocketAddress.class)).and(returns(int.class)), Send.class, Op.SEND, api),
-            Hook.of("receive(ByteBuffer)", named("receive").and(takesArguments(ByteBuffer.class)),
+            Hook.positioned("receive(ByteBuffer)", named("receive").and(takesArguments(ByteBuffer.class)),
                 ReceiveIntoBuffer.class, Op.RECEIVE, api),
-            Hook.of("blockingReceive(ByteBuffer,long) (JDK < 21)", named("blockingReceive").and(takesArguments(
+            Hook.positioned("blockingReceive(ByteBuffer,long) (JDK < 21)", named("blockingReceive").and(takesArguments(
                 ByteBuffer.class, long.class)), ReceiveIntoBuffer.class, Op.RECEIVE, api),
             Hook.timed("blockingReceive(DatagramPacket,long) (JDK 21+)", named("blockingReceive").and(takesArguments(
                 DatagramPacket.class, long.class)), ReceiveIntoPacket.class, Op.RECEIVE, api),
@@ -63,13 +62,6 @@ final class DatagramChannelImplInstrumentation {
 
     /** {@code SocketAddress receive(ByteBuffer dst, ...)}: the size is how far dst's position moved. */
     static final class ReceiveIntoBuffer {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.Argument(0) ByteBuffer dst, @Advice.Local("start") long start,
-                          @Advice.Local("position") int position) {
-            start = FastClock.nanoTime();
-            position = dst.position();
-        }
-
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object self, @Advice.Argument(0) ByteBuffer dst, @Advice.Return Object sender,
                          @Advice.Thrown Throwable thrown, @Advice.Local("start") long start,

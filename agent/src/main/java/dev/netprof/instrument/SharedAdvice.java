@@ -34,19 +34,25 @@ final class SharedAdvice {
     }
 
     /**
-     * A channel's {@code read(ByteBuffer)} or {@code write(ByteBuffer)}: as {@link Transfer}, but when it throws, its
-     * bytes are how far the buffer's position moved. An interrupt that lands during a blocking transfer closes the
-     * channel and throws {@code ClosedByInterruptException} after the bytes already moved, which did cross the wire
-     * (a blocking write of 64 MiB cut short this way had sent 3.9 MB).
+     * Enter, for a method whose first argument is the ByteBuffer it fills or drains: the start time, and the buffer's
+     * position, so that the exit can tell how far it moved.
      */
-    static final class BufferTransfer {
+    static final class ClockAndPosition {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.Argument(0) ByteBuffer buffer, @Advice.Local("start") long start,
                           @Advice.Local("position") int position) {
             start = FastClock.nanoTime();
             position = buffer.position();
         }
+    }
 
+    /**
+     * A channel's {@code read(ByteBuffer)} or {@code write(ByteBuffer)}, after {@link ClockAndPosition}: as
+     * {@link Transfer}, but when it throws, its bytes are how far the buffer's position moved. An interrupt that lands
+     * during a blocking transfer closes the channel and throws {@code ClosedByInterruptException} after the bytes
+     * already moved, which did cross the wire (a blocking write of 64 MiB cut short this way had sent 3.9 MB).
+     */
+    static final class BufferTransfer {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object self, @Advice.Argument(0) ByteBuffer buffer, @Advice.Return long n,
                          @Advice.Thrown Throwable thrown, @Advice.Local("start") long start,

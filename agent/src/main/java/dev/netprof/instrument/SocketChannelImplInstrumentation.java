@@ -20,11 +20,11 @@ final class SocketChannelImplInstrumentation {
     static InstrumentedType type() {
         int api = Api.NIO;
         return new InstrumentedType("sun.nio.ch.SocketChannelImpl", Family.SOCKET, List.of(
-            Hook.of("read(ByteBuffer)", named("read").and(takesArguments(ByteBuffer.class)),
+            Hook.positioned("read(ByteBuffer)", named("read").and(takesArguments(ByteBuffer.class)),
                 SharedAdvice.BufferTransfer.class, Op.READ, api),
             Hook.of("read(ByteBuffer[],int,int)", named("read").and(takesArguments(ByteBuffer[].class, int.class,
                 int.class)), SharedAdvice.BuffersTransfer.class, Op.READ, api),
-            Hook.of("write(ByteBuffer)", named("write").and(takesArguments(ByteBuffer.class)),
+            Hook.positioned("write(ByteBuffer)", named("write").and(takesArguments(ByteBuffer.class)),
                 SharedAdvice.BufferTransfer.class, Op.WRITE, api),
             Hook.of("write(ByteBuffer[],int,int)", named("write").and(takesArguments(ByteBuffer[].class, int.class,
                 int.class)), SharedAdvice.BuffersTransfer.class, Op.WRITE, api),
