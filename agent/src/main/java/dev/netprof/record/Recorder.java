@@ -5,6 +5,7 @@ import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ConnectionPendingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -198,7 +199,12 @@ public final class Recorder {
         emit(c, op, established ? Outcome.OK : Outcome.PENDING, 0, start, end, e.id, 0, stack);
     }
 
-    /** A connect that threw: the attempt is defined (never established) so the error names its peer. */
+    /**
+     * A connect that threw: the attempt is defined (never established) so the error names its peer. A connect that
+     * throws on a connection already established ({@code AlreadyConnectedException}, a stale {@code finishConnect}
+     * after a close) or while its own earlier connect is pending ({@code ConnectionPendingException}) ends nothing:
+     * only its error is recorded, on that connection.
+     */
     public static void connectFailed(int op, int api, Object socket, long start, Object remote, Throwable thrown) {
         long end = FastClock.nanoTime();
         Capture c = capture;
@@ -208,6 +214,9 @@ public final class Recorder {
         Connections.Entry e = c.connections.find(socket);
         if (e == null) {
             e = c.connections.add(socket, c.newId(), api);
+        } else if (e.id != Connections.IGNORED && (e.established || thrown instanceof ConnectionPendingException)) {
+            emitFailure(c, op, e.id, start, end, thrown, c.stacks.capture(), 0);
+            return;
         }
         if (e.id == Connections.IGNORED) {
             return;
