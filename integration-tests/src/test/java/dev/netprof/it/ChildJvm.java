@@ -115,6 +115,21 @@ public final class ChildJvm {
         }
     }
 
+    /** A recording of a workload that wrote its own ground truth, and that truth's lines. */
+    public record Recorded(Summary summary, List<String> truth) {
+    }
+
+    /**
+     * Runs {@code workload} under netprof with its default options, the path of a truth file in {@code dir} as its one
+     * argument, and returns the recording's summary with the lines the workload wrote to that file.
+     */
+    static Recorded recordWithTruth(Jdk jdk, Path dir, Class<?> workload, int timeoutSeconds) throws Exception {
+        Path truth = dir.resolve("truth.txt");
+        ChildJvm child = new ChildJvm(jdk, dir).agent("").main(workload, truth);
+        child.run(timeoutSeconds).assertSucceeded();
+        return new Recorded(Summary.read(child.out()), Files.readAllLines(truth));
+    }
+
     /**
      * The test classes and the libraries workloads use, without netprof's own classes and dependencies: a child must
      * see netprof only as the real, shaded netprof.jar agent.

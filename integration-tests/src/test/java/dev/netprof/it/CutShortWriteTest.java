@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.netprof.it.workload.CutShortWriteWorkload;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,13 +27,11 @@ class CutShortWriteTest {
     @ParameterizedTest
     @EnumSource(Jdk.class)
     void aWriteCutShortCountsTheBytesItsSendsTook(Jdk jdk) throws Exception {
-        Path dir = work.resolve(jdk.name());
-        Path truthFile = dir.resolve("truth.jsonl");
-        ChildJvm child = new ChildJvm(jdk, dir).agent("").main(CutShortWriteWorkload.class, truthFile);
-        child.run(120).assertSucceeded();
-        Summary summary = Summary.read(child.out());
+        ChildJvm.Recorded run = ChildJvm.recordWithTruth(jdk, work.resolve(jdk.name()), CutShortWriteWorkload.class,
+            120);
+        Summary summary = run.summary();
         int clients = 0;
-        for (String line : Files.readAllLines(truthFile)) {
+        for (String line : run.truth()) {
             JsonNode t = JSON.readTree(line);
             JsonNode c = summary.connection("tcp", t.get("local").asText(), t.get("remote").asText());
             assertEquals(t.get("read").asLong(), c.get("bytesRead").asLong(), "bytesRead of " + t);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.netprof.it.workload.MisusedConnectWorkload;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -26,12 +25,10 @@ class MisusedConnectTest {
     @ParameterizedTest
     @EnumSource(Jdk.class)
     void aConnectThatThrowsOnAGoodConnectionIsOnlyAnError(Jdk jdk) throws Exception {
-        Path dir = work.resolve(jdk.name());
-        Path truth = dir.resolve("truth.txt");
-        ChildJvm child = new ChildJvm(jdk, dir).agent("").main(MisusedConnectWorkload.class, truth);
-        child.run(60).assertSucceeded();
-        Summary summary = Summary.read(child.out());
-        List<String> lines = Files.readAllLines(truth);
+        ChildJvm.Recorded run = ChildJvm.recordWithTruth(jdk, work.resolve(jdk.name()), MisusedConnectWorkload.class,
+            60);
+        Summary summary = run.summary();
+        List<String> lines = run.truth();
         assertEquals(4, lines.size(), lines.toString());
         for (String line : lines) {
             String[] f = line.split(" "); // scenario local remote bytes-read exception

@@ -286,14 +286,12 @@ class TlsHttpDnsTest {
      */
     private static List<SideHandshake> failedHandshakePerSide(Jdk jdk, Class<?> workload, int fields)
             throws Exception {
-        Path dir = work.resolve(workload.getSimpleName() + "-" + jdk);
-        Path truth = dir.resolve("truth.txt");
-        ChildJvm child = new ChildJvm(jdk, dir).agent("").main(workload, truth);
-        child.run(60).assertSucceeded();
-        Summary s = Summary.read(child.out());
+        ChildJvm.Recorded run = ChildJvm.recordWithTruth(jdk, work.resolve(workload.getSimpleName() + "-" + jdk),
+            workload, 60);
+        Summary s = run.summary();
         List<JsonNode> all = Summary.list(s.root.get("tlsHandshakes"));
         List<SideHandshake> sides = new ArrayList<>();
-        for (String line : Files.readAllLines(truth)) {
+        for (String line : run.truth()) {
             String[] f = line.split(" ", fields);
             List<JsonNode> on = handshakesOn(s, all, f[2], f[3], f[1]);
             assertEquals(1, on.size(), line + ": " + all);
@@ -320,13 +318,11 @@ class TlsHttpDnsTest {
     @ParameterizedTest
     @EnumSource(Jdk.class)
     void aHandshakeThatTimedOutEndsInWhatTheApplicationDidNext(Jdk jdk) throws Exception {
-        Path dir = work.resolve("SlowHandshakeWorkload-" + jdk);
-        Path truth = dir.resolve("truth.txt");
-        ChildJvm child = new ChildJvm(jdk, dir).agent("").main(SlowHandshakeWorkload.class, truth);
-        child.run(60).assertSucceeded();
-        Summary s = Summary.read(child.out());
+        ChildJvm.Recorded run = ChildJvm.recordWithTruth(jdk, work.resolve("SlowHandshakeWorkload-" + jdk),
+            SlowHandshakeWorkload.class, 60);
+        Summary s = run.summary();
         List<JsonNode> all = Summary.list(s.root.get("tlsHandshakes"));
-        List<String> lines = Files.readAllLines(truth);
+        List<String> lines = run.truth();
         assertEquals(List.of("retried", "abandoned"), lines.stream().map(l -> l.split(" ")[0])
             .collect(Collectors.toList()));
         for (String line : lines) {
