@@ -25,7 +25,7 @@ final class DatagramChannelImplInstrumentation {
     static InstrumentedType type() {
         int api = Api.DATAGRAM;
         return new InstrumentedType("sun.nio.ch.DatagramChannelImpl", Family.UDP, List.of(
-            Hook.timed("send(ByteBuffer,SocketAddress)", named("send").and(takesArguments(ByteBuffer.class,
+            Hook.positioned("send(ByteBuffer,SocketAddress)", named("send").and(takesArguments(ByteBuffer.class,
                 SocketAddress.class)).and(returns(int.class)), Send.class, Op.SEND, api),
             Hook.positioned("receive(ByteBuffer)", named("receive").and(takesArguments(ByteBuffer.class)),
                 ReceiveIntoBuffer.class, Op.RECEIVE, api),
@@ -33,12 +33,12 @@ final class DatagramChannelImplInstrumentation {
                 ByteBuffer.class, long.class)), ReceiveIntoBuffer.class, Op.RECEIVE, api),
             Hook.timed("blockingReceive(DatagramPacket,long) (JDK 21+)", named("blockingReceive").and(takesArguments(
                 DatagramPacket.class, long.class)), ReceiveIntoPacket.class, Op.RECEIVE, api),
-            Hook.timed("read(ByteBuffer)", named("read").and(takesArguments(ByteBuffer.class)), ConnectedTransfer.class,
-                Op.RECEIVE, api),
+            Hook.positioned("read(ByteBuffer)", named("read").and(takesArguments(ByteBuffer.class)),
+                ConnectedBufferTransfer.class, Op.RECEIVE, api),
             Hook.timed("read(ByteBuffer[],int,int)", named("read").and(takesArguments(ByteBuffer[].class, int.class,
                 int.class)), ConnectedTransfer.class, Op.RECEIVE, api),
-            Hook.timed("write(ByteBuffer)", named("write").and(takesArguments(ByteBuffer.class)),
-                ConnectedTransfer.class, Op.SEND, api),
+            Hook.positioned("write(ByteBuffer)", named("write").and(takesArguments(ByteBuffer.class)),
+                ConnectedBufferTransfer.class, Op.SEND, api),
             Hook.timed("write(ByteBuffer[],int,int)", named("write").and(takesArguments(ByteBuffer[].class, int.class,
                 int.class)), ConnectedTransfer.class, Op.SEND, api),
             Hook.timed("connect(SocketAddress,boolean)", named("connect").and(takesArguments(2))
@@ -47,15 +47,20 @@ final class DatagramChannelImplInstrumentation {
                 SharedAdvice.Close.class, Op.CLOSE, api)));
     }
 
-    /** {@code int send(ByteBuffer src, SocketAddress target)}. */
+    /**
+     * {@code int send(ByteBuffer src, SocketAddress target)}: when it throws, a datagram went if src's position moved
+     * (an interrupt as the send returned).
+     */
     static final class Send {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Enter long start, @Advice.Return int n,
-                         @Advice.Argument(1) Object target, @Advice.Thrown Throwable thrown) {
+        static void exit(@Advice.This Object self, @Advice.Argument(0) ByteBuffer src, @Advice.Return int n,
+                         @Advice.Argument(1) Object target, @Advice.Thrown Throwable thrown,
+                         @Advice.Local("start") long start, @Advice.Local("position") int position) {
             if (thrown == null) {
                 Recorder.datagram(Op.SEND, self, start, n, target);
             } else {
-                Recorder.datagramFailed(Op.SEND, self, start, target, thrown);
+                Recorder.datagramFailed(Op.SEND, self, start, target, thrown,
+                    src == null ? 0 : src.position() - position);
             }
         }
     }
@@ -87,7 +92,26 @@ final class DatagramChannelImplInstrumentation {
         }
     }
 
-    /** read/write on a connected channel: the peer is the connected address. */
+    /**
+     * {@code read(ByteBuffer)}/{@code write(ByteBuffer)} on a connected channel: as {@link ConnectedTransfer}, and when
+     * it throws, a datagram moved if the buffer's position did (an interrupt as the call returned).
+     */
+    static final class ConnectedBufferTransfer {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Argument(0) ByteBuffer buffer, @Advice.Return long n,
+                         @Advice.FieldValue("remoteAddress") Object peer, @Advice.Thrown Throwable thrown,
+                         @Advice.Local("start") long start, @Advice.Local("position") int position,
+                         @Bind.Op int op) {
+            if (thrown == null) {
+                Recorder.datagram(op, self, start, n, peer);
+            } else {
+                Recorder.datagramFailed(op, self, start, peer, thrown,
+                    buffer == null ? 0 : buffer.position() - position);
+            }
+        }
+    }
+
+    /** Scattering read/gathering write on a connected channel: the peer is the connected address. */
     static final class ConnectedTransfer {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object self, @Advice.Enter long start, @Advice.Return long n,

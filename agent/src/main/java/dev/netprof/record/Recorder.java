@@ -386,6 +386,15 @@ public final class Recorder {
     }
 
     public static void datagramFailed(int op, Object channel, long start, Object peer, Throwable thrown) {
+        datagramFailed(op, channel, start, peer, thrown, 0);
+    }
+
+    /**
+     * A datagram call that threw after its datagram of {@code bytes} went out or came in, as its buffer's position
+     * says: an interrupt that lands as the send or receive returns closes the channel, and the call throws
+     * {@code ClosedByInterruptException} anyway. That datagram is on its flow, which it may have been the first of.
+     */
+    public static void datagramFailed(int op, Object channel, long start, Object peer, Throwable thrown, long bytes) {
         long end = FastClock.nanoTime();
         Capture c = capture;
         if (c == null) {
@@ -393,7 +402,14 @@ public final class Recorder {
         }
         Connections.Entry e = c.connections.find(channel);
         long flow = e != null && peer != null ? Connections.flowOf(e, peer) : 0;
-        fail(c, op, flow, start, end, thrown);
+        int stack = c.stacks.capture();
+        if (flow == 0 && bytes > 0 && peer != null) {
+            if (e == null) {
+                e = c.connections.add(channel, c.newId(), Api.DATAGRAM);
+            }
+            flow = newFlow(c, e, channel, peer, op, start, stack);
+        }
+        emitFailure(c, op, flow, start, end, thrown, stack, Math.max(0, bytes));
     }
 
     // ---- internals ----
