@@ -6,9 +6,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
+import dev.netprof.record.Recorder;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
+import net.bytebuddy.asm.Advice;
 
 /**
  * {@code sun.nio.ch.SocketChannelImpl}: {@code SocketChannel}, in blocking and non-blocking mode, and through its
@@ -34,6 +36,8 @@ final class SocketChannelImplInstrumentation {
                 byte[].class, int.class, int.class)), SharedAdvice.TransferAll.class, Op.WRITE, api),
             Hook.of("tryWrite(byte[],int,int)", named("tryWrite").and(takesArguments(byte[].class, int.class,
                 int.class)), SharedAdvice.PartSent.class, Op.WRITE, api),
+            Hook.of("endWrite(boolean,boolean)", named("endWrite").and(takesArguments(boolean.class, boolean.class)),
+                EndWrite.class, Op.WRITE, api),
             Hook.timed("sendOutOfBandData(byte)", named("sendOutOfBandData").and(takesArguments(byte.class)),
                 SharedAdvice.Transfer.class, Op.WRITE, api),
             Hook.timed("connect(SocketAddress)", named("connect").and(takesArguments(SocketAddress.class)),
@@ -48,6 +52,22 @@ final class SocketChannelImplInstrumentation {
                 SharedAdvice.Shutdown.class, Op.SHUTDOWN_OUTPUT, api),
             Hook.timed("implCloseSelectableChannel()", named("implCloseSelectableChannel").and(takesArguments(0)),
                 SharedAdvice.Close.class, Op.CLOSE, api)));
+    }
+
+    /**
+     * {@code endWrite(blocking, completed)} throwing ClosedByInterruptException: an interrupt closed the channel during
+     * the write, which throws even when it had {@code completed}. The socket adaptor's {@code blockingWriteFully}
+     * completes only when its sends took all its bytes, and then none came back short for {@code PartSent} to keep:
+     * this says they all went. (A {@code write(ByteBuffer)} that ends so counts its buffer's position instead.)
+     */
+    static final class EndWrite {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Argument(1) boolean completed,
+                         @Advice.Thrown Throwable thrown) {
+            if (thrown != null && completed) {
+                Recorder.sentAll(self);
+            }
+        }
     }
 
     private SocketChannelImplInstrumentation() {

@@ -133,6 +133,8 @@ public final class Recorder {
     private static final class SendProgress {
         int socket;
         int pos;
+        /** The sends took all the write's bytes: it failed after them ({@link #sentAll}). */
+        boolean all;
         long atNs;
         boolean set;
     }
@@ -144,12 +146,26 @@ public final class Recorder {
      * for a send that took everything, so a write that succeeds in one send pays nothing for this.
      */
     public static void sendEnded(Object socket, int pos) {
+        keepProgress(socket, pos, false);
+    }
+
+    /**
+     * A channel's write that sends in parts is failing although its sends took all its bytes: an interrupt closed the
+     * channel under it, and its end throws ClosedByInterruptException. Only on that throw, so it costs a write
+     * nothing.
+     */
+    public static void sentAll(Object socket) {
+        keepProgress(socket, 0, true);
+    }
+
+    private static void keepProgress(Object socket, int pos, boolean all) {
         if (capture == null) {
             return;
         }
         SendProgress p = SEND_PROGRESS.get();
         p.socket = System.identityHashCode(socket);
         p.pos = pos;
+        p.all = all;
         p.atNs = FastClock.nanoTime();
         p.set = true;
     }
@@ -167,9 +183,9 @@ public final class Recorder {
             return 0;
         }
         p.set = false;
-        boolean own = p.socket == System.identityHashCode(socket) && p.atNs - start >= 0 && p.pos >= off
-            && p.pos - off <= len;
-        return own ? p.pos - off : 0;
+        boolean own = p.socket == System.identityHashCode(socket) && p.atNs - start >= 0
+            && (p.all || p.pos >= off && p.pos - off <= len);
+        return !own ? 0 : p.all ? len : p.pos - off;
     }
 
     /** connect, finishConnect or an adaptor's connect, returning {@code established} or still pending. */

@@ -95,6 +95,12 @@ class RecorderTest {
             assertEquals(0, Recorder.sentBeforeFailure(socket, FastClock.nanoTime(), 40, 500), "an earlier write's");
             Recorder.sendEnded(socket, 600);
             assertEquals(0, Recorder.sentBeforeFailure(socket, start, 40, 500), "past this write's bytes");
+            Recorder.sentAll(socket);
+            assertEquals(500, Recorder.sentBeforeFailure(socket, start, 40, 500), "all its sends took");
+            Recorder.sentAll(socket);
+            assertEquals(0, Recorder.sentBeforeFailure(new Object(), start, 40, 500), "all of another socket's");
+            Recorder.sentAll(socket);
+            assertEquals(0, Recorder.sentBeforeFailure(socket, FastClock.nanoTime(), 40, 500), "all of an earlier's");
         } finally {
             Recorder.stop();
         }

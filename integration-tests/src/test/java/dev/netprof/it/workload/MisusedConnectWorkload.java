@@ -93,7 +93,7 @@ public final class MisusedConnectWorkload {
         }
     }
 
-    static long drain(InputStream in) throws IOException {
+    public static long drain(InputStream in) throws IOException {
         long total = 0;
         byte[] buf = new byte[8192];
         for (int n; (n = in.read(buf)) >= 0; ) {
