@@ -5,6 +5,7 @@ import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
 import java.nio.channels.ConnectionPendingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ public final class Recorder {
      * A channel's read or write that threw after moving {@code bytes}, as its buffers' positions say: a blocking one
      * that an interrupt cut short.
      */
-    public static void failed(int op, Object socket, long start, Throwable thrown, long bytes) {
+    public static void failedAfter(int op, Object socket, long start, Throwable thrown, long bytes) {
         failed(op, socket, start, FastClock.nanoTime(), thrown, Math.max(0, bytes));
     }
 
@@ -419,13 +420,21 @@ public final class Recorder {
         Connections.Entry e = c.connections.find(channel);
         long flow = e != null && peer != null ? Connections.flowOf(e, peer) : 0;
         int stack = c.stacks.capture();
-        if (flow == 0 && bytes > 0 && peer != null) {
+        boolean newFlow = flow == 0 && bytes > 0 && peer != null;
+        if (newFlow) {
             if (e == null) {
                 e = c.connections.add(channel, c.newId(), Api.DATAGRAM);
             }
             flow = newFlow(c, e, channel, peer, op, start, stack);
         }
         emitFailure(c, op, flow, start, end, thrown, stack, Math.max(0, bytes));
+        if (newFlow && channel instanceof Channel && !((Channel) channel).isOpen()) {
+            // The interrupt's close ran before this, on the interrupting thread, and had no such flow to end.
+            if (!e.isClosed()) {
+                e.close(end);
+            }
+            emit(c, Op.CLOSE, Outcome.OK, 0, end, end, flow, 0, 0);
+        }
     }
 
     // ---- internals ----

@@ -1,20 +1,28 @@
 package dev.netprof.record;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
+import dev.netprof.flush.Flusher;
 import dev.netprof.flush.TestRecordings;
+import dev.netprof.render.LogReader;
+import dev.netprof.render.LogVisitor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,5 +125,41 @@ class RecorderTest {
         assertEquals(0, Recorder.positions(buffers, -1, 2), "before the start");
         assertEquals(0, Recorder.positions(buffers, 1, Integer.MAX_VALUE), "a length that overflows");
         assertEquals(0, Recorder.positions(null, 0, 1));
+    }
+
+    /**
+     * A datagram that went as an interrupt closed its channel, the first to its peer: the close ran first, on the
+     * interrupting thread, so the flow that datagram makes is closed with it, not left open.
+     */
+    @Test
+    void aDatagramThatWentAsItsChannelClosedIsOnAFlowClosedWithIt() throws Exception {
+        Capture capture = TestRecordings.capture();
+        Path log = dir.resolve("events.nprof");
+        Flusher flusher = Flusher.start(capture, log, TestRecordings.HEADER, 0);
+        InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+        Recorder.start(capture);
+        try {
+            DatagramChannel channel = DatagramChannel.open()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            channel.close();
+            Recorder.datagramFailed(Op.SEND, channel, FastClock.nanoTime(), peer, new ClosedByInterruptException(),
+                100);
+        } finally {
+            Recorder.stop();
+        }
+        flusher.finish(FastClock.nanoTime());
+        List<long[]> events = new ArrayList<>(); // op, flow, bytes
+        new LogReader().read(log, new LogVisitor() {
+            @Override
+            public void event(int osTid, int op, int outcome, long thread, long start, long duration, long connection,
+                              long bytes, int ref, int stack) {
+                events.add(new long[] {op, connection, bytes});
+            }
+        });
+        assertEquals(2, events.size());
+        long flow = events.get(0)[1];
+        assertTrue(flow > 0, "on a flow");
+        assertArrayEquals(new long[] {Op.SEND, flow, 100}, events.get(0), "the datagram");
+        assertArrayEquals(new long[] {Op.CLOSE, flow, 0}, events.get(1), "its flow's close");
     }
 }

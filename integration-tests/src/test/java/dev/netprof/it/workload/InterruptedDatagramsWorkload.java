@@ -10,6 +10,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -46,6 +47,7 @@ public final class InterruptedDatagramsWorkload {
             String where = sender.getLocalAddress().toString().replaceFirst("^.*/", "") + " "
                 + target.toString().replaceFirst("^.*/", "");
             long[] sent = new long[2]; // calls, bytes
+            CountDownLatch going = new CountDownLatch(1);
             AtomicReference<Object> outcome = new AtomicReference<>();
             ByteBuffer b = ByteBuffer.allocate(SIZE);
             Thread sending = new Thread(() -> {
@@ -54,6 +56,7 @@ public final class InterruptedDatagramsWorkload {
                         b.clear();
                         sent[0]++;
                         sent[1] += connected ? sender.write(b) : sender.send(b, target);
+                        going.countDown();
                     }
                 } catch (IOException e) {
                     sent[1] += b.position();
@@ -61,6 +64,7 @@ public final class InterruptedDatagramsWorkload {
                 }
             });
             sending.start();
+            going.await(); // a send returned, so the flow exists however slow the machine
             Thread.sleep(100);
             sending.interrupt();
             sending.join();
