@@ -60,7 +60,7 @@ final class SharedAdvice {
             if (thrown == null) {
                 Recorder.transfer(op, api, self, start, n);
             } else {
-                Recorder.failed(op, self, start, thrown, buffer == null ? 0 : buffer.position() - position);
+                Recorder.failedAfter(op, self, start, thrown, buffer == null ? 0 : buffer.position() - position);
             }
         }
     }
@@ -83,7 +83,7 @@ final class SharedAdvice {
             if (thrown == null) {
                 Recorder.transfer(op, api, self, start, n);
             } else {
-                Recorder.failed(op, self, start, thrown, Recorder.positions(buffers, off, len) - position);
+                Recorder.failedAfter(op, self, start, thrown, Recorder.positions(buffers, off, len) - position);
             }
         }
     }

@@ -58,7 +58,9 @@ final class SocketChannelImplInstrumentation {
      * {@code endWrite(blocking, completed)} throwing ClosedByInterruptException: an interrupt closed the channel during
      * the write, which throws even when it had {@code completed}. The socket adaptor's {@code blockingWriteFully}
      * completes only when its sends took all its bytes, and then none came back short for {@code PartSent} to keep:
-     * this says they all went. (A {@code write(ByteBuffer)} that ends so counts its buffer's position instead.)
+     * this says they all went. The channel's other writes end here too, with {@code completed} when any byte went:
+     * they count their buffers' positions instead and leave this unread, and its time keeps a later write from taking
+     * it. (An out-of-band byte sent as the interrupt came is still lost.)
      */
     static final class EndWrite {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

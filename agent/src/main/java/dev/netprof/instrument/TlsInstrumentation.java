@@ -18,9 +18,9 @@ import net.bytebuddy.asm.Advice;
  * {@code fatal} (the one place every TLS failure passes, even a swallowed one), in {@code TransportContext}'s
  * {@code closeInbound} or {@code closeOutbound} or {@code SSLSocketImpl.close} (a handshake cut short, canceled or
  * closed, which fatal never sees) or in {@code SSLSocketImpl.startHandshake(boolean)} throwing without a fatal (a
- * timeout of the public {@code startHandshake()} leaves the handshake open for the application to call again). A TLS 1.3
- * client's finished handshake is ok or failed by the first record {@code SSLTransport.decode} gets from the server
- * after it. Plaintext is counted where the application hands it over: SSLSocket's app streams and SSLEngine's
+ * timeout of the public {@code startHandshake()} leaves the handshake open for the application to call again). A
+ * TLS 1.3 client's finished handshake is ok or failed by the first record {@code SSLTransport.decode} gets from the
+ * server after it. Plaintext is counted where the application hands it over: SSLSocket's app streams and SSLEngine's
  * 6-argument wrap/unwrap (every overload ends there). TLS 1.3 KeyUpdate messages, which are no handshake, are counted
  * where KeyUpdate produces or consumes one.
  */

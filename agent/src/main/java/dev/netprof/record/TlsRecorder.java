@@ -65,7 +65,7 @@ public final class TlsRecorder {
         final long startNs = FastClock.nanoTime();
         final boolean renegotiation;
         /** What an SSLSocket's startHandshake() last threw that left this handshake open (a read timeout). */
-        volatile String interruptedBy;
+        volatile String leftOpenBy;
 
         Started(boolean renegotiation) {
             this.renegotiation = renegotiation;
@@ -225,7 +225,7 @@ public final class TlsRecorder {
                 : peerCanceled ? "canceled by the peer before the handshake finished"
                 : "inbound closed before the handshake finished";
             record(c, tc, s, end, null, false, false,
-                s.interruptedBy == null ? reason : reason + ", after startHandshake threw " + s.interruptedBy);
+                s.leftOpenBy == null ? reason : reason + ", after startHandshake threw " + s.leftOpenBy);
         }
     }
 
@@ -244,7 +244,7 @@ public final class TlsRecorder {
         if (thrown instanceof InterruptedIOException) {
             Started open = STARTED.get(tc);
             if (open != null) {
-                open.interruptedBy = Recorder.describe(thrown);
+                open.leftOpenBy = Recorder.describe(thrown);
             }
             return;
         }

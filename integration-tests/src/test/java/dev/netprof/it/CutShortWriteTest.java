@@ -45,8 +45,10 @@ class CutShortWriteTest {
             }
         }
         assertEquals(jdk == Jdk.JDK25 ? 6 : 4, clients,
-            "closed under a stream's write on platform threads (and virtual ones on JDK 25), interrupted in a channel's");
+            "closed under a stream's write on platform threads (and virtual ones on JDK 25), interrupted in a"
+                + " channel's");
     }
+
     /**
      * Stream writes through a socket adaptor that an interrupt ends ({@link InterruptedStreamWritesWorkload}): the
      * connection has written exactly what its server read, with the bytes of a write that threw after its sends had

@@ -69,6 +69,7 @@ class UdpPeersTest {
                 summary.connection("udp", peer, server).get("bytesWritten").asLong(), "bytes sent by " + peer);
         }
     }
+
     /**
      * Sends that an interrupt ends ({@link InterruptedDatagramsWorkload}): every call is on its flow, and its bytes are
      * exactly those the sender sent, with the datagram of a send that threw although it went.
