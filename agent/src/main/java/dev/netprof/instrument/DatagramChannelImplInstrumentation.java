@@ -59,8 +59,7 @@ final class DatagramChannelImplInstrumentation {
             if (thrown == null) {
                 Recorder.datagram(Op.SEND, self, start, n, target);
             } else {
-                Recorder.datagramFailed(Op.SEND, self, start, target, thrown,
-                    src == null ? 0 : src.position() - position);
+                Recorder.datagramFailed(Op.SEND, self, start, target, thrown, Recorder.movedSince(src, position));
             }
         }
     }
@@ -72,7 +71,7 @@ final class DatagramChannelImplInstrumentation {
                          @Advice.Thrown Throwable thrown, @Advice.Local("start") long start,
                          @Advice.Local("position") int position) {
             if (thrown == null) {
-                Recorder.datagram(Op.RECEIVE, self, start, dst.position() - position, sender);
+                Recorder.datagram(Op.RECEIVE, self, start, Recorder.movedSince(dst, position), sender);
             } else {
                 Recorder.datagramFailed(Op.RECEIVE, self, start, null, thrown);
             }
@@ -105,8 +104,7 @@ final class DatagramChannelImplInstrumentation {
             if (thrown == null) {
                 Recorder.datagram(op, self, start, n, peer);
             } else {
-                Recorder.datagramFailed(op, self, start, peer, thrown,
-                    buffer == null ? 0 : buffer.position() - position);
+                Recorder.datagramFailed(op, self, start, peer, thrown, Recorder.movedSince(buffer, position));
             }
         }
     }

@@ -60,7 +60,7 @@ final class SharedAdvice {
             if (thrown == null) {
                 Recorder.transfer(op, api, self, start, n);
             } else {
-                Recorder.failedAfter(op, self, start, thrown, buffer == null ? 0 : buffer.position() - position);
+                Recorder.failedAfter(op, self, start, thrown, Recorder.movedSince(buffer, position));
             }
         }
     }

@@ -93,6 +93,14 @@ public final class Recorder {
     }
 
     /**
+     * How far {@code buffer}'s position moved from {@code position}, taken at the call's entry: the bytes a call that
+     * threw had moved through it. Zero for a null buffer, which the call rejects before moving any.
+     */
+    public static int movedSince(ByteBuffer buffer, int position) {
+        return buffer == null ? 0 : buffer.position() - position;
+    }
+
+    /**
      * The sum of the positions of {@code buffers[off]} to {@code buffers[off + len - 1]}: read before and after a
      * scattering read or gathering write, how many bytes it moved. Zero for arguments the channel rejects before
      * moving any, so that it never throws.
