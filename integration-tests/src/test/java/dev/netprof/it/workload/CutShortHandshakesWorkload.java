@@ -165,11 +165,11 @@ public final class CutShortHandshakesWorkload {
 
     /** {@code <local> <remote>}, read while the connection is open. */
     static String where(Socket s) {
-        return Truth.format(s.getLocalSocketAddress()) + " " + Truth.format(s.getRemoteSocketAddress());
+        return Truth.where(s.getLocalSocketAddress(), s.getRemoteSocketAddress());
     }
 
     private static String where(SocketChannel ch) throws IOException {
-        return Truth.format(ch.getLocalAddress()) + " " + Truth.format(ch.getRemoteAddress());
+        return Truth.where(ch.getLocalAddress(), ch.getRemoteAddress());
     }
 
     static synchronized void line(PrintStream truth, String scenario, String role, String where, String saw) {

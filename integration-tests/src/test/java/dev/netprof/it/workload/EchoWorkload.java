@@ -421,6 +421,17 @@ public final class EchoWorkload {
         }
     }
 
+    /** Reads {@code in} to its end: how many bytes came. */
+    static long drain(InputStream in) throws IOException {
+        long total = 0;
+        byte[] buf = new byte[8192];
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            total += n;
+        }
+        return total;
+    }
+
+    /** Reads {@code in} to its end, counting into {@code side} as it goes, so a reset mid-way keeps what came. */
     static void drain(InputStream in, Truth.Side side) throws IOException {
         byte[] buf = new byte[10000];
         for (int n; (n = in.read(buf)) >= 0; ) {

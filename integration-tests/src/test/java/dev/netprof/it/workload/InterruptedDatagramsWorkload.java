@@ -44,8 +44,7 @@ public final class InterruptedDatagramsWorkload {
             if (connected) {
                 sender.connect(target);
             }
-            String where = sender.getLocalAddress().toString().replaceFirst("^.*/", "") + " "
-                + target.toString().replaceFirst("^.*/", "");
+            String where = Truth.where(sender.getLocalAddress(), target);
             long[] sent = new long[2]; // calls, bytes
             CountDownLatch going = new CountDownLatch(1);
             AtomicReference<Object> outcome = new AtomicReference<>();

@@ -43,14 +43,13 @@ public final class InterruptedStreamWritesWorkload {
             long[] read = new long[1];
             Thread reading = new Thread(() -> {
                 try {
-                    read[0] = MisusedConnectWorkload.drain(accepted.getInputStream());
+                    read[0] = EchoWorkload.drain(accepted.getInputStream());
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
             });
             reading.start();
-            String where = client.getLocalAddress().toString().replaceFirst("^.*/", "") + " "
-                + client.getRemoteAddress().toString().replaceFirst("^.*/", "");
+            String where = Truth.where(client.getLocalAddress(), client.getRemoteAddress());
             OutputStream out = client.socket().getOutputStream();
             long[] returned = new long[1];
             AtomicReference<Object> outcome = new AtomicReference<>();

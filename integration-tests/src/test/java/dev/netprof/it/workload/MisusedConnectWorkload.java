@@ -1,7 +1,6 @@
 package dev.netprof.it.workload;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -71,8 +70,7 @@ public final class MisusedConnectWorkload {
                 }
             }
             write(client, 5000);
-            String where = client.getLocalAddress().toString().replaceFirst("^.*/", "") + " "
-                + client.getRemoteAddress().toString().replaceFirst("^.*/", "");
+            String where = Truth.where(client.getLocalAddress(), client.getRemoteAddress());
             client.close();
             if (scenario.equals("finish-after-close")) {
                 try {
@@ -81,7 +79,7 @@ public final class MisusedConnectWorkload {
                     caught = e.getClass().getName();
                 }
             }
-            long read = drain(accepted.getInputStream());
+            long read = EchoWorkload.drain(accepted.getInputStream());
             truth.println(scenario + " " + where + " " + read + " " + caught);
         }
     }
@@ -91,15 +89,6 @@ public final class MisusedConnectWorkload {
         while (b.hasRemaining()) {
             channel.write(b);
         }
-    }
-
-    public static long drain(InputStream in) throws IOException {
-        long total = 0;
-        byte[] buf = new byte[8192];
-        for (int n; (n = in.read(buf)) >= 0; ) {
-            total += n;
-        }
-        return total;
     }
 
     private MisusedConnectWorkload() {

@@ -41,8 +41,7 @@ public final class SlowHandshakeWorkload {
             String scenario = retry ? "retried" : "abandoned";
             try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(LOOPBACK, server.getLocalPort())) {
                 s.setSoTimeout(READ_TIMEOUT_MS);
-                String where = s.getLocalSocketAddress().toString().replaceFirst("^.*/", "") + " "
-                    + s.getRemoteSocketAddress().toString().replaceFirst("^.*/", "");
+                String where = Truth.where(s.getLocalSocketAddress(), s.getRemoteSocketAddress());
                 int timeouts = 0;
                 while (true) {
                     try {

@@ -56,6 +56,11 @@ public final class Truth {
         Files.writeString(file, out);
     }
 
+    /** {@code <local> <remote>}, each as {@link #format} writes it: how truth lines name a connection or flow. */
+    public static String where(SocketAddress local, SocketAddress remote) {
+        return format(local) + " " + format(remote);
+    }
+
     /** The same {@code host:port} / {@code [v6]:port} form as summary.json. */
     public static String format(SocketAddress a) {
         InetSocketAddress isa = (InetSocketAddress) a;
