@@ -41,6 +41,7 @@ public final class Options {
         ACCEPTED.put("closewait", "a duration such as 5s, 500ms");
         ACCEPTED.put("http.query", "keep or drop");
         ACCEPTED.put("exitwait", "a duration such as 30s, 2m, or 0 (not rendered at exit: netprof report renders it)");
+        ACCEPTED.put("hookwait", "a duration such as 10s, 500ms, or 0 (stop at the exit beside the application's hooks)");
     }
 
     private static final long MIN_BUFFER_BYTES = 64 << 10;
@@ -62,6 +63,11 @@ public final class Options {
     public boolean keepQuery;
     /** How long the JVM's exit waits for a -javaagent recording's outputs to render; 0: they are not rendered. */
     public long exitWaitNs = 20_000_000_000L;
+    /**
+     * How long the stop at the JVM's exit waits for the application's own shutdown hooks to end; 0: it does not.
+     * With exitwait=, 30 s in all by default: Kubernetes' default grace period before it kills the JVM.
+     */
+    public long hookWaitNs = 10_000_000_000L;
     /** async-profiler sampling beside the recording: off, on, kernel, tracepoint:<name>. */
     public String syscalls = "off";
     /** The string the options were parsed from, for the log's header. */
@@ -139,6 +145,9 @@ public final class Options {
                 break;
             case "exitwait":
                 exitWaitNs = duration(value);
+                break;
+            case "hookwait":
+                hookWaitNs = duration(value);
                 break;
             case "syscalls":
                 if (!(value.equals("off") || value.equals("on") || value.equals("kernel")

@@ -10,6 +10,7 @@ import dev.netprof.record.Capture;
 import dev.netprof.record.FastClock;
 import dev.netprof.record.HttpRecorder;
 import dev.netprof.record.Recorder;
+import dev.netprof.record.ShutdownHooks;
 import dev.netprof.record.StackSampling;
 import dev.netprof.record.TlsRecorder;
 import dev.netprof.render.Renderer;
@@ -19,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,9 +29,10 @@ import java.util.concurrent.TimeUnit;
  * outputs).
  *
  * <p>Stop runs once, from whichever comes first: {@code duration=} elapsing, {@code netprof stop}, or the JVM
- * exiting. Every stop but the JVM's exit also removes the instrumentation, so the JVM runs its original bytecode
- * again. An attached recording is rendered by the CLI that attached, not inside the application's JVM; at the
- * exit, the JVM waits for a -javaagent recording's rendering at most {@code exitwait=}.
+ * exiting (after the application's own shutdown hooks, at most {@code hookwait=}). Every stop but the JVM's exit
+ * also removes the instrumentation, so the JVM runs its original bytecode again. An attached recording is rendered
+ * by the CLI that attached, not inside the application's JVM; at the exit, the JVM waits for a -javaagent
+ * recording's rendering at most {@code exitwait=}.
  *
  * <p>The recording's state is published as the system property {@value #STATUS_PROPERTY}, which
  * {@code netprof list} and {@code netprof status} read through the attach API without loading anything.
@@ -48,9 +52,12 @@ final class Session {
     private final Capture capture;
     private final Flusher flusher;
     private final long exitWaitNs;
+    private final long hookWaitNs;
     private final long startedEpochMs = System.currentTimeMillis();
     private Instrumenter.Installed installed;
     private Thread shutdownHook;
+    /** The application's shutdown hooks, which the stop at the JVM's exit waits for; null if they are not known. */
+    private ShutdownHooks applicationHooks;
     private Thread timer;
     private SyscallSampler sampler;
     private volatile boolean stopped;
@@ -64,13 +71,14 @@ final class Session {
     private long progressPublishedNs;
 
     private Session(Path out, Instrumentation inst, boolean attached, Capture capture, Flusher flusher,
-                    long exitWaitNs) {
+                    Options options) {
         this.out = out;
         this.inst = inst;
         this.attached = attached;
         this.capture = capture;
         this.flusher = flusher;
-        this.exitWaitNs = exitWaitNs;
+        this.exitWaitNs = options.exitWaitNs;
+        this.hookWaitNs = options.hookWaitNs;
     }
 
     static Session start(Options options, Instrumentation inst, boolean attached) throws IOException {
@@ -90,7 +98,7 @@ final class Session {
         RecordingHeader header = new RecordingHeader(pid, System.currentTimeMillis(), Version.get(), options.text,
             System.getProperty("java.vm.name") + " " + Runtime.version());
         Flusher flusher = Flusher.start(capture, out.resolve(Renderer.LOG), header, options.thresholdNs);
-        Session s = new Session(out, inst, attached, capture, flusher, options.exitWaitNs);
+        Session s = new Session(out, inst, attached, capture, flusher, options);
         HttpRecorder.keepQuery(options.keepQuery);
         if (!options.syscalls.equals("off")) {
             // Before the recording starts: every thread that records an operation joins the wall-clock sampling.
@@ -104,8 +112,9 @@ final class Session {
         Recorder.start(capture);
         s.installed = Instrumenter.install(inst, options.events, capture.catalog);
         capture.catalog.note("window", "from " + FastClock.nanoTime());
-        s.shutdownHook = new Thread(() -> s.stop(false), "netprof-shutdown");
+        s.shutdownHook = new Thread(s::stopAtExit, "netprof-shutdown");
         Runtime.getRuntime().addShutdownHook(s.shutdownHook);
+        s.applicationHooks = ShutdownHooks.find();
         if (options.durationNs > 0) {
             s.timer = new Thread(() -> {
                 try {
@@ -149,6 +158,37 @@ final class Session {
      */
     synchronized void stop(boolean detach) {
         stop(detach, !attached);
+    }
+
+    /**
+     * The JVM is exiting: first the application's own shutdown hooks finish what they do (a graceful shutdown drains
+     * and closes its connections there), at most {@code hookwait=}, then the recording stops. The JVM waits for
+     * those hooks anyway, so the wait holds up nothing but netprof's outputs.
+     */
+    private void stopAtExit() {
+        if (applicationHooks != null && hookWaitNs > 0 && !stopped) {
+            long startedNs = System.nanoTime();
+            List<ShutdownHooks.Hook> hooks;
+            try {
+                hooks = applicationHooks.awaitOthers(hookWaitNs);
+            } catch (InterruptedException e) {
+                hooks = List.of();
+            }
+            capture.catalog.note("hookwait", Long.toString(System.nanoTime() - startedNs));
+            List<String> running = new ArrayList<>();
+            for (ShutdownHooks.Hook h : hooks) {
+                capture.catalog.note("hook", (h.ended() ? "ended " : "running ") + h.thread());
+                if (!h.ended()) {
+                    running.add('"' + h.thread() + '"');
+                }
+            }
+            if (!running.isEmpty()) {
+                Agent.say("stopping while the application's shutdown hook" + (running.size() > 1 ? "s " : " ")
+                    + String.join(", ", running) + " still run" + (running.size() > 1 ? "" : "s") + " after hookwait="
+                    + TimeUnit.NANOSECONDS.toMillis(hookWaitNs) + "ms: what they do next is not recorded");
+            }
+        }
+        stop(false);
     }
 
     /**

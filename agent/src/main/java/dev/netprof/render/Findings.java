@@ -99,12 +99,16 @@ final class Findings {
             byKindAndStack.computeIfAbsent(Map.entry(l.kind(), r.frames(l.connection().openStack)),
                 k -> new int[1])[0]++;
         }
+        long hooksRunning = r.shutdownHooksRunning();
+        String atExit = "still open when the JVM exited" + (hooksRunning == 0 ? ""
+            : " (netprof stopped after waiting " + nanos(r.hookWaitNs()) + " for the application's shutdown hooks, "
+            + hooksRunning + " of which still ran: they may have closed it later)");
         byKindAndStack.forEach((k, n) -> {
             List<String> stack = k.getValue();
             out.add(new Finding("leak", n[0] + " connection" + (n[0] > 1 ? "s" : "") + " "
-                + (k.getKey().equals("open-at-exit") ? "still open when the JVM exited"
-                : "garbage collected without being closed") + ", opened at " + (stack.isEmpty() ? "an unknown stack"
-                : firstApplicationFrame(stack)), null, null, stack));
+                + (k.getKey().equals("open-at-exit") ? atExit : "garbage collected without being closed")
+                + ", opened at " + (stack.isEmpty() ? "an unknown stack" : firstApplicationFrame(stack)), null, null,
+                stack));
         });
     }
 

@@ -424,6 +424,30 @@ public final class Recording implements LogVisitor {
         return note("stop");
     }
 
+    /** How long the stop at the JVM's exit waited for the application's shutdown hooks; null if it did not. */
+    public Long hookWaitNs() {
+        String n = note("hookwait");
+        return n == null ? null : Long.parseLong(n);
+    }
+
+    /** One of the application's shutdown hooks, and whether it had ended when netprof stopped at the JVM's exit. */
+    public record ShutdownHook(String thread, boolean ended) {
+    }
+
+    public List<ShutdownHook> shutdownHooks() {
+        List<ShutdownHook> hooks = new ArrayList<>();
+        for (String n : notes.getOrDefault("hook", List.of())) {
+            int space = n.indexOf(' ');
+            hooks.add(new ShutdownHook(n.substring(space + 1), n.startsWith("ended ")));
+        }
+        return hooks;
+    }
+
+    /** How many of the application's shutdown hooks still ran when netprof stopped at the JVM's exit. */
+    public long shutdownHooksRunning() {
+        return shutdownHooks().stream().filter(h -> !h.ended()).count();
+    }
+
     @Override
     public void status(long atNs, long droppedEvents, long droppedDefinitions) {
         this.droppedEvents = droppedEvents;

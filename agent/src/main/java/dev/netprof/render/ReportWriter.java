@@ -96,8 +96,9 @@ final class ReportWriter {
             .append(unrecorded.isEmpty() ? "" : kv("not recorded", "<b class=\"bad\">" + html(String.join(", ",
                 unrecorded)) + "</b>: this JVM used it, and netprof does not instrument it"))
             .append(kv("stopped", r.live ? "not yet: a dump of a recording that goes on"
-                : r.cleanStop ? "cleanly" : "<b class=\"bad\">not cleanly</b>: the JVM died or was "
-                + "killed; data up to its last flush" + (r.torn ? " (last block torn, ignored)" : "")))
+                : r.cleanStop ? "cleanly" + afterShutdownHooks()
+                : "<b class=\"bad\">not cleanly</b>: the JVM died or was killed; data up to its last flush"
+                + (r.torn ? " (last block torn, ignored)" : "")))
             .append(kv("options", html(r.options == null || r.options.isEmpty() ? "(defaults)" : r.options)))
             .append(r.note("clock") == null ? "" : kv("clock", html(r.note("clock"))))
             .append(kv("timeline", trace.folded == 0 ? "every operation is a span in trace.json"
@@ -108,6 +109,20 @@ final class ReportWriter {
                 : "reads/writes without a stack are attributed to the " + count(flames.scaledFromSamples)
                 + " sampled stacks of the same connection and op (stacks=all records every stack)"))
             .append("</table></section>\n");
+    }
+
+    /** How the stop at the JVM's exit waited for the application's shutdown hooks, if it did. */
+    private String afterShutdownHooks() {
+        List<Recording.ShutdownHook> hooks = r.shutdownHooks();
+        if (r.hookWaitNs() == null || hooks.isEmpty()) {
+            return "";
+        }
+        long running = r.shutdownHooksRunning();
+        String waited = nanos(r.hookWaitNs()) + " for the application's " + hooks.size() + " shutdown hook"
+            + (hooks.size() > 1 ? "s" : "");
+        return running == 0 ? ", at the JVM's exit after waiting " + waited + " to end"
+            : ", at the JVM's exit after waiting " + waited + ": <b class=\"bad\">" + running + " still ran</b>, and "
+            + "what they did next is missing";
     }
 
     private void endpoints() {

@@ -50,6 +50,7 @@ public final class SummaryWriter {
         j.field("fromNs", r.windowNs("from"));
         j.field("toNs", r.windowNs("to"));
         j.endObject();
+        shutdownHooks(j);
         j.field("events", r.events);
         j.field("dropped", r.droppedEvents);
         j.field("droppedDefinitions", r.droppedDefinitions);
@@ -70,6 +71,27 @@ public final class SummaryWriter {
         kernel(j);
         syscalls(j);
         findings(j);
+        j.endObject();
+    }
+
+    /** Null unless netprof stopped at the JVM's exit after waiting for the application's shutdown hooks. */
+    private void shutdownHooks(Json j) throws IOException {
+        j.name("shutdownHooks");
+        Long waitedNs = r.hookWaitNs();
+        if (waitedNs == null) {
+            j.nullValue();
+            return;
+        }
+        j.beginObject();
+        j.field("waitedNs", waitedNs);
+        j.name("hooks").beginArray();
+        for (Recording.ShutdownHook h : r.shutdownHooks()) {
+            j.beginObject();
+            j.field("thread", h.thread());
+            j.field("ended", h.ended());
+            j.endObject();
+        }
+        j.endArray();
         j.endObject();
     }
 

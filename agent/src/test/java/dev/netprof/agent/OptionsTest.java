@@ -19,12 +19,14 @@ class OptionsTest {
         assertEquals(0, o.durationNs);
         assertEquals(EnumSet.allOf(Family.class), o.events);
         assertEquals(32L << 20, o.bufferBytes);
+        assertEquals(20_000_000_000L, o.exitWaitNs);
+        assertEquals(10_000_000_000L, o.hookWaitNs, "with exitwait=, Kubernetes' default grace period");
     }
 
     @Test
     void everyKeyParses() throws Exception {
         Options o = Options.parse("out=/tmp/x,duration=30s,events=udp,threshold=250us,buffer=8m,stacks=all,"
-            + "syscalls=kernel,closewait=2s,http.query=keep,exitwait=0");
+            + "syscalls=kernel,closewait=2s,http.query=keep,exitwait=0,hookwait=500ms");
         assertEquals(Path.of("/tmp/x"), o.out);
         assertEquals(30_000_000_000L, o.durationNs);
         assertEquals(EnumSet.of(Family.UDP), o.events);
@@ -35,6 +37,7 @@ class OptionsTest {
         assertEquals(2_000_000_000L, o.closeWaitNs);
         assertTrue(o.keepQuery);
         assertEquals(0, o.exitWaitNs);
+        assertEquals(500_000_000L, o.hookWaitNs);
         Options other = Options.parse("stacks=off,http.query=drop");
         assertEquals(StackSampling.OFF, other.stacks);
         assertFalse(other.keepQuery);
@@ -63,7 +66,7 @@ class OptionsTest {
     void anUnknownKeyIsNamedWithTheAcceptedKeys() {
         Options.BadOption e = assertThrows(Options.BadOption.class, () -> Options.parse("out=x,colour=blue"));
         assertEquals("unknown option 'colour' (accepted: out, duration, events, threshold, buffer, stacks, syscalls, "
-            + "closewait, http.query, exitwait)", e.getMessage());
+            + "closewait, http.query, exitwait, hookwait)", e.getMessage());
     }
 
     @Test

@@ -92,7 +92,7 @@ class AttachErrorsTest {
         ChildJvm.Result r = Cli.run(Jdk.JDK17, work, "attach", Long.toString(pid), "--duration", "1s", "colour=blue");
         assertEquals(2, r.exitCode());
         assertEquals("netprof: unknown option 'colour' (accepted: out, duration, events, threshold, buffer, stacks,"
-            + " syscalls, closewait, http.query, exitwait); pid " + pid + " was not touched\n", r.stderr());
+            + " syscalls, closewait, http.query, exitwait, hookwait); pid " + pid + " was not touched\n", r.stderr());
         assertRunsWithoutNetprof(pid, "the agent was never loaded");
     }
 

@@ -18,7 +18,7 @@ class BadOptionTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "JDK17|colour=blue|netprof: unknown option 'colour' (accepted: out, duration, events, threshold, buffer, "
-            + "stacks, syscalls, closewait, http.query, exitwait); "
+            + "stacks, syscalls, closewait, http.query, exitwait, hookwait); "
             + "netprof is not recording",
         "JDK25|duration=soon|netprof: bad value 'soon' for option 'duration' (accepted: a duration such as 30s, "
             + "500ms, 5m, 1h); netprof is not recording",
