@@ -100,7 +100,7 @@ final class SharedAdvice {
             if (thrown == null) {
                 Recorder.transfer(op, api, self, start, len);
             } else {
-                Recorder.writeFailed(op, self, start, thrown, off, len);
+                Recorder.failedInParts(op, self, start, thrown, off, len);
             }
         }
     }

@@ -31,7 +31,11 @@ final class SocketChannelImplInstrumentation {
             Hook.of("write(ByteBuffer[],int,int)", named("write").and(takesArguments(ByteBuffer[].class, int.class,
                 int.class)), SharedAdvice.BuffersTransfer.class, Op.WRITE, api),
             Hook.timed("blockingRead(byte[],int,int,long)", named("blockingRead").and(takesArguments(byte[].class,
-                int.class, int.class, long.class)), SharedAdvice.Transfer.class, Op.READ, api),
+                int.class, int.class, long.class)), BlockingRead.class, Op.READ, api),
+            Hook.of("tryRead(byte[],int,int)", named("tryRead").and(takesArguments(byte[].class, int.class,
+                int.class)), TryRead.class, Op.READ, api),
+            Hook.of("endRead(boolean,boolean)", named("endRead").and(takesArguments(boolean.class, boolean.class)),
+                EndRead.class, Op.READ, api),
             Hook.timed("blockingWriteFully(byte[],int,int)", named("blockingWriteFully").and(takesArguments(
                 byte[].class, int.class, int.class)), SharedAdvice.TransferAll.class, Op.WRITE, api),
             Hook.of("tryWrite(byte[],int,int)", named("tryWrite").and(takesArguments(byte[].class, int.class,
@@ -52,6 +56,53 @@ final class SocketChannelImplInstrumentation {
                 SharedAdvice.Shutdown.class, Op.SHUTDOWN_OUTPUT, api),
             Hook.timed("implCloseSelectableChannel()", named("implCloseSelectableChannel").and(takesArguments(0)),
                 SharedAdvice.Close.class, Op.CLOSE, api)));
+    }
+
+    /**
+     * {@code blockingRead(byte[] b, int off, int len, long nanos)}, a socket adaptor's stream read: as
+     * {@link SharedAdvice.Transfer}, but a read that an interrupt failed after it got bytes ({@link EndRead}) carries
+     * them. They left the socket, and the application never saw them.
+     */
+    static final class BlockingRead {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Enter long start, @Advice.Argument(1) int off,
+                         @Advice.Argument(2) int len, @Advice.Return int n, @Advice.Thrown Throwable thrown,
+                         @Bind.Op int op, @Bind.Api int api) {
+            if (thrown == null) {
+                Recorder.transfer(op, api, self, start, n);
+            } else {
+                Recorder.failedInParts(op, self, start, thrown, off, len);
+            }
+        }
+    }
+
+    /**
+     * {@code tryRead(byte[] b, int off, int len)}, one read of {@code blockingRead}: where in the array its bytes
+     * ended, which nothing else knows once an interrupt fails the read after them.
+     */
+    static final class TryRead {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.Argument(1) int off, @Advice.Return int n) {
+            if (n > 0) {
+                Recorder.readTo(off + n);
+            }
+        }
+    }
+
+    /**
+     * {@code endRead(blocking, completed)} throwing ClosedByInterruptException: an interrupt closed the channel during
+     * the read, which throws even when it had {@code completed}, having got bytes. Then {@code blockingRead}'s failure
+     * carries them ({@link TryRead}). The channel's other reads end here too: they count their buffers' positions
+     * instead, and leave what this keeps unread, for the same reason as {@link EndWrite}.
+     */
+    static final class EndRead {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Argument(1) boolean completed,
+                         @Advice.Thrown Throwable thrown) {
+            if (thrown != null && completed) {
+                Recorder.readInterrupted(self);
+            }
+        }
     }
 
     /**

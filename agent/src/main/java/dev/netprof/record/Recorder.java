@@ -134,21 +134,24 @@ public final class Recorder {
     }
 
     /**
-     * Where this thread's write that sends in parts had got to when a send of it threw or came back short, so that
-     * if the write fails after it ({@link #writeFailed}), what its sends took, which did cross the wire, is recorded.
+     * Where this thread's read or write that moves its array's bytes in parts had got to when it may fail after them,
+     * so that if it does ({@link #failedInParts}), what it moved, which did cross the wire, is recorded: a write whose
+     * send threw or came back short, a write or a socket adaptor's read that an interrupt fails after its bytes moved.
      * Per thread, virtual ones included: a virtual thread parks between short sends. Identity hashes, not the socket,
-     * so no application object is kept; the time tells a later write's failure from this one's.
+     * so no application object is kept; the time tells a later call's failure from this one's.
      */
-    private static final class SendProgress {
+    private static final class Progress {
         int socket;
         int pos;
         /** The sends took all the write's bytes: it failed after them ({@link #sentAll}). */
         boolean all;
         long atNs;
         boolean set;
+        /** Where in its array this thread's last socket adaptor read that got bytes ended ({@link #readTo}). */
+        int readTo;
     }
 
-    private static final ThreadLocal<SendProgress> SEND_PROGRESS = ThreadLocal.withInitial(SendProgress::new);
+    private static final ThreadLocal<Progress> PROGRESS = ThreadLocal.withInitial(Progress::new);
 
     /**
      * A send of a write that sends in parts threw, or came back short, leaving the write at {@code pos}. Not called
@@ -167,11 +170,33 @@ public final class Recorder {
         keepProgress(socket, 0, true);
     }
 
+    /**
+     * A socket adaptor's read got bytes into its array, up to {@code end}. Nothing knows how many once an interrupt
+     * has failed the read after them ({@link #readInterrupted}), so each read that gets bytes keeps it: one
+     * thread-local write, on the adaptor's reads alone.
+     */
+    public static void readTo(int end) {
+        if (capture != null) {
+            PROGRESS.get().readTo = end;
+        }
+    }
+
+    /**
+     * A channel's read is failing although it got bytes: an interrupt closed the channel under it, and its end throws
+     * ClosedByInterruptException. Between a channel's read of the bytes and its end, its thread reads nothing else,
+     * so the last {@link #readTo} is that read's. Only on that throw.
+     */
+    public static void readInterrupted(Object socket) {
+        if (capture != null) {
+            keepProgress(socket, PROGRESS.get().readTo, false);
+        }
+    }
+
     private static void keepProgress(Object socket, int pos, boolean all) {
         if (capture == null) {
             return;
         }
-        SendProgress p = SEND_PROGRESS.get();
+        Progress p = PROGRESS.get();
         p.socket = System.identityHashCode(socket);
         p.pos = pos;
         p.all = all;
@@ -179,15 +204,18 @@ public final class Recorder {
         p.set = true;
     }
 
-    /** A write of {@code len} bytes from {@code off} threw: recorded with the bytes its earlier sends took. */
-    public static void writeFailed(int op, Object socket, long start, Throwable thrown, int off, int len) {
+    /**
+     * A read or write of {@code len} bytes from {@code off} that moves them in parts threw: recorded with the bytes it
+     * had moved.
+     */
+    public static void failedInParts(int op, Object socket, long start, Throwable thrown, int off, int len) {
         long end = FastClock.nanoTime();
-        failed(op, socket, start, end, thrown, sentBeforeFailure(socket, start, off, len));
+        failed(op, socket, start, end, thrown, movedBeforeFailure(socket, start, off, len));
     }
 
-    /** Takes what {@link #sendEnded} kept, if a send of this write (begun at {@code start}) kept it. */
-    static long sentBeforeFailure(Object socket, long start, int off, int len) {
-        SendProgress p = SEND_PROGRESS.get();
+    /** Takes what {@link #keepProgress} kept, if this call (begun at {@code start}) kept it. */
+    static long movedBeforeFailure(Object socket, long start, int off, int len) {
+        Progress p = PROGRESS.get();
         if (!p.set) {
             return 0;
         }

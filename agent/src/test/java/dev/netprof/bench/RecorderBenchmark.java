@@ -56,6 +56,14 @@ public class RecorderBenchmark {
         Recorder.transfer(Op.READ, Api.NIO, client, start, 64);
     }
 
+    /** A socket adaptor's stream read: {@link #recordRead} and where the read ended in its array, kept per thread. */
+    @Benchmark
+    public void recordAdaptorRead() {
+        long start = FastClock.nanoTime();
+        Recorder.readTo(64);
+        Recorder.transfer(Op.READ, Api.NIO, client, start, 64);
+    }
+
     @Benchmark
     public long clockOnly() {
         long start = FastClock.nanoTime();

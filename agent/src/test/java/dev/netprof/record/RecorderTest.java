@@ -94,21 +94,44 @@ class RecorderTest {
         try {
             long start = FastClock.nanoTime();
             Recorder.sendEnded(socket, 300);
-            assertEquals(260, Recorder.sentBeforeFailure(socket, start, 40, 500));
-            assertEquals(0, Recorder.sentBeforeFailure(socket, start, 40, 500), "taken once");
+            assertEquals(260, Recorder.movedBeforeFailure(socket, start, 40, 500));
+            assertEquals(0, Recorder.movedBeforeFailure(socket, start, 40, 500), "taken once");
             Recorder.sendEnded(socket, 300);
-            assertEquals(0, Recorder.sentBeforeFailure(new Object(), start, 40, 500), "another socket's");
-            assertEquals(0, Recorder.sentBeforeFailure(socket, start, 40, 500), "dropped by the failure it was not for");
+            assertEquals(0, Recorder.movedBeforeFailure(new Object(), start, 40, 500), "another socket's");
+            assertEquals(0, Recorder.movedBeforeFailure(socket, start, 40, 500), "dropped by the failure it was not for");
             Recorder.sendEnded(socket, 300);
-            assertEquals(0, Recorder.sentBeforeFailure(socket, FastClock.nanoTime(), 40, 500), "an earlier write's");
+            assertEquals(0, Recorder.movedBeforeFailure(socket, FastClock.nanoTime(), 40, 500), "an earlier write's");
             Recorder.sendEnded(socket, 600);
-            assertEquals(0, Recorder.sentBeforeFailure(socket, start, 40, 500), "past this write's bytes");
+            assertEquals(0, Recorder.movedBeforeFailure(socket, start, 40, 500), "past this write's bytes");
             Recorder.sentAll(socket);
-            assertEquals(500, Recorder.sentBeforeFailure(socket, start, 40, 500), "all its sends took");
+            assertEquals(500, Recorder.movedBeforeFailure(socket, start, 40, 500), "all its sends took");
             Recorder.sentAll(socket);
-            assertEquals(0, Recorder.sentBeforeFailure(new Object(), start, 40, 500), "all of another socket's");
+            assertEquals(0, Recorder.movedBeforeFailure(new Object(), start, 40, 500), "all of another socket's");
             Recorder.sentAll(socket);
-            assertEquals(0, Recorder.sentBeforeFailure(socket, FastClock.nanoTime(), 40, 500), "all of an earlier's");
+            assertEquals(0, Recorder.movedBeforeFailure(socket, FastClock.nanoTime(), 40, 500), "all of an earlier's");
+        } finally {
+            Recorder.stop();
+        }
+    }
+
+    /**
+     * A socket adaptor's read that an interrupt fails after it got bytes carries where its last read ended in its
+     * array; a read that returned keeps nothing for a later failure.
+     */
+    @Test
+    void anInterruptedReadCarriesWhatItsLastReadGot() {
+        Object socket = new Object();
+        Recorder.start(TestRecordings.capture());
+        try {
+            long start = FastClock.nanoTime();
+            Recorder.readTo(40 + 300);
+            Recorder.readInterrupted(socket);
+            assertEquals(300, Recorder.movedBeforeFailure(socket, start, 40, 4096));
+            Recorder.readTo(100);
+            assertEquals(0, Recorder.movedBeforeFailure(socket, start, 0, 4096), "a read that was not interrupted");
+            Recorder.readTo(100);
+            Recorder.readInterrupted(socket);
+            assertEquals(0, Recorder.movedBeforeFailure(new Object(), start, 0, 4096), "another socket's");
         } finally {
             Recorder.stop();
         }
