@@ -163,7 +163,8 @@ final class Session {
     /**
      * The JVM is exiting: first the application's own shutdown hooks finish what they do (a graceful shutdown drains
      * and closes its connections there), at most {@code hookwait=}, then the recording stops. The JVM waits for
-     * those hooks anyway, so the wait holds up nothing but netprof's outputs.
+     * those hooks anyway, so the wait itself delays no exit; a -javaagent recording's rendering, after them rather
+     * than beside them, may (at most {@code exitwait=}).
      */
     private void stopAtExit() {
         if (applicationHooks != null && hookWaitNs > 0 && !stopped) {
