@@ -35,13 +35,13 @@ final class SocketChannelImplInstrumentation {
             Hook.of("tryRead(byte[],int,int)", named("tryRead").and(takesArguments(byte[].class, int.class,
                 int.class)), TryRead.class, Op.READ, api),
             Hook.of("endRead(boolean,boolean)", named("endRead").and(takesArguments(boolean.class, boolean.class)),
-                EndRead.class, Op.READ, api),
+                EndInterrupted.class, Op.READ, api),
             Hook.timed("blockingWriteFully(byte[],int,int)", named("blockingWriteFully").and(takesArguments(
                 byte[].class, int.class, int.class)), SharedAdvice.TransferAll.class, Op.WRITE, api),
             Hook.of("tryWrite(byte[],int,int)", named("tryWrite").and(takesArguments(byte[].class, int.class,
                 int.class)), SharedAdvice.PartSent.class, Op.WRITE, api),
             Hook.of("endWrite(boolean,boolean)", named("endWrite").and(takesArguments(boolean.class, boolean.class)),
-                EndWrite.class, Op.WRITE, api),
+                EndInterrupted.class, Op.WRITE, api),
             Hook.timed("sendOutOfBandData(byte)", named("sendOutOfBandData").and(takesArguments(byte.class)),
                 SharedAdvice.Transfer.class, Op.WRITE, api),
             Hook.timed("connect(SocketAddress)", named("connect").and(takesArguments(SocketAddress.class)),
@@ -60,7 +60,7 @@ final class SocketChannelImplInstrumentation {
 
     /**
      * {@code blockingRead(byte[] b, int off, int len, long nanos)}, a socket adaptor's stream read: as
-     * {@link SharedAdvice.Transfer}, but a read that an interrupt failed after it got bytes ({@link EndRead}) carries
+     * {@link SharedAdvice.Transfer}, but a read that an interrupt failed after it got bytes ({@link EndInterrupted}) carries
      * them. They left the socket, and the application never saw them.
      */
     static final class BlockingRead {
@@ -90,35 +90,20 @@ final class SocketChannelImplInstrumentation {
     }
 
     /**
-     * {@code endRead(blocking, completed)} throwing ClosedByInterruptException: an interrupt closed the channel during
-     * the read, which throws even when it had {@code completed}, having got bytes. Then {@code blockingRead}'s failure
-     * carries them ({@link TryRead}). The channel's other reads end here too: they count their buffers' positions
-     * instead, and leave what this keeps unread, for the same reason as {@link EndWrite}.
+     * {@code endRead}/{@code endWrite(blocking, completed)} throwing ClosedByInterruptException: an interrupt closed the
+     * channel during the transfer, which throws even when it had {@code completed}, having moved bytes. Then the
+     * socket adaptor's failing {@code blockingRead} carries what its last read got ({@link TryRead}), and its
+     * {@code blockingWriteFully}, which completes only when its sends took all its bytes (none came back short for
+     * {@code PartSent} to keep), carries them all. The channel's other reads and writes end here too: they count their
+     * buffers' positions instead and leave what this keeps unread, and its time keeps a later call from taking it.
+     * (An out-of-band byte sent as the interrupt came is still lost.)
      */
-    static final class EndRead {
+    static final class EndInterrupted {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object self, @Advice.Argument(1) boolean completed,
-                         @Advice.Thrown Throwable thrown) {
+                         @Advice.Thrown Throwable thrown, @Bind.Op int op) {
             if (thrown != null && completed) {
-                Recorder.readInterrupted(self);
-            }
-        }
-    }
-
-    /**
-     * {@code endWrite(blocking, completed)} throwing ClosedByInterruptException: an interrupt closed the channel during
-     * the write, which throws even when it had {@code completed}. The socket adaptor's {@code blockingWriteFully}
-     * completes only when its sends took all its bytes, and then none came back short for {@code PartSent} to keep:
-     * this says they all went. The channel's other writes end here too, with {@code completed} when any byte went:
-     * they count their buffers' positions instead and leave this unread, and its time keeps a later write from taking
-     * it. (An out-of-band byte sent as the interrupt came is still lost.)
-     */
-    static final class EndWrite {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Argument(1) boolean completed,
-                         @Advice.Thrown Throwable thrown) {
-            if (thrown != null && completed) {
-                Recorder.sentAll(self);
+                Recorder.interruptedAfterMoving(op, self);
             }
         }
     }

@@ -143,7 +143,7 @@ public final class Recorder {
     private static final class Progress {
         int socket;
         int pos;
-        /** The sends took all the write's bytes: it failed after them ({@link #sentAll}). */
+        /** The sends took all the write's bytes: it failed after them ({@link #interruptedAfterMoving}). */
         boolean all;
         long atNs;
         boolean set;
@@ -162,17 +162,8 @@ public final class Recorder {
     }
 
     /**
-     * A channel's write that sends in parts is failing although its sends took all its bytes: an interrupt closed the
-     * channel under it, and its end throws ClosedByInterruptException. Only on that throw, so it costs a write
-     * nothing.
-     */
-    public static void sentAll(Object socket) {
-        keepProgress(socket, 0, true);
-    }
-
-    /**
      * A socket adaptor's read got bytes into its array, up to {@code end}. Nothing knows how many once an interrupt
-     * has failed the read after them ({@link #readInterrupted}), so each read that gets bytes keeps it: one
+     * has failed the read after them ({@link #interruptedAfterMoving}), so each read that gets bytes keeps it: one
      * thread-local write, on the adaptor's reads alone.
      */
     public static void readTo(int end) {
@@ -182,14 +173,13 @@ public final class Recorder {
     }
 
     /**
-     * A channel's read is failing although it got bytes: an interrupt closed the channel under it, and its end throws
-     * ClosedByInterruptException. Between a channel's read of the bytes and its end, its thread reads nothing else,
-     * so the last {@link #readTo} is that read's. Only on that throw.
+     * A channel's read or write is failing although it moved bytes: an interrupt closed the channel under it, and its
+     * end throws ClosedByInterruptException. A socket adaptor's read got what its last {@link #readTo} says (between a
+     * channel's read of the bytes and its end, its thread reads nothing else); its write, which sends in parts, is
+     * failing although its sends took all its bytes. Only on that throw, so it costs a read or write nothing.
      */
-    public static void readInterrupted(Object socket) {
-        if (capture != null) {
-            keepProgress(socket, PROGRESS.get().readTo, false);
-        }
+    public static void interruptedAfterMoving(int op, Object socket) {
+        keepProgress(socket, op == Op.READ ? PROGRESS.get().readTo : 0, op != Op.READ);
     }
 
     private static void keepProgress(Object socket, int pos, boolean all) {

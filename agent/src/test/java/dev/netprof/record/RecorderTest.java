@@ -103,11 +103,11 @@ class RecorderTest {
             assertEquals(0, Recorder.movedBeforeFailure(socket, FastClock.nanoTime(), 40, 500), "an earlier write's");
             Recorder.sendEnded(socket, 600);
             assertEquals(0, Recorder.movedBeforeFailure(socket, start, 40, 500), "past this write's bytes");
-            Recorder.sentAll(socket);
+            Recorder.interruptedAfterMoving(Op.WRITE, socket);
             assertEquals(500, Recorder.movedBeforeFailure(socket, start, 40, 500), "all its sends took");
-            Recorder.sentAll(socket);
+            Recorder.interruptedAfterMoving(Op.WRITE, socket);
             assertEquals(0, Recorder.movedBeforeFailure(new Object(), start, 40, 500), "all of another socket's");
-            Recorder.sentAll(socket);
+            Recorder.interruptedAfterMoving(Op.WRITE, socket);
             assertEquals(0, Recorder.movedBeforeFailure(socket, FastClock.nanoTime(), 40, 500), "all of an earlier's");
         } finally {
             Recorder.stop();
@@ -125,12 +125,12 @@ class RecorderTest {
         try {
             long start = FastClock.nanoTime();
             Recorder.readTo(40 + 300);
-            Recorder.readInterrupted(socket);
+            Recorder.interruptedAfterMoving(Op.READ, socket);
             assertEquals(300, Recorder.movedBeforeFailure(socket, start, 40, 4096));
             Recorder.readTo(100);
             assertEquals(0, Recorder.movedBeforeFailure(socket, start, 0, 4096), "a read that was not interrupted");
             Recorder.readTo(100);
-            Recorder.readInterrupted(socket);
+            Recorder.interruptedAfterMoving(Op.READ, socket);
             assertEquals(0, Recorder.movedBeforeFailure(new Object(), start, 0, 4096), "another socket's");
         } finally {
             Recorder.stop();
