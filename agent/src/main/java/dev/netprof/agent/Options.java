@@ -41,7 +41,7 @@ public final class Options {
         ACCEPTED.put("closewait", "a duration such as 5s, 500ms");
         ACCEPTED.put("http.query", "keep or drop");
         ACCEPTED.put("exitwait", "a duration such as 30s, 2m, or 0 (not rendered at exit: netprof report renders it)");
-        ACCEPTED.put("hookwait", "a duration such as 10s, 500ms, or 0 (stop at the exit beside the application's hooks)");
+        ACCEPTED.put("hookwait", "a duration such as 10s, 500ms, or 0 (stop beside the application's shutdown hooks)");
     }
 
     private static final long MIN_BUFFER_BYTES = 64 << 10;

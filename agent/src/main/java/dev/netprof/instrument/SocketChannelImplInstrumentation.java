@@ -60,8 +60,8 @@ final class SocketChannelImplInstrumentation {
 
     /**
      * {@code blockingRead(byte[] b, int off, int len, long nanos)}, a socket adaptor's stream read: as
-     * {@link SharedAdvice.Transfer}, but a read that an interrupt failed after it got bytes ({@link EndInterrupted}) carries
-     * them. They left the socket, and the application never saw them.
+     * {@link SharedAdvice.Transfer}, but a read that an interrupt failed after it got bytes ({@link EndInterrupted})
+     * carries them. They left the socket, and the application never saw them.
      */
     static final class BlockingRead {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -90,13 +90,13 @@ final class SocketChannelImplInstrumentation {
     }
 
     /**
-     * {@code endRead}/{@code endWrite(blocking, completed)} throwing ClosedByInterruptException: an interrupt closed the
-     * channel during the transfer, which throws even when it had {@code completed}, having moved bytes. Then the
+     * {@code endRead}/{@code endWrite(blocking, completed)} throwing ClosedByInterruptException: an interrupt closed
+     * the channel during the transfer, which throws even when it had {@code completed}, having moved bytes. Then the
      * socket adaptor's failing {@code blockingRead} carries what its last read got ({@link TryRead}), and its
      * {@code blockingWriteFully}, which completes only when its sends took all its bytes (none came back short for
-     * {@code PartSent} to keep), carries them all. The channel's other reads and writes end here too: they count their
-     * buffers' positions instead and leave what this keeps unread, and its time keeps a later call from taking it.
-     * (An out-of-band byte sent as the interrupt came is still lost.)
+     * {@code PartSent} to keep), carries them all. The channel's other reads and writes end here too: they count
+     * their buffers' positions instead and leave what this keeps unread, and its time keeps a later call from taking
+     * it. (An out-of-band byte sent as the interrupt came is still lost.)
      */
     static final class EndInterrupted {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -98,7 +98,8 @@ class RecorderTest {
             assertEquals(0, Recorder.movedBeforeFailure(socket, start, 40, 500), "taken once");
             Recorder.sendEnded(socket, 300);
             assertEquals(0, Recorder.movedBeforeFailure(new Object(), start, 40, 500), "another socket's");
-            assertEquals(0, Recorder.movedBeforeFailure(socket, start, 40, 500), "dropped by the failure it was not for");
+            assertEquals(0, Recorder.movedBeforeFailure(socket, start, 40, 500),
+                "dropped by the failure it was not for");
             Recorder.sendEnded(socket, 300);
             assertEquals(0, Recorder.movedBeforeFailure(socket, FastClock.nanoTime(), 40, 500), "an earlier write's");
             Recorder.sendEnded(socket, 600);
