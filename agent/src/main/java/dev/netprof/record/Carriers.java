@@ -5,13 +5,12 @@ import static dev.netprof.record.JdkInternals.type;
 
 import java.lang.invoke.VarHandle;
 import java.net.Socket;
-import java.net.SocketImpl;
 
 /**
  * Finds the TCP connection under whatever a higher layer holds: a SocketChannel (netprof's key itself), a Socket
- * (its SocketImpl, through a SOCKS delegate), an SSLSocket (layered over another Socket, or a Socket itself), or an
- * SSLEngine the JDK HttpClient tied to a channel. java.net and sun.security.ssl are opened to netprof's bootstrap
- * module only, for these handles.
+ * (its SocketImpl, through a SOCKS delegate, or a SocketChannel's adaptor's channel), an SSLSocket (layered over
+ * another Socket, or a Socket itself), or an SSLEngine the JDK HttpClient tied to a channel. java.net and
+ * sun.security.ssl are opened to netprof's bootstrap module only, for these handles.
  */
 final class Carriers {
     private static final VarHandle SELF = field("sun.security.ssl.BaseSSLSocketImpl", "self");
@@ -33,12 +32,13 @@ final class Carriers {
             return 0;
         }
         // A layered SSLSocket runs over another Socket; an unlayered one is its own (self == this).
-        Object socket = SELF != null && SSL_SOCKET.isInstance(carrier) ? SELF.get(carrier) : carrier;
-        Object impl = SOCKET_IMPL.get((Socket) socket);
-        if (impl != null && DELEGATE != null && DELEGATING.isInstance(impl)) {
-            impl = DELEGATE.get(impl); // SocksSocketImpl delegates to the platform NioSocketImpl
+        Socket socket = (Socket) (SELF != null && SSL_SOCKET.isInstance(carrier) ? SELF.get(carrier) : carrier);
+        // A SocketChannel's socket adaptor has a placeholder SocketImpl: the channel is the connection.
+        Object key = socket.getChannel() != null ? socket.getChannel() : SOCKET_IMPL.get(socket);
+        if (key != null && DELEGATE != null && DELEGATING.isInstance(key)) {
+            key = DELEGATE.get(key); // SocksSocketImpl delegates to the platform NioSocketImpl
         }
-        Connections.Entry e = impl instanceof SocketImpl ? c.connections.find(impl) : null;
+        Connections.Entry e = key != null ? c.connections.find(key) : null;
         return e == null || e.id == Connections.IGNORED ? 0 : e.id;
     }
 

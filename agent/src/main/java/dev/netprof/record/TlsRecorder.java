@@ -64,35 +64,27 @@ public final class TlsRecorder {
     private static final class Started {
         final long startNs = FastClock.nanoTime();
         final boolean renegotiation;
+        /** The connection the starting thread last used: a guess for an SSLEngine netprof cannot tie to a channel. */
+        final long lastConnection;
         /** What an SSLSocket's startHandshake() last threw that left this handshake open (a read timeout). */
         volatile String leftOpenBy;
 
-        Started(boolean renegotiation) {
+        Started(boolean renegotiation, long lastConnection) {
             this.renegotiation = renegotiation;
+            this.lastConnection = lastConnection;
         }
     }
 
     private static final WeakIdentityMap<Started> STARTED = new WeakIdentityMap<>();
     private static final UnansweredHandshakes UNANSWERED = new UnansweredHandshakes();
 
-    /**
-     * A Client- or ServerHandshakeContext is being built on {@code tc}: a handshake begins. An SSLEngine netprof
-     * cannot tie to a channel (a server's, say) runs its handshake on the thread that just read the peer's hello from
-     * the TCP connection: that connection is the engine's.
-     */
+    /** A Client- or ServerHandshakeContext is being built on {@code tc}: a handshake begins. */
     public static void started(Object tc) {
         Capture c = Recorder.current();
         if (c == null || tc == null) {
             return;
         }
-        STARTED.put(tc, new Started(NEGOTIATED != null && (boolean) NEGOTIATED.get(tc)));
-        Object transport = TRANSPORT == null ? null : TRANSPORT.get(tc);
-        if (transport instanceof SSLEngine && c.connections.find(transport) == null) {
-            long id = Recorder.lastConnection();
-            if (id > 0) {
-                c.connections.add(transport, id, Api.TLS_ALIAS);
-            }
-        }
+        STARTED.put(tc, new Started(NEGOTIATED != null && (boolean) NEGOTIATED.get(tc), Recorder.lastConnection()));
     }
 
     /** At finishHandshake's entry, while the handshake context is still there: was this a resumption? */
@@ -323,9 +315,8 @@ public final class TlsRecorder {
         Object config = CONFIG == null ? null : CONFIG.get(tc);
         boolean client = config != null && CLIENT_MODE != null && (boolean) CLIENT_MODE.get(config);
         long id = Carriers.connectionOf(c, transport);
-        if (id == 0 && transport instanceof SSLEngine && Recorder.lastConnection() > 0) {
-            id = Recorder.lastConnection(); // the read that completed the handshake was on the engine's connection
-            c.connections.add(transport, id, Api.TLS_ALIAS);
+        if (id == 0 && transport instanceof SSLEngine) {
+            id = engineConnection(c, transport, s);
         }
         String local = null, remote = null;
         if (transport instanceof Socket) {
@@ -366,6 +357,24 @@ public final class TlsRecorder {
             cipher, offered == null ? new String[0] : offered.clone(), alpn == null || alpn.isEmpty() ? null : alpn, sni,
             subject, notAfter, resumed, s.renegotiation, s.startNs, end - s.startNs, ok, error,
             Thread.currentThread().getId());
+    }
+
+    /**
+     * The connection of an SSLEngine netprof could not tie to a channel, guessed when its handshake ends: the thread
+     * that ends it has just read the peer's last flight, from the engine's connection. Not when it starts: a client
+     * that opened several connections before their handshakes has last used the newest. If the ending thread has used
+     * none (a delegated task on an executor), the starting thread's guess stands. The engine is tied to it from then
+     * on, for its plaintext.
+     */
+    private static long engineConnection(Capture c, Object engine, Started s) {
+        long id = Recorder.lastConnection();
+        if (id <= 0) {
+            id = s.lastConnection;
+        }
+        if (id > 0) {
+            c.connections.add(engine, id, Api.TLS_ALIAS);
+        }
+        return Math.max(id, 0);
     }
 
     private static String hostName(List<SNIServerName> names) {
