@@ -35,6 +35,8 @@ public final class Connections {
         volatile boolean established;
         /** Start of a connect still in progress (non-blocking), so the connection opens when connect began. */
         volatile long pendingSince;
+        /** The peer of that connect: a channel closed before it finished no longer says. */
+        volatile Object pendingPeer;
         /**
          * UDP only: the flow id of each peer this socket exchanged datagrams with, by the peer's address (up to {@link
          * #MAX_FLOWS}); null until the first. Read lock-free by every datagram, added to under the table's lock.

@@ -224,18 +224,21 @@ public final class Recorder {
         }
         Connections.Entry e = c.connections.find(socket);
         if (e == null) {
-            if (!Endpoints.isNetwork(Endpoints.remote(api, socket))) {
+            SocketAddress peer = Endpoints.remote(api, socket);
+            if (!Endpoints.isNetwork(peer)) {
                 c.connections.add(socket, Connections.IGNORED, api);
                 return;
             }
             e = c.connections.add(socket, c.newId(), api);
             e.pendingSince = start;
+            e.pendingPeer = peer;
         } else if (e.id == Connections.IGNORED) {
             return;
         }
         int stack = c.stacks.capture();
         if (established && !e.established) {
             e.established = true;
+            e.pendingPeer = null;
             stackFirstsOfFewPerSite(c, e, stack);
             define(c, e.id, api, Api.ROLE_CLIENT, false, true, e.pendingSince, socket, stack);
         }
@@ -264,13 +267,18 @@ public final class Recorder {
         if (e.id == Connections.IGNORED) {
             return;
         }
-        SocketAddress peer = remote instanceof SocketAddress ? (SocketAddress) remote : Endpoints.remote(api, socket);
         int stack = c.stacks.capture();
-        long opened = e.pendingSince != 0 ? e.pendingSince : start;
-        c.catalog.add(new Catalog.ConnectionInfo(e.id, api, Api.ROLE_CLIENT, false, false, opened,
-            Endpoints.format(Endpoints.local(api, socket)), Endpoints.format(peer), Endpoints.hostName(peer), stack));
+        defineAttempt(c, e, api, socket, remote, e.pendingSince != 0 ? e.pendingSince : start, stack);
         e.close(end);
         emitFailure(c, op, e.id, start, end, thrown, stack, 0);
+    }
+
+    /** A connect attempt that never established: defined so that its error names its peer. */
+    private static void defineAttempt(Capture c, Connections.Entry e, int api, Object socket, Object remote,
+                                      long opened, int stack) {
+        SocketAddress peer = remote instanceof SocketAddress ? (SocketAddress) remote : Endpoints.remote(api, socket);
+        c.catalog.add(new Catalog.ConnectionInfo(e.id, api, Api.ROLE_CLIENT, false, false, opened,
+            Endpoints.format(Endpoints.local(api, socket)), Endpoints.format(peer), Endpoints.hostName(peer), stack));
     }
 
     /** An accept that returned {@code accepted} (null when a non-blocking accept found nobody). */
@@ -319,6 +327,9 @@ public final class Recorder {
         }
     }
 
+    /** What a non-blocking connect closed before it finished records as its error. */
+    static final String ABANDONED = "closed while connecting, before a finishConnect completed the connect";
+
     /**
      * The application closed the socket. Only the first close of a known socket counts; a socket netprof never saw
      * connected (a failed or never-used one) has no connection to close.
@@ -338,6 +349,13 @@ public final class Recorder {
             return;
         }
         int stack = e.firstOf(Op.CLOSE) || c.sampling.wants(end, end - start, false, e) ? c.stacks.capture() : 0;
+        if (e.pendingSince != 0 && !e.established) {
+            // A non-blocking connect closed before finishConnect said it was done: the application gave up on it
+            // (its own connect timeout), or never asked. An error on the attempt, from the connect to this close.
+            stack = stack != 0 ? stack : c.stacks.capture();
+            defineAttempt(c, e, api, socket, e.pendingPeer, e.pendingSince, stack);
+            emit(c, Op.CONNECT, Outcome.CLOSED, c.catalog.string(ABANDONED), e.pendingSince, end, e.id, 0, stack);
+        }
         int outcome = thrown == null ? Outcome.OK : Outcome.of(thrown);
         int ref = thrown == null ? 0 : c.catalog.string(describe(thrown));
         if (api == Api.DATAGRAM) {

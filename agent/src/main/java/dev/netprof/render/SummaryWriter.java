@@ -328,13 +328,14 @@ public final class SummaryWriter {
             t[3] += c.reads + c.writes;
             t[4] += c.blockedNs;
         }
+        // Errors on the endpoint's connections, and its connect attempts that failed: an endpoint that no connect
+        // reached has a row too, with no connections.
         for (Recording.Failure f : r.errors) {
             Recording.Connection c = r.connections.get(f.connectionId());
-            if (c != null && c.established) {
-                long[] t = byEndpoint.get(c.endpointKey());
-                if (t != null) {
-                    t[5]++;
-                }
+            if (c != null && c.endpoint() != null) {
+                String key = c.endpointKey();
+                keys.putIfAbsent(key, new String[] {c.endpoint(), Api.role(c.role), Api.transport(c.api)});
+                byEndpoint.computeIfAbsent(key, k -> new long[6])[5]++;
             }
         }
         j.name("endpoints").beginArray();
@@ -359,13 +360,16 @@ public final class SummaryWriter {
     private void errors(Json j) throws IOException {
         j.name("errors").beginArray();
         for (Recording.Failure f : r.errors) {
+            // "type: message" or "type" for what a call threw; a failure without one (a connect the application
+            // closed before it finished) is described in words, which a type name never has.
             String described = r.exception(f);
-            String exception = described;
-            String message = null;
+            String exception = null;
+            String message = described;
             int colon = described == null ? -1 : described.indexOf(": ");
-            if (colon > 0) {
-                exception = described.substring(0, colon);
-                message = described.substring(colon + 2);
+            String type = colon > 0 ? described.substring(0, colon) : described;
+            if (type != null && type.indexOf(' ') < 0) {
+                exception = type;
+                message = colon > 0 ? described.substring(colon + 2) : null;
             }
             Recording.Connection c = r.connections.get(f.connectionId());
             j.beginObject();
