@@ -100,7 +100,14 @@ public final class Recording implements LogVisitor {
         public long tlsKeyUpdates;
         /** The kernel's last view of this connection's socket, if it was read while the socket was open. */
         public KernelSocket kernel;
-        int worstError = -1;
+        /**
+         * The latest error (not a local close under an operation) and when it ended, and when the latest read or write
+         * that moved bytes ended: an error that traffic followed (a read timeout the application retried) is not
+         * what the connection closed after. Events come per thread, not in time order, hence the times.
+         */
+        int lastError = -1;
+        long lastErrorNs = Long.MIN_VALUE;
+        long lastTransferNs = Long.MIN_VALUE;
 
         Connection(long id) {
             this.id = id;
@@ -123,8 +130,8 @@ public final class Recording implements LogVisitor {
             if (collectedNs != null) {
                 return "collected-unclosed";
             }
-            if (worstError >= 0) {
-                return "closed-after-" + Outcome.name(worstError);
+            if (lastError >= 0 && lastErrorNs > lastTransferNs && (eofAtNs == null || lastErrorNs > eofAtNs)) {
+                return "closed-after-" + Outcome.name(lastError);
             }
             return eofAtNs != null ? "closed-after-eof" : "closed";
         }
@@ -262,7 +269,12 @@ public final class Recording implements LogVisitor {
                 c.eofStack = stack;
             }
         } else if (Outcome.isError(outcome) && outcome != Outcome.CLOSED) {
-            c.worstError = outcome;
+            if (start + duration >= c.lastErrorNs) {
+                c.lastError = outcome;
+                c.lastErrorNs = start + duration;
+            }
+        } else if (outcome == Outcome.OK && bytes > 0) {
+            c.lastTransferNs = Math.max(c.lastTransferNs, start + duration);
         }
     }
 
