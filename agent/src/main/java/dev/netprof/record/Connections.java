@@ -35,7 +35,10 @@ public final class Connections {
         volatile boolean established;
         /** Start of a connect still in progress (non-blocking), so the connection opens when connect began. */
         volatile long pendingSince;
-        /** The peer of that connect: a channel closed before it finished no longer says. */
+        /**
+         * The peer of that connect until it is established: a channel closed before it finished no longer says. Left
+         * for the table to drop with the entry, a second after a close.
+         */
         volatile Object pendingPeer;
         /**
          * UDP only: the flow id of each peer this socket exchanged datagrams with, by the peer's address (up to {@link

@@ -37,6 +37,12 @@ public final class Recorder {
         /** The descriptor and local address of the JDK's last {@code Net.localAddress} call on this thread. */
         Object localFd;
         SocketAddress localAddress;
+        /**
+         * Where in its array the last socket adaptor read that got bytes on this carrier ended ({@link #readTo}), and
+         * which thread read it: a virtual thread may have moved to another carrier since, and another may have read.
+         */
+        int readTo;
+        Thread readBy;
 
         ThreadState(Thread owner, int osTid) {
             this.owner = owner;
@@ -147,8 +153,6 @@ public final class Recorder {
         boolean all;
         long atNs;
         boolean set;
-        /** Where in its array this thread's last socket adaptor read that got bytes ended ({@link #readTo}). */
-        int readTo;
     }
 
     private static final ThreadLocal<Progress> PROGRESS = ThreadLocal.withInitial(Progress::new);
@@ -163,12 +167,15 @@ public final class Recorder {
 
     /**
      * A socket adaptor's read got bytes into its array, up to {@code end}. Nothing knows how many once an interrupt
-     * has failed the read after them ({@link #interruptedAfterMoving}), so each read that gets bytes keeps it: one
-     * thread-local write, on the adaptor's reads alone.
+     * has failed the read after them ({@link #interruptedAfterMoving}), so each read that gets bytes keeps it, in the
+     * carrier's state the recording already has (a virtual thread's own thread-local would be allocated per thread):
+     * two field writes, on the adaptor's reads alone.
      */
     public static void readTo(int end) {
-        if (capture != null) {
-            PROGRESS.get().readTo = end;
+        ThreadState ts;
+        if (capture != null && (ts = STATE.get()) != null) {
+            ts.readTo = end;
+            ts.readBy = Thread.currentThread();
         }
     }
 
@@ -179,7 +186,14 @@ public final class Recorder {
      * failing although its sends took all its bytes. Only on that throw, so it costs a read or write nothing.
      */
     public static void interruptedAfterMoving(int op, Object socket) {
-        keepProgress(socket, op == Op.READ ? PROGRESS.get().readTo : 0, op != Op.READ);
+        if (op != Op.READ) {
+            keepProgress(socket, 0, true);
+            return;
+        }
+        ThreadState ts = STATE.get();
+        if (ts != null && ts.readBy == Thread.currentThread()) {
+            keepProgress(socket, ts.readTo, false);
+        }
     }
 
     private static void keepProgress(Object socket, int pos, boolean all) {
@@ -268,7 +282,9 @@ public final class Recorder {
             return;
         }
         int stack = c.stacks.capture();
-        defineAttempt(c, e, api, socket, remote, e.pendingSince != 0 ? e.pendingSince : start, stack);
+        // A finishConnect names no peer, and its channel is closed by now: the connect's peer, kept, does.
+        defineAttempt(c, e, api, socket, remote != null ? remote : e.pendingPeer,
+            e.pendingSince != 0 ? e.pendingSince : start, stack);
         e.close(end);
         emitFailure(c, op, e.id, start, end, thrown, stack, 0);
     }
@@ -327,6 +343,15 @@ public final class Recorder {
         }
     }
 
+    /**
+     * A finishConnect that fails closes its channel before it throws, and its failure is then the attempt's error.
+     * Walks the stack, only for a channel closed while its connect was pending.
+     */
+    private static boolean closedByFinishConnect() {
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> f.getMethodName().equals("finishConnect")
+            && f.getClassName().equals("sun.nio.ch.SocketChannelImpl")));
+    }
+
     /** What a non-blocking connect closed before it finished records as its error. */
     static final String ABANDONED = "closed while connecting, before a finishConnect completed the connect";
 
@@ -349,12 +374,14 @@ public final class Recorder {
             return;
         }
         int stack = e.firstOf(Op.CLOSE) || c.sampling.wants(end, end - start, false, e) ? c.stacks.capture() : 0;
-        if (e.pendingSince != 0 && !e.established) {
+        Object pendingPeer = e.pendingPeer; // null once established: one read on an ordinary close
+        if (pendingPeer != null && !e.established && !closedByFinishConnect()) {
             // A non-blocking connect closed before finishConnect said it was done: the application gave up on it
-            // (its own connect timeout), or never asked. An error on the attempt, from the connect to this close.
+            // (its own connect timeout), or never asked. An error on the attempt, timed as this close: the thread
+            // closing it (an event loop, say) never waited in the connect.
             stack = stack != 0 ? stack : c.stacks.capture();
-            defineAttempt(c, e, api, socket, e.pendingPeer, e.pendingSince, stack);
-            emit(c, Op.CONNECT, Outcome.CLOSED, c.catalog.string(ABANDONED), e.pendingSince, end, e.id, 0, stack);
+            defineAttempt(c, e, api, socket, pendingPeer, e.pendingSince, stack);
+            emit(c, Op.CONNECT, Outcome.CLOSED, c.catalog.string(ABANDONED), start, end, e.id, 0, stack);
         }
         int outcome = thrown == null ? Outcome.OK : Outcome.of(thrown);
         int ref = thrown == null ? 0 : c.catalog.string(describe(thrown));

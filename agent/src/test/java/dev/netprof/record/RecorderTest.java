@@ -117,19 +117,20 @@ class RecorderTest {
 
     /**
      * A socket adaptor's read that an interrupt fails after it got bytes carries where its last read ended in its
-     * array; a read that returned keeps nothing for a later failure.
+     * array; a read alone keeps nothing for a failure.
      */
     @Test
     void anInterruptedReadCarriesWhatItsLastReadGot() {
         Object socket = new Object();
         Recorder.start(TestRecordings.capture());
         try {
+            Recorder.selected(FastClock.nanoTime(), 0); // the read's state is the thread's recording state
             long start = FastClock.nanoTime();
             Recorder.readTo(40 + 300);
             Recorder.interruptedAfterMoving(Op.READ, socket);
             assertEquals(300, Recorder.movedBeforeFailure(socket, start, 40, 4096));
             Recorder.readTo(100);
-            assertEquals(0, Recorder.movedBeforeFailure(socket, start, 0, 4096), "a read that was not interrupted");
+            assertEquals(0, Recorder.movedBeforeFailure(socket, start, 0, 4096), "a read alone keeps nothing");
             Recorder.readTo(100);
             Recorder.interruptedAfterMoving(Op.READ, socket);
             assertEquals(0, Recorder.movedBeforeFailure(new Object(), start, 0, 4096), "another socket's");

@@ -17,9 +17,11 @@ import java.nio.file.Path;
  * Connects that never establish for the application, beside one that does: a non-blocking connect the application
  * closes once its selector says it can finish, without the finishConnect that would (a pool shut down mid-connect;
  * Netty closes a channel so when its connect timeout fires), then an ordinary connection to the same server; and a
- * blocking connect refused where nothing listens. Usage: {@code AbandonedConnectWorkload <truth-file>}.
+ * blocking and a non-blocking connect refused where nothing listens (the second's finishConnect closes the channel
+ * before it throws). Usage: {@code AbandonedConnectWorkload <truth-file>}.
  *
- * <p>Truth lines: {@code abandoned <server>}, {@code connected <client local> <server>}, {@code refused <address>}.
+ * <p>Truth lines: {@code abandoned <server>}, {@code connected <client local> <server>}, {@code refused <address>},
+ * {@code refused-pending <address>}.
  */
 public final class AbandonedConnectWorkload {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -43,6 +45,9 @@ public final class AbandonedConnectWorkload {
             } catch (ConnectException expected) {
                 truth.println("refused " + Truth.format(nobody));
             }
+            InetSocketAddress nobodyEither = nobodyListening();
+            refuseWhilePending(nobodyEither);
+            truth.println("refused-pending " + Truth.format(nobodyEither));
         }
         System.out.println("abandoned connect workload done");
     }
@@ -58,6 +63,22 @@ public final class AbandonedConnectWorkload {
             if (selector.select(10_000) != 1) {
                 throw new IllegalStateException("the connect never became ready");
             }
+        }
+    }
+
+    /** A non-blocking connect where nothing listens: its finishConnect throws, having closed the channel. */
+    static void refuseWhilePending(InetSocketAddress address) throws Exception {
+        try (Selector selector = Selector.open(); SocketChannel pending = SocketChannel.open()) {
+            pending.configureBlocking(false);
+            if (pending.connect(address)) {
+                throw new IllegalStateException("a connect where nothing listens succeeded");
+            }
+            pending.register(selector, SelectionKey.OP_CONNECT);
+            selector.select(10_000);
+            pending.finishConnect();
+            throw new IllegalStateException("a connect where nothing listens finished");
+        } catch (ConnectException expected) {
+            // refused, as the truth says
         }
     }
 
