@@ -18,6 +18,7 @@ final class Carriers {
     private static final VarHandle DELEGATE = field("java.net.DelegatingSocketImpl", "delegate");
     private static final Class<?> DELEGATING = type("java.net.DelegatingSocketImpl");
     private static final Class<?> SSL_SOCKET = type("sun.security.ssl.BaseSSLSocketImpl");
+    private static final Class<?> SOCKET_ADAPTOR = type("sun.nio.ch.SocketAdaptor");
 
     /** The connection id under {@code carrier}, or 0 when netprof does not know one. */
     static long connectionOf(Capture c, Object carrier) {
@@ -34,7 +35,8 @@ final class Carriers {
         // A layered SSLSocket runs over another Socket; an unlayered one is its own (self == this).
         Socket socket = (Socket) (SELF != null && SSL_SOCKET.isInstance(carrier) ? SELF.get(carrier) : carrier);
         // A SocketChannel's socket adaptor has a placeholder SocketImpl: the channel is the connection.
-        Object key = socket.getChannel() != null ? socket.getChannel() : SOCKET_IMPL.get(socket);
+        Object key = SOCKET_ADAPTOR != null && SOCKET_ADAPTOR.isInstance(socket) ? socket.getChannel()
+            : SOCKET_IMPL.get(socket);
         if (key != null && DELEGATE != null && DELEGATING.isInstance(key)) {
             key = DELEGATE.get(key); // SocksSocketImpl delegates to the platform NioSocketImpl
         }

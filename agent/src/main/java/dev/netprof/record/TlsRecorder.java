@@ -316,7 +316,7 @@ public final class TlsRecorder {
         boolean client = config != null && CLIENT_MODE != null && (boolean) CLIENT_MODE.get(config);
         long id = Carriers.connectionOf(c, transport);
         if (id == 0 && transport instanceof SSLEngine) {
-            id = engineConnection(c, transport, s);
+            id = engineConnection(c, transport, s, ok);
         }
         String local = null, remote = null;
         if (transport instanceof Socket) {
@@ -360,21 +360,23 @@ public final class TlsRecorder {
     }
 
     /**
-     * The connection of an SSLEngine netprof could not tie to a channel, guessed when its handshake ends: the thread
-     * that ends it has just read the peer's last flight, from the engine's connection. Not when it starts: a client
-     * that opened several connections before their handshakes has last used the newest. If the ending thread has used
-     * none (a delegated task on an executor), the starting thread's guess stands. The engine is tied to it from then
-     * on, for its plaintext.
+     * The connection of an SSLEngine netprof could not tie to a channel, guessed from what the threads that ran its
+     * handshake last used. A handshake that {@code finished} did so on the thread that has just read the peer's last
+     * flight from the engine's connection; its start may not tell, as a client that opened several connections before
+     * their handshakes last used the newest. A handshake that failed or was closed may end on any thread (an event
+     * loop's handshake timeout), while its start followed the read of the peer's hello or the connect. Either way the
+     * other guess stands in when a thread has used no connection (a delegated task on an executor). The engine is
+     * tied to it from then on, for its plaintext.
      */
-    private static long engineConnection(Capture c, Object engine, Started s) {
-        long id = Recorder.lastConnection();
+    private static long engineConnection(Capture c, Object engine, Started s, boolean finished) {
+        long ending = Recorder.lastConnection();
+        long started = s.lastConnection;
+        long id = finished ? (ending > 0 ? ending : started) : (started > 0 ? started : ending);
         if (id <= 0) {
-            id = s.lastConnection;
+            return 0;
         }
-        if (id > 0) {
-            c.connections.add(engine, id, Api.TLS_ALIAS);
-        }
-        return Math.max(id, 0);
+        c.connections.add(engine, id, Api.TLS_ALIAS);
+        return id;
     }
 
     private static String hostName(List<SNIServerName> names) {
