@@ -360,14 +360,14 @@ public final class SummaryWriter {
     private void errors(Json j) throws IOException {
         j.name("errors").beginArray();
         for (Recording.Failure f : r.errors) {
-            // "type: message" or "type" for what a call threw; a failure without one (a connect the application
-            // closed before it finished) is described in words, which a type name never has.
+            // "type: message" or "type" for what a call threw. A failure without one is described in words: a TLS
+            // alert ("received fatal alert: ..."), a connect the application closed before it finished.
             String described = r.exception(f);
             String exception = null;
             String message = described;
             int colon = described == null ? -1 : described.indexOf(": ");
             String type = colon > 0 ? described.substring(0, colon) : described;
-            if (type != null && type.indexOf(' ') < 0) {
+            if (type != null && type.indexOf(' ') < 0 && type.indexOf('.') > 0) {
                 exception = type;
                 message = colon > 0 ? described.substring(colon + 2) : null;
             }
