@@ -61,12 +61,12 @@ public final class Options {
     public long closeWaitNs = 5_000_000_000L;
     /** Whether recorded HTTP URIs keep their query string (they often carry tokens). */
     public boolean keepQuery;
-    /** How long the JVM's exit waits for a -javaagent recording's outputs to render; 0: they are not rendered. */
-    public long exitWaitNs = 20_000_000_000L;
     /**
-     * How long the stop at the JVM's exit waits for the application's own shutdown hooks to end; 0: it does not.
-     * With exitwait=, 30 s in all by default: Kubernetes' default grace period before it kills the JVM.
+     * Until how long after the JVM's exit began a -javaagent recording's outputs may render (after the wait for the
+     * application's hooks); 0: they are not rendered. 20 s leaves a third of Kubernetes' default 30 s grace period.
      */
+    public long exitWaitNs = 20_000_000_000L;
+    /** How long the stop at the JVM's exit waits for the application's own shutdown hooks to end; 0: it does not. */
     public long hookWaitNs = 10_000_000_000L;
     /** async-profiler sampling beside the recording: off, on, kernel, tracepoint:<name>. */
     public String syscalls = "off";

@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Stop runs once, from whichever comes first: {@code duration=} elapsing, {@code netprof stop}, or the JVM
  * exiting (after the application's own shutdown hooks, at most {@code hookwait=}). Every stop but the JVM's exit
  * also removes the instrumentation, so the JVM runs its original bytecode again. An attached recording is rendered
- * by the CLI that attached, not inside the application's JVM; at the exit, the JVM waits for a -javaagent
- * recording's rendering at most {@code exitwait=}.
+ * by the CLI that attached, not inside the application's JVM; a -javaagent recording renders at the exit until
+ * {@code exitwait=} after the exit began.
  *
  * <p>The recording's state is published as the system property {@value #STATUS_PROPERTY}, which
  * {@code netprof list} and {@code netprof status} read through the attach API without loading anything.
@@ -58,6 +58,8 @@ final class Session {
     private Thread shutdownHook;
     /** The application's shutdown hooks, which the stop at the JVM's exit waits for; null if they are not known. */
     private ShutdownHooks applicationHooks;
+    /** When the JVM's exit began, as netprof's shutdown hook saw it; 0 until then. */
+    private volatile long exitBeganNs;
     private Thread timer;
     private SyscallSampler sampler;
     private volatile boolean stopped;
@@ -115,6 +117,10 @@ final class Session {
         s.shutdownHook = new Thread(s::stopAtExit, "netprof-shutdown");
         Runtime.getRuntime().addShutdownHook(s.shutdownHook);
         s.applicationHooks = ShutdownHooks.find();
+        if (s.applicationHooks == null && options.hookWaitNs > 0) {
+            Agent.say("cannot read this JVM's shutdown hooks: at its exit netprof stops beside them, and what they send"
+                + " after that is not recorded");
+        }
         if (options.durationNs > 0) {
             s.timer = new Thread(() -> {
                 try {
@@ -164,18 +170,21 @@ final class Session {
      * The JVM is exiting: first the application's own shutdown hooks finish what they do (a graceful shutdown drains
      * and closes its connections there), at most {@code hookwait=}, then the recording stops. The JVM waits for
      * those hooks anyway, so the wait itself delays no exit; a -javaagent recording's rendering, after them rather
-     * than beside them, may (at most {@code exitwait=}).
+     * than beside them, may, until {@code exitwait=} after the exit began.
      */
     private void stopAtExit() {
+        exitBeganNs = System.nanoTime();
         if (applicationHooks != null && hookWaitNs > 0 && !stopped) {
-            long startedNs = System.nanoTime();
             List<ShutdownHooks.Hook> hooks;
             try {
                 hooks = applicationHooks.awaitOthers(hookWaitNs);
             } catch (InterruptedException e) {
                 hooks = List.of();
             }
-            capture.catalog.note("hookwait", Long.toString(System.nanoTime() - startedNs));
+            if (stopped) {
+                return; // duration= ended the recording meanwhile
+            }
+            capture.catalog.note("hookwait", Long.toString(System.nanoTime() - exitBeganNs));
             List<String> running = new ArrayList<>();
             for (ShutdownHooks.Hook h : hooks) {
                 capture.catalog.note("hook", (h.ended() ? "ended " : "running ") + h.thread());
@@ -272,8 +281,8 @@ final class Session {
     }
 
     /**
-     * At the JVM's exit the outputs render on a thread of their own, and the exit waits for them at most
-     * {@code exitwait=}: rendering grows with the recording (9.5 s for 80 s of a busy HTTP client, 15 million
+     * At the JVM's exit the outputs render on a thread of their own, and the exit waits for them until
+     * {@code exitwait=} after it began, the wait for the application's hooks included: rendering grows with the recording (9.5 s for 80 s of a busy HTTP client, 15 million
      * operations), and an application must not take minutes to exit because it was recorded, nor be killed at the
      * end of an orchestrator's grace period with its outputs half written and no word why. events.nprof is complete
      * by then, so what the exit does not wait for, {@code netprof report} renders.
@@ -284,11 +293,12 @@ final class Session {
             Agent.say("exitwait=0: outputs not rendered" + later);
             return;
         }
+        long leftNs = exitWaitNs - (exitBeganNs == 0 ? 0 : System.nanoTime() - exitBeganNs);
         Thread render = new Thread(this::render, "netprof-render");
         render.setDaemon(true);
         render.start();
         try {
-            render.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(exitWaitNs)));
+            render.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

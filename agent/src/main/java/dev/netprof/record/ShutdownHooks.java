@@ -16,6 +16,8 @@ import java.util.Map;
  * java.lang is opened to their module alone.
  */
 public final class ShutdownHooks {
+    /** How long after the wait begins a hook may still be starting. */
+    private static final long START_NS = 1_000_000_000L;
     private final Map<?, ?> registered;
 
     private ShutdownHooks(Map<?, ?> registered) {
@@ -34,32 +36,35 @@ public final class ShutdownHooks {
         }
     }
 
-    /** One hook and whether it had ended when the wait was over. */
+    /** One hook and whether it had ended (or never started) when the wait was over. */
     public record Hook(String thread, boolean ended) {
     }
 
     /**
      * At the exit, from one of the hooks: waits until every other hook has ended, at most {@code timeoutNs}, and says
      * how each stood then. The JVM starts the hooks one after another before it waits for any, so one still
-     * unstarted is waited for too.
+     * unstarted is waited for to start, but not for long: one the JVM could not start (a virtual thread whose
+     * scheduler is gone) never will, and the JVM does not wait for it.
      */
     public List<Hook> awaitOthers(long timeoutNs) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutNs;
+        long begun = System.nanoTime();
+        long deadline = begun + timeoutNs;
+        long startDeadline = begun + Math.min(timeoutNs, START_NS);
         List<Hook> hooks = new ArrayList<>();
         for (Object key : registered.keySet()) {
             Thread hook = (Thread) key;
             if (hook == Thread.currentThread()) {
                 continue;
             }
-            long left;
-            while (hook.getState() == Thread.State.NEW && (left = deadline - System.nanoTime()) > 0) {
-                Thread.sleep(Math.min(1, left / 1_000_000));
+            while (hook.getState() == Thread.State.NEW && startDeadline - System.nanoTime() > 0) {
+                Thread.sleep(1);
             }
-            left = deadline - System.nanoTime();
-            if (left > 0) {
+            long left = deadline - System.nanoTime();
+            if (left > 0 && hook.getState() != Thread.State.NEW) {
                 hook.join(left / 1_000_000, (int) (left % 1_000_000));
             }
-            hooks.add(new Hook(hook.getName(), hook.getState() == Thread.State.TERMINATED));
+            Thread.State state = hook.getState();
+            hooks.add(new Hook(hook.getName(), state == Thread.State.TERMINATED || state == Thread.State.NEW));
         }
         return hooks;
     }

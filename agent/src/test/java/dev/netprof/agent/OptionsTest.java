@@ -20,7 +20,7 @@ class OptionsTest {
         assertEquals(EnumSet.allOf(Family.class), o.events);
         assertEquals(32L << 20, o.bufferBytes);
         assertEquals(20_000_000_000L, o.exitWaitNs);
-        assertEquals(10_000_000_000L, o.hookWaitNs, "with exitwait=, Kubernetes' default grace period");
+        assertEquals(10_000_000_000L, o.hookWaitNs);
     }
 
     @Test

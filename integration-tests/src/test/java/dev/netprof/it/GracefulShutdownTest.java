@@ -42,7 +42,8 @@ class GracefulShutdownTest {
         JsonNode hooks = run.summary.root.get("shutdownHooks");
         assertEquals(Set.of("drain ended", "quick ended"), hookStates(hooks));
         long waitedNs = hooks.get("waitedNs").asLong();
-        assertTrue(waitedNs >= 300 * MS, "waited for the drain hook's 300 ms: " + waitedNs);
+        // The JVM may start the drain hook before netprof's, which then waits a little less than its 300 ms sleep.
+        assertTrue(waitedNs >= 200 * MS, "waited for the drain hook's 300 ms: " + waitedNs);
         assertTrue(run.summary.root.get("window").get("toNs").asLong() > Long.parseLong(run.truth[4]),
             "stopped after the hook sent");
         assertTrue(run.report.contains("cleanly, at the JVM's exit after waiting "), "report.html says it waited");
