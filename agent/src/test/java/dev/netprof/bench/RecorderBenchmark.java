@@ -56,7 +56,7 @@ public class RecorderBenchmark {
         Recorder.transfer(Op.READ, Api.NIO, client, start, 64);
     }
 
-    /** A socket adaptor's stream read: {@link #recordRead} and where the read ended in its array, kept per thread. */
+    /** A socket adaptor's stream read: {@link #recordRead} and where the read ended in its array, kept per carrier. */
     @Benchmark
     public void recordAdaptorRead() {
         long start = FastClock.nanoTime();
