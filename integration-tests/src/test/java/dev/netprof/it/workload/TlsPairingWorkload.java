@@ -69,19 +69,19 @@ public final class TlsPairingWorkload {
     }
 
     static byte[] request(int body) {
-        String head = "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + body + "\r\n\r\n";
-        byte[] h = head.getBytes(StandardCharsets.US_ASCII);
-        byte[] r = new byte[h.length + body];
-        System.arraycopy(h, 0, r, 0, h.length);
-        return r;
+        return message("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + body + "\r\n\r\n", body);
     }
 
     static byte[] response(int body) {
-        String head = "HTTP/1.1 200 OK\r\nContent-Length: " + body + "\r\nConnection: close\r\n\r\n";
+        return message("HTTP/1.1 200 OK\r\nContent-Length: " + body + "\r\nConnection: close\r\n\r\n", body);
+    }
+
+    /** {@code head}, then a body of {@code body} zeros. */
+    static byte[] message(String head, int body) {
         byte[] h = head.getBytes(StandardCharsets.US_ASCII);
-        byte[] r = new byte[h.length + body];
-        System.arraycopy(h, 0, r, 0, h.length);
-        return r;
+        byte[] m = new byte[h.length + body];
+        System.arraycopy(h, 0, m, 0, h.length);
+        return m;
     }
 
     /** {@code n} connections, each answered on a thread of its own. */
