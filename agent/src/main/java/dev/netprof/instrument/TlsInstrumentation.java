@@ -181,7 +181,7 @@ final class TlsInstrumentation {
     static final class EngineUnwrap {
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.This Object engine, @Advice.Return SSLEngineResult result) {
-            TlsRecorder.count(Op.TLS_READ, engine, result.bytesProduced());
+            TlsRecorder.unwrapped(engine, result.bytesConsumed(), result.bytesProduced());
         }
     }
 

@@ -271,6 +271,30 @@ public final class TlsRecorder {
     }
 
     /**
+     * An SSLEngine's unwrap consumed {@code consumed} bytes of ciphertext and produced {@code produced} of plaintext.
+     * The first that consumed any ties an engine netprof could not tie to a channel to the connection its thread last
+     * used: an application unwraps what it has just read, and a handshake's first unwrap (the peer's hello) comes
+     * before any of its work can move to another thread (delegated tasks on an executor) or wait behind other
+     * connections' (an event loop resuming it later).
+     */
+    public static void unwrapped(Object engine, int consumed, int produced) {
+        Capture c = Recorder.current();
+        if (c == null || engine == null) {
+            return;
+        }
+        Connections.Entry e = c.connections.find(engine);
+        if (e == null && consumed > 0) {
+            long id = Recorder.lastConnection();
+            if (id > 0) {
+                e = c.connections.add(engine, id, Api.TLS_ALIAS);
+            }
+        }
+        if (e != null && e.id > 0 && produced > 0) {
+            Recorder.emit(c, Op.TLS_READ, Outcome.OK, 0, 0, 0, e.id, produced, 0);
+        }
+    }
+
+    /**
      * {@code n} of a count on the connection under an SSLSocket or SSLEngine: plaintext bytes the application read
      * ({@link Op#TLS_READ}) or wrote ({@link Op#TLS_WRITE}), or KeyUpdate messages.
      */
@@ -360,8 +384,9 @@ public final class TlsRecorder {
     }
 
     /**
-     * The connection of an SSLEngine netprof could not tie to a channel, guessed from what the threads that ran its
-     * handshake last used. A handshake that {@code finished} did so on the thread that has just read the peer's last
+     * The connection of an SSLEngine netprof could not tie to a channel nor by an unwrap ({@link #unwrapped}): one
+     * whose handshake ended before it unwrapped anything, or was unwrapped on a thread that had used no connection.
+     * Guessed from what the threads that ran its handshake last used. A handshake that {@code finished} did so on the thread that has just read the peer's last
      * flight from the engine's connection; its start may not tell, as a client that opened several connections before
      * their handshakes last used the newest. A handshake that failed or was closed may end on any thread (an event
      * loop's handshake timeout), while its start followed the read of the peer's hello or the connect. Either way the

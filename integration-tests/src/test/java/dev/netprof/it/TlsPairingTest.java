@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * TLS clients netprof cannot follow from an SSLSocket to its SocketImpl ({@link TlsPairingWorkload}): the JDK
  * HttpClient's concurrent connections, SSLEngines over channels opened before their handshakes, an SSLSocket layered
- * over a channel's socket adaptor. Each client connection has its one handshake, and exactly the plaintext its
- * server read from it and wrote to it; so has each server connection.
+ * over a channel's socket adaptor, SSLEngine servers sharing a thread and handing their work to an executor. Each
+ * client connection has its one handshake, and exactly the plaintext its server read from it and wrote to it; so has
+ * each server connection.
  */
 class TlsPairingTest {
     @TempDir
@@ -26,7 +27,7 @@ class TlsPairingTest {
     void eachClientsHandshakeAndPlaintextAreOnItsOwnConnection(Jdk jdk) throws Exception {
         ChildJvm.Recorded run = ChildJvm.recordWithTruth(jdk, work.resolve(jdk.name()), TlsPairingWorkload.class, 90);
         Summary summary = run.summary();
-        assertEquals(10, run.truth().size(), run.truth().toString());
+        assertEquals(18, run.truth().size(), run.truth().toString());
         List<JsonNode> handshakes = Summary.list(summary.root.get("tlsHandshakes"));
         for (String line : run.truth()) {
             String[] f = line.split(" "); // client server-local server-remote plaintext-read plaintext-written

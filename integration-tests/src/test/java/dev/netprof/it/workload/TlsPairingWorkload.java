@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,9 +35,10 @@ import javax.net.ssl.SSLSocket;
  * TLS clients whose handshakes and plaintext netprof must put on the right TCP connection without an SSLSocket's
  * SocketImpl to follow: the JDK HttpClient sending six POSTs at once over six connections; an SSLEngine client that
  * opens three SocketChannels first (a pool warming up), then handshakes and sends a request on each in turn; and an
- * SSLSocket layered over a SocketChannel's socket adaptor. Each connection carries one HTTP/1.1 request with a body
- * of its own size to an SSLServerSocket, which answers with twice as many bytes and closes. Usage:
- * {@code TlsPairingWorkload <truth-file>}.
+ * SSLSocket layered over a SocketChannel's socket adaptor; and, the other way round, SSLEngine servers taking turns
+ * on one thread with their delegated tasks on an executor, over TLS 1.2 and 1.3, for SSLSocket clients. Each
+ * connection carries one HTTP/1.1 request with a body of its own size, which its server (an SSLServerSocket, but for
+ * the last) answers with twice as many bytes before it closes. Usage: {@code TlsPairingWorkload <truth-file>}.
  *
  * <p>Truth lines, one per connection, from the server's side, which counts what it read and wrote through TLS:
  * {@code <client> <server local> <server remote> <plaintext read> <plaintext written>}.
@@ -57,6 +60,11 @@ public final class TlsPairingWorkload {
             layered(ctx, port);
             for (Future<String> f : served) {
                 truth.println(f.get());
+            }
+            for (String protocol : new String[] {"TLSv1.2", "TLSv1.3"}) {
+                for (String line : engineServer(ctx, protocol, 4)) {
+                    truth.println(line);
+                }
             }
         } finally {
             serving.shutdown();
@@ -165,6 +173,123 @@ public final class TlsPairingWorkload {
         }
     }
 
+    /**
+     * SSLEngine servers on one thread that takes turns among its connections (an event loop, without the selector),
+     * their delegated tasks on an executor, and client authentication, as servers do for TLS 1.3: between a
+     * handshake's start and end its thread reads other connections, and the end may come on the executor. SSLSocket
+     * clients, one thread each. Truth lines as {@link #serve}'s, counted from the engines' results.
+     */
+    static List<String> engineServer(SSLContext ctx, String protocol, int n) throws Exception {
+        ExecutorService tasks = Executors.newSingleThreadExecutor();
+        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress(LOOPBACK, 0));
+            int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+            List<Thread> clients = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                byte[] request = request(bodyOf(i));
+                int answer = response(2 * bodyOf(i)).length;
+                Thread client = new Thread(() -> {
+                    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(LOOPBACK, port)) {
+                        s.getOutputStream().write(request);
+                        if (s.getInputStream().readNBytes(answer).length != answer) {
+                            throw new IllegalStateException("a short answer");
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                client.start();
+                clients.add(client);
+            }
+            List<ServerEngine> engines = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                SocketChannel channel = listener.accept();
+                channel.configureBlocking(false);
+                SSLEngine engine = ctx.createSSLEngine();
+                engine.setUseClientMode(false);
+                engine.setEnabledProtocols(new String[] {protocol});
+                engine.setNeedClientAuth(true);
+                engines.add(new ServerEngine(engine, channel, tasks));
+            }
+            List<String> lines = new ArrayList<>();
+            while (lines.size() < n) {
+                for (ServerEngine e : engines) {
+                    String line = e.step("engine-server-" + protocol);
+                    if (line != null) {
+                        lines.add(line);
+                    }
+                }
+            }
+            for (Thread client : clients) {
+                client.join();
+            }
+            return lines;
+        } finally {
+            tasks.shutdown();
+        }
+    }
+
+    /** One connection of {@link #engineServer}: each step does what its engine needs next, without blocking. */
+    static final class ServerEngine {
+        final EngineConnection tls;
+        final ExecutorService tasks;
+        final ByteArrayOutputStream request = new ByteArrayOutputStream();
+        long written;
+        boolean done;
+
+        ServerEngine(SSLEngine engine, SocketChannel channel, ExecutorService tasks) {
+            this.tls = new EngineConnection(engine, channel);
+            this.tasks = tasks;
+        }
+
+        /** The truth line once the request is answered and the connection closed, else null. */
+        String step(String client) throws Exception {
+            if (done) {
+                return null;
+            }
+            SSLEngine engine = tls.engine;
+            switch (engine.getHandshakeStatus()) {
+                case NEED_TASK:
+                    for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
+                        tasks.submit(task).get();
+                    }
+                    return null;
+                case NEED_WRAP:
+                    tls.wrap(ByteBuffer.allocate(0));
+                    return null;
+                case NEED_UNWRAP:
+                case NEED_UNWRAP_AGAIN:
+                    tls.unwrapOrRead();
+                    return null;
+                default:
+                    break;
+            }
+            tls.unwrapOrRead();
+            tls.appIn.flip();
+            while (tls.appIn.hasRemaining()) {
+                request.write(tls.appIn.get());
+            }
+            tls.appIn.clear();
+            String h = request.toString(StandardCharsets.US_ASCII);
+            int end = h.indexOf("\r\n\r\n");
+            if (end < 0) {
+                return null;
+            }
+            int i0 = h.indexOf("Content-Length: ") + 16;
+            int body = Integer.parseInt(h.substring(i0, h.indexOf("\r\n", i0)));
+            if (request.size() < end + 4 + body) {
+                return null;
+            }
+            byte[] answer = response(2 * body);
+            tls.write(answer);
+            done = true;
+            String line = client + " " + Truth.where(tls.channel.getLocalAddress(), tls.channel.getRemoteAddress())
+                + " " + request.size() + " " + answer.length;
+            tls.channel.close();
+            return line;
+        }
+    }
+
     /** An SSLEngine driven over a blocking SocketChannel, the simplest way an application can. */
     static final class EngineConnection {
         final SSLEngine engine;
@@ -192,7 +317,7 @@ public final class TlsPairingWorkload {
                         break;
                     case NEED_UNWRAP:
                     case NEED_UNWRAP_AGAIN:
-                        unwrap();
+                        unwrapOrRead();
                         break;
                     case NEED_TASK:
                         for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
@@ -222,7 +347,7 @@ public final class TlsPairingWorkload {
                 if (got >= n) {
                     return;
                 }
-                unwrap();
+                unwrapOrRead();
             }
         }
 
@@ -235,14 +360,27 @@ public final class TlsPairingWorkload {
             netOut.clear();
         }
 
-        /** Unwraps what has come, reading more first when that is not a whole record. */
-        private void unwrap() throws IOException {
+        /**
+         * Unwraps what has come; when that is not a whole record, reads more and unwraps again at once, as event loops
+         * do (a non-blocking channel may have nothing yet).
+         */
+        private void unwrapOrRead() throws IOException {
+            if (unwrap() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                int n = channel.read(netIn);
+                if (n < 0) {
+                    throw new EOFException("the peer hung up");
+                }
+                if (n > 0) {
+                    unwrap();
+                }
+            }
+        }
+
+        private SSLEngineResult.Status unwrap() throws IOException {
             netIn.flip();
             SSLEngineResult r = engine.unwrap(netIn, appIn);
             netIn.compact();
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW && channel.read(netIn) < 0) {
-                throw new EOFException("the server hung up");
-            }
+            return r.getStatus();
         }
     }
 
