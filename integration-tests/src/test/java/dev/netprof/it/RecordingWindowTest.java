@@ -1,0 +1,59 @@
+package dev.netprof.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.netprof.it.workload.WindowWorkload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A recording that {@code duration=} stops while the application goes on ({@link WindowWorkload}) counts exactly the
+ * operations inside its window: every write that began after the window opened and ended before it closed, none
+ * that began after it closed. Writes within {@value #EDGE_NS} ns of an edge may go either way: the workload's clock
+ * reads are outside netprof's, and netprof's clock follows {@code System.nanoTime()} within microseconds.
+ */
+class RecordingWindowTest {
+    private static final long EDGE_NS = 200_000;
+
+    @TempDir
+    Path work;
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void aRecordingStoppedMidwayCountsTheWritesInsideItsWindow(Jdk jdk) throws Exception {
+        Path dir = work.resolve(jdk.name());
+        Path truthFile = dir.resolve("truth.txt");
+        ChildJvm child = new ChildJvm(jdk, dir).agent("duration=1s").main(WindowWorkload.class, truthFile, 3);
+        child.run(60).assertSucceeded();
+        Summary summary = Summary.read(child.out());
+        List<String> truth = Files.readAllLines(truthFile);
+        String[] where = truth.get(0).split(" ");
+        long from = summary.root.get("window").get("fromNs").asLong();
+        long to = summary.root.get("window").get("toNs").asLong();
+        long inside = 0, edge = 0, after = 0;
+        for (String line : truth.subList(1, truth.size())) {
+            String[] f = line.split(" ");
+            long start = Long.parseLong(f[0]);
+            long end = Long.parseLong(f[1]);
+            if (start >= from + EDGE_NS && end <= to - EDGE_NS) {
+                inside++;
+            } else if (start > to + EDGE_NS) {
+                after++;
+            } else if (end >= from - EDGE_NS) {
+                edge++;
+            }
+        }
+        assertTrue(after > 1000, "the application went on writing after the stop: " + after + " writes");
+        JsonNode client = summary.connection("tcp", where[0], where[1]);
+        long writes = client.get("writes").asLong();
+        assertTrue(writes >= inside && writes <= inside + edge, writes + " writes counted; " + inside
+            + " inside the window, " + edge + " at its edges, " + after + " after it");
+        assertEquals(writes * WindowWorkload.MESSAGE, client.get("bytesWritten").asLong(), client.toString());
+    }
+}
