@@ -174,7 +174,11 @@ final class Session {
      */
     private void stopAtExit() {
         exitBeganNs = System.nanoTime();
-        if (applicationHooks != null && hookWaitNs > 0 && !stopped) {
+        if (stopped) {
+            awaitDurationStop();
+            return;
+        }
+        if (applicationHooks != null && hookWaitNs > 0) {
             List<ShutdownHooks.Hook> hooks;
             try {
                 hooks = applicationHooks.awaitOthers(hookWaitNs);
@@ -182,7 +186,8 @@ final class Session {
                 hooks = List.of();
             }
             if (stopped) {
-                return; // duration= ended the recording meanwhile
+                awaitDurationStop(); // duration= ended the recording meanwhile
+                return;
             }
             capture.catalog.note("hookwait", Long.toString(System.nanoTime() - exitBeganNs));
             List<String> running = new ArrayList<>();
@@ -199,6 +204,28 @@ final class Session {
             }
         }
         stop(false);
+    }
+
+    /**
+     * At the exit, after {@code duration=} has ended the recording: its stop may still be rendering the outputs, on the
+     * timer's thread, which the JVM would otherwise end in the middle (a daemon). The exit waits for it, until
+     * {@code exitwait=} after the exit began.
+     */
+    private void awaitDurationStop() {
+        Thread stopping = timer;
+        if (stopping == null || stopping == Thread.currentThread()) {
+            return;
+        }
+        long leftNs = exitWaitNs - (System.nanoTime() - exitBeganNs);
+        try {
+            stopping.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopping.isAlive()) {
+            Agent.say("outputs still rendering after exitwait=" + TimeUnit.NANOSECONDS.toMillis(exitWaitNs)
+                + "ms; the JVM exits without them" + renderLater());
+        }
     }
 
     /**
@@ -225,10 +252,8 @@ final class Session {
             } catch (RuntimeException e) {
                 Agent.say("could not fully remove the instrumentation: " + e);
             }
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is exiting: the hook is running or about to
+            if (!renderHere) {
+                removeShutdownHook();
             }
             if (timer != null && timer != Thread.currentThread()) {
                 timer.interrupt();
@@ -248,9 +273,19 @@ final class Session {
         if (!renderHere) {
             Agent.say("stopped recording into " + out + (detach ? "; instrumentation removed" : ""));
         } else if (detach) {
+            // The hook stays until the outputs are rendered: an exit meanwhile waits for them (awaitDurationStop).
             render();
+            removeShutdownHook();
         } else {
             renderBeforeExit();
+        }
+    }
+
+    private void removeShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is exiting: the hook is running or about to
         }
     }
 

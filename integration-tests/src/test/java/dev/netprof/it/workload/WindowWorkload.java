@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A ping-pong of {@value #MESSAGE}-byte messages for {@code seconds}, stamping each of the client's writes with
+ * A ping-pong of {@value #MESSAGE}-byte messages for {@code millis}, stamping each of the client's writes with
  * {@code System.nanoTime()} before and after it: a recording with {@code duration=} stops in the middle, and counts
- * exactly the writes inside its window. Usage: {@code WindowWorkload <truth-file> <seconds>}.
+ * exactly the writes inside its window. Usage: {@code WindowWorkload <truth-file> <millis>}.
  *
  * <p>Truth: {@code <client local> <client remote>}, then {@code <start> <end>} per write.
  */
@@ -20,7 +20,7 @@ public final class WindowWorkload {
     public static final int MESSAGE = 1000;
 
     public static void main(String[] args) throws Exception {
-        long until = System.nanoTime() + Long.parseLong(args[1]) * 1_000_000_000L;
+        long until = System.nanoTime() + Long.parseLong(args[1]) * 1_000_000L;
         long[] starts = new long[2_000_000];
         long[] ends = new long[starts.length];
         int writes = 0;
