@@ -211,6 +211,16 @@ class TlsHttpDnsTest {
             assertFalse(h.get("connectionId").isNull(), "a failed handshake names its connection: " + h);
             assertTrue(h.get("alpn").isNull());
         }
+        // In errors[], a TLS failure is told by its alert in message: no exception type names it.
+        List<JsonNode> tlsErrors = run.summary().errors().stream()
+            .filter(e -> e.get("op").asText().equals("tls-handshake")).collect(Collectors.toList());
+        for (JsonNode e : tlsErrors) {
+            assertTrue(e.get("exception").isNull(), e.toString());
+        }
+        List<String> messages = tlsErrors.stream().map(e -> e.get("message").asText()).collect(Collectors.toList());
+        for (JsonNode h : List.of(alpnClient, alpnServer, pkix)) {
+            assertTrue(messages.contains(h.get("error").asText()), h.get("error") + " in " + messages);
+        }
     }
 
     /**
