@@ -213,16 +213,20 @@ final class Session {
      */
     private void awaitDurationStop() {
         Thread stopping = timer;
-        if (stopping == null || stopping == Thread.currentThread()) {
-            return;
+        if (stopping != null && stopping != Thread.currentThread()) {
+            awaitRender(stopping);
         }
-        long leftNs = exitWaitNs - (System.nanoTime() - exitBeganNs);
+    }
+
+    /** Waits for {@code rendering} until {@code exitwait=} after the exit began, and says if the exit goes without. */
+    private void awaitRender(Thread rendering) {
+        long leftNs = exitWaitNs - (exitBeganNs == 0 ? 0 : System.nanoTime() - exitBeganNs);
         try {
-            stopping.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs)));
+            rendering.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (stopping.isAlive()) {
+        if (rendering.isAlive()) {
             Agent.say("outputs still rendering after exitwait=" + TimeUnit.NANOSECONDS.toMillis(exitWaitNs)
                 + "ms; the JVM exits without them" + renderLater());
         }
@@ -319,30 +323,21 @@ final class Session {
 
     /**
      * At the JVM's exit the outputs render on a thread of their own, and the exit waits for them until
-     * {@code exitwait=} after it began, the wait for the application's hooks included: rendering grows with the recording (9.5 s for 80 s of a busy HTTP client, 15 million
-     * operations), and an application must not take minutes to exit because it was recorded, nor be killed at the
-     * end of an orchestrator's grace period with its outputs half written and no word why. events.nprof is complete
-     * by then, so what the exit does not wait for, {@code netprof report} renders.
+     * {@code exitwait=} after it began, the wait for the application's hooks included: rendering grows with the
+     * recording (9.5 s for 80 s of a busy HTTP client, 15 million operations), and an application must not take
+     * minutes to exit because it was recorded, nor be killed at the end of an orchestrator's grace period with its
+     * outputs half written and no word why. events.nprof is complete by then, so what the exit does not wait for,
+     * {@code netprof report} renders.
      */
     private void renderBeforeExit() {
-        String later = renderLater();
         if (exitWaitNs <= 0) {
-            Agent.say("exitwait=0: outputs not rendered" + later);
+            Agent.say("exitwait=0: outputs not rendered" + renderLater());
             return;
         }
-        long leftNs = exitWaitNs - (exitBeganNs == 0 ? 0 : System.nanoTime() - exitBeganNs);
         Thread render = new Thread(this::render, "netprof-render");
         render.setDaemon(true);
         render.start();
-        try {
-            render.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (render.isAlive()) {
-            Agent.say("outputs still rendering after exitwait=" + TimeUnit.NANOSECONDS.toMillis(exitWaitNs)
-                + "ms; the JVM exits without them" + later);
-        }
+        awaitRender(render);
     }
 
     /** After one of the flusher's writes: the status once a second, and at every write of the stop. */
