@@ -375,7 +375,7 @@ public final class Recorder {
         }
         int stack = e.firstOf(Op.CLOSE) || c.sampling.wants(end, end - start, false, e) ? c.stacks.capture() : 0;
         Object pendingPeer = e.pendingPeer; // null once established: one read on an ordinary close
-        if (pendingPeer != null && !e.established && !closedByFinishConnect()) {
+        if (pendingPeer != null && !closedByFinishConnect()) {
             // A non-blocking connect closed before finishConnect said it was done: the application gave up on it
             // (its own connect timeout), or never asked. An error on the attempt, timed as this close: the thread
             // closing it (an event loop, say) never waited in the connect.

@@ -289,8 +289,8 @@ public final class TlsRecorder {
                 e = c.connections.add(engine, id, Api.TLS_ALIAS);
             }
         }
-        if (e != null && e.id > 0 && produced > 0) {
-            Recorder.emit(c, Op.TLS_READ, Outcome.OK, 0, 0, 0, e.id, produced, 0);
+        if (e != null && produced > 0) {
+            countOn(c, Op.TLS_READ, e.id, produced);
         }
     }
 
@@ -304,7 +304,10 @@ public final class TlsRecorder {
             return;
         }
         Connections.Entry e = c.connections.find(transport);
-        long id = e != null ? e.id : alias(c, transport);
+        countOn(c, op, e != null ? e.id : alias(c, transport), n);
+    }
+
+    private static void countOn(Capture c, int op, long id, long n) {
         if (id > 0) {
             // No clock read: a count has no time of its own, and the flusher only sums it per connection.
             Recorder.emit(c, op, Outcome.OK, 0, 0, 0, id, n, 0);

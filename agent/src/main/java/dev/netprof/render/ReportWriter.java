@@ -118,11 +118,9 @@ final class ReportWriter {
             return "";
         }
         long running = r.shutdownHooksRunning();
-        String waited = nanos(r.hookWaitNs()) + " for the application's " + hooks.size() + " shutdown hook"
-            + (hooks.size() > 1 ? "s" : "");
-        return running == 0 ? ", at the JVM's exit after waiting " + waited + " to end"
-            : ", at the JVM's exit after waiting " + waited + ": <b class=\"bad\">" + running + " still ran</b>, and "
-            + "what they did next is missing";
+        return ", at the JVM's exit after waiting " + nanos(r.hookWaitNs()) + " for the application's " + hooks.size()
+            + " shutdown hook" + (hooks.size() > 1 ? "s" : "") + (running == 0 ? " to end"
+            : ": <b class=\"bad\">" + running + " still ran</b>, and what they did next is missing");
     }
 
     private void endpoints() {
