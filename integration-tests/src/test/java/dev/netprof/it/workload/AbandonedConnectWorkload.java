@@ -38,14 +38,14 @@ public final class AbandonedConnectWorkload {
                 client.write(ByteBuffer.wrap(new byte[100]));
                 truth.println("connected " + Truth.where(client.getLocalAddress(), address));
             }
-            InetSocketAddress nobody = nobodyListening();
+            InetSocketAddress nobody = new InetSocketAddress(LOOPBACK, HealthWorkload.closedPort());
             try (SocketChannel refused = SocketChannel.open()) {
                 refused.connect(nobody);
                 throw new IllegalStateException("a connect where nothing listens succeeded");
             } catch (ConnectException expected) {
                 truth.println("refused " + Truth.format(nobody));
             }
-            InetSocketAddress nobodyEither = nobodyListening();
+            InetSocketAddress nobodyEither = new InetSocketAddress(LOOPBACK, HealthWorkload.closedPort());
             refuseWhilePending(nobodyEither);
             truth.println("refused-pending " + Truth.format(nobodyEither));
         }
@@ -79,12 +79,6 @@ public final class AbandonedConnectWorkload {
             throw new IllegalStateException("a connect where nothing listens finished");
         } catch (ConnectException expected) {
             // refused, as the truth says
-        }
-    }
-
-    static InetSocketAddress nobodyListening() throws Exception {
-        try (ServerSocket closedAgain = new ServerSocket(0, 50, LOOPBACK)) {
-            return new InetSocketAddress(LOOPBACK, closedAgain.getLocalPort());
         }
     }
 

@@ -158,7 +158,8 @@ public final class HealthWorkload {
         }
     }
 
-    private static int closedPort() throws IOException {
+    /** A loopback port nothing listens on: one a server socket had a moment ago. */
+    static int closedPort() throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
             return probe.getLocalPort();
         }

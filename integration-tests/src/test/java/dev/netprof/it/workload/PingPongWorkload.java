@@ -14,21 +14,7 @@ public final class PingPongWorkload {
     public static void main(String[] args) throws Exception {
         long until = System.nanoTime() + Long.parseLong(args[0]) * 1_000_000_000L;
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread echo = new Thread(() -> {
-                try (Socket s = server.accept()) {
-                    DataInputStream in = new DataInputStream(s.getInputStream());
-                    OutputStream out = s.getOutputStream();
-                    byte[] b = new byte[64];
-                    while (true) {
-                        in.readFully(b);
-                        out.write(b);
-                    }
-                } catch (Exception closed) {
-                    // the client went away
-                }
-            }, "echo");
-            echo.setDaemon(true);
-            echo.start();
+            echo(server, 64);
             try (Socket s = new Socket(server.getInetAddress(), server.getLocalPort())) {
                 s.setTcpNoDelay(true);
                 DataInputStream in = new DataInputStream(s.getInputStream());
@@ -48,5 +34,24 @@ public final class PingPongWorkload {
                 }
             }
         }
+    }
+
+    /** Answers the first client of {@code server} with each {@code message}-byte message it sends, until it goes. */
+    static void echo(ServerSocket server, int message) {
+        Thread echo = new Thread(() -> {
+            try (Socket s = server.accept()) {
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                OutputStream out = s.getOutputStream();
+                byte[] b = new byte[message];
+                while (true) {
+                    in.readFully(b);
+                    out.write(b);
+                }
+            } catch (Exception closed) {
+                // the client went away
+            }
+        }, "echo");
+        echo.setDaemon(true);
+        echo.start();
     }
 }

@@ -26,20 +26,7 @@ public final class WindowWorkload {
         int writes = 0;
         String where;
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread echo = new Thread(() -> {
-                try (Socket s = server.accept()) {
-                    DataInputStream in = new DataInputStream(s.getInputStream());
-                    byte[] b = new byte[MESSAGE];
-                    while (true) {
-                        in.readFully(b);
-                        s.getOutputStream().write(b);
-                    }
-                } catch (Exception closed) {
-                    // the client went away
-                }
-            }, "echo");
-            echo.setDaemon(true);
-            echo.start();
+            PingPongWorkload.echo(server, MESSAGE);
             try (Socket s = new Socket(server.getInetAddress(), server.getLocalPort())) {
                 s.setTcpNoDelay(true);
                 where = Truth.where(s.getLocalSocketAddress(), s.getRemoteSocketAddress());
