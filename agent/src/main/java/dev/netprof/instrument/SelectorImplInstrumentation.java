@@ -23,9 +23,10 @@ final class SelectorImplInstrumentation {
 
     static final class Select {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.Enter long start, @Advice.Return int ready, @Advice.Thrown Throwable thrown) {
+        static void exit(@Advice.This Object selector, @Advice.Enter long start, @Advice.Return int ready,
+                         @Advice.Thrown Throwable thrown) {
             if (thrown == null) {
-                Recorder.selected(start, ready);
+                Recorder.selected(start, ready, selector);
             } else {
                 Recorder.selectFailed(start, thrown);
             }

@@ -429,12 +429,15 @@ public final class Recorder {
 
     // ---- selectors ----
 
-    /** A Selector.select* that returned {@code ready} keys. No stack: event loops select all the time. */
-    public static void selected(long start, int ready) {
+    /**
+     * A Selector.select* that returned {@code ready} keys. No stack: event loops select all the time. The selector's
+     * identity hash, in the event's ref, tells a selector that threads take turns on (Jetty's pool) from a loop's own.
+     */
+    public static void selected(long start, int ready, Object selector) {
         long end = FastClock.nanoTime();
         Capture c = capture;
         if (c != null) {
-            emit(c, Op.SELECT, Outcome.OK, 0, start, end, 0, ready, 0);
+            emit(c, Op.SELECT, Outcome.OK, System.identityHashCode(selector), start, end, 0, ready, 0);
         }
     }
 

@@ -1,20 +1,30 @@
 package dev.netprof.render;
 
+import dev.netprof.event.Api;
 import dev.netprof.event.Op;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What each event-loop thread (one that calls Selector.select*) did between its selects: how often it selected,
- * how often a select woke with ready keys, whether it did blocking socket I/O, and how long it went without
+ * how often a select woke with ready keys, whether it made blocking network calls, and how long it went without
  * selecting while not in a network call (time spent on other work, during which its channels wait).
+ *
+ * <p>A blocking call is one the loop waits on the network for: a {@code java.net.Socket}'s (always in blocking
+ * mode), or a DNS lookup that took {@link #SLOW_NS} (a cached answer does not wait). A channel's calls are the
+ * loop's own non-blocking ones: one that took {@link #SLOW_NS} is only slow (the thread was descheduled or the JVM
+ * paused), counted apart. (A SocketChannel in blocking mode on a loop counts there too: its mode is not recorded.)
+ * A selector that several threads take turns on (Jetty's pool) always has another thread to select while one
+ * blocks or works, so those threads get no findings.
  */
 final class EventLoops implements LogVisitor {
-    /** A network call on an event-loop thread that took this long blocked the loop. */
-    static final long BLOCKING_NS = 1_000_000L;
+    /** A network call on an event-loop thread that took this long held the loop. */
+    static final long SLOW_NS = 1_000_000L;
     /** Time between two selects, outside network calls, past which the loop was busy elsewhere. */
     static final long BUSY_NS = 100_000_000L;
     /**
@@ -22,16 +32,31 @@ final class EventLoops implements LogVisitor {
      * busier loop is analysed on its first ones. A JDK HttpClient's loop makes ~90 k a second under load.
      */
     static final int MAX_OPS = 4_000_000;
+    private static final long WOKE = 1L << 8;
 
-    /** One event loop's behaviour over the recording. */
+    /**
+     * One event loop's behaviour over the recording; {@code maxGapAtNs} is when its longest gap began, {@code
+     * longest*} describe its longest blocking call, and
+     * {@code turnTakers} counts the threads that selected on its selectors, itself included.
+     */
     record Loop(long thread, String name, long selects, long selectNs, long wakeups, long blockingOps,
-                long blockingNs, long maxGapNs, long busyGaps, boolean partial) {
+                long blockingNs, long slowOps, long maxGapNs, long maxGapAtNs, long busyGaps, int turnTakers, boolean partial,
+                int longestOp, long longestConnection, String longestHost, long longestNs, long longestAtNs) {
+        boolean ownsItsSelectors() {
+            return turnTakers <= 1;
+        }
     }
 
     private final Recording r;
-    /** Per selector thread: start, duration, op of each operation, three longs each. */
+    /**
+     * Per selector thread: start, duration and a packed word for each operation: the op in its low byte, {@link
+     * #WOKE} for a select that returned ready keys, and from bit 16 the select's selector, the lookup's host (its
+     * string id) or the call's connection.
+     */
     private final Map<Long, long[]> ops = new HashMap<>();
     private final Map<Long, Integer> counts = new HashMap<>();
+    /** Per selector identity (0: a log from before netprof recorded it), the threads that selected on it. */
+    private final Map<Long, Set<Long>> selectorThreads = new HashMap<>();
     private final int maxOpsPerThread;
 
     EventLoops(Recording r) {
@@ -49,6 +74,10 @@ final class EventLoops implements LogVisitor {
             || op == Op.TLS_HANDSHAKE || op == Op.HTTP_EXCHANGE) {
             return;
         }
+        long selector = op == Op.SELECT ? Integer.toUnsignedLong(ref) : 0;
+        if (selector != 0) {
+            selectorThreads.computeIfAbsent(selector, s -> new HashSet<>()).add(thread);
+        }
         int n = counts.getOrDefault(thread, 0);
         if (n >= maxOpsPerThread) {
             return;
@@ -60,7 +89,8 @@ final class EventLoops implements LogVisitor {
         }
         a[3 * n] = start;
         a[3 * n + 1] = duration;
-        a[3 * n + 2] = op | (bytes > 0 && op == Op.SELECT ? 1L << 32 : 0);
+        long about = op == Op.SELECT ? selector : op == Op.DNS_LOOKUP ? Integer.toUnsignedLong(ref) : connection;
+        a[3 * n + 2] = op | (bytes > 0 && op == Op.SELECT ? WOKE : 0) | about << 16;
         counts.put(thread, n + 1);
     }
 
@@ -74,49 +104,77 @@ final class EventLoops implements LogVisitor {
             // did between its first and its last select belongs to the loop.
             long loopStart = Long.MAX_VALUE;
             long loopEnd = Long.MIN_VALUE;
+            Set<Long> turnTakers = new HashSet<>();
             for (int i = 0; i < n; i++) {
-                if ((int) a[3 * i + 2] == Op.SELECT) {
+                if ((int) (a[3 * i + 2] & 0xff) == Op.SELECT) {
                     loopStart = Math.min(loopStart, a[3 * i]);
                     loopEnd = Math.max(loopEnd, a[3 * i] + a[3 * i + 1]);
+                    turnTakers.addAll(selectorThreads.getOrDefault(a[3 * i + 2] >>> 16, Set.of()));
                 }
             }
-            long selects = 0, selectNs = 0, wakeups = 0, blocking = 0, blockingNs = 0, maxGap = 0, busy = 0;
+            long selects = 0, selectNs = 0, wakeups = 0, blocking = 0, blockingNs = 0, slow = 0, maxGap = 0, maxGapAt = 0;
+            long busy = 0;
+            int longestOp = 0;
+            long longestAbout = 0, longestNs = 0, longestAt = 0;
             long lastSelectEnd = -1;
             long networkSinceSelect = 0;
             for (int i : order) {
                 long start = a[3 * i], duration = a[3 * i + 1];
-                int op = (int) a[3 * i + 2];
+                int op = (int) (a[3 * i + 2] & 0xff);
                 if (start < loopStart || start + duration > loopEnd) {
                     continue;
                 }
                 if (op == Op.SELECT) {
                     selects++;
                     selectNs += duration;
-                    if ((a[3 * i + 2] >>> 32) != 0) {
+                    if ((a[3 * i + 2] & WOKE) != 0) {
                         wakeups++;
                     }
                     if (lastSelectEnd >= 0) {
                         long gap = start - lastSelectEnd - networkSinceSelect;
-                        maxGap = Math.max(maxGap, gap);
+                        if (gap > maxGap) {
+                            maxGap = gap;
+                            maxGapAt = lastSelectEnd;
+                        }
                         if (gap >= BUSY_NS) {
                             busy++;
                         }
                     }
                     lastSelectEnd = start + duration;
                     networkSinceSelect = 0;
-                } else {
-                    networkSinceSelect += duration;
-                    if (duration >= BLOCKING_NS) {
-                        blocking++;
-                        blockingNs += duration;
+                    continue;
+                }
+                networkSinceSelect += duration;
+                long about = a[3 * i + 2] >>> 16;
+                if (blocks(op, about, duration)) {
+                    blocking++;
+                    blockingNs += duration;
+                    if (duration > longestNs) {
+                        longestOp = op;
+                        longestAbout = about;
+                        longestNs = duration;
+                        longestAt = start;
                     }
+                } else if (duration >= SLOW_NS) {
+                    slow++;
                 }
             }
             out.add(new Loop(e.getKey(), r.threadName(e.getKey()), selects, selectNs, wakeups, blocking, blockingNs,
-                maxGap, busy, n >= maxOpsPerThread));
+                slow, maxGap, maxGapAt, busy, Math.max(1, turnTakers.size()), n >= maxOpsPerThread, longestOp,
+                longestOp == Op.DNS_LOOKUP ? 0 : longestAbout,
+                longestOp == Op.DNS_LOOKUP ? r.layerLabel(longestOp, (int) longestAbout) : null, longestNs, longestAt));
         }
         out.sort((x, y) -> Long.compare(x.thread(), y.thread()));
         return out;
+    }
+
+    /** A call the loop waited on the network for: see the class comment. */
+    private boolean blocks(int op, long about, long duration) {
+        if (op == Op.DNS_LOOKUP) {
+            return duration >= SLOW_NS;
+        }
+        Recording.Connection c = r.connections.get(about);
+        return c != null && c.api == Api.SOCKET;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.netprof.render;
 
 import static dev.netprof.render.Units.nanos;
 
+import dev.netprof.event.Api;
 import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
 import java.util.ArrayList;
@@ -56,16 +57,23 @@ final class Findings {
             }
         }
         for (EventLoops.Loop l : loops) {
+            if (!l.ownsItsSelectors()) {
+                continue; // another thread of the pool selects meanwhile: its channels do not wait
+            }
             if (l.blockingOps() > 0) {
+                Recording.Connection c = r.connections.get(l.longestConnection());
                 out.add(new Finding("event-loop-blocking-io", "event loop \"" + l.name() + "\" made " + l.blockingOps()
-                    + " network calls that blocked it for " + nanos(l.blockingNs()) + " in all (each at least "
-                    + nanos(EventLoops.BLOCKING_NS) + "); its other channels wait meanwhile", null, l.thread(),
-                    List.of()));
+                    + " blocking network call" + (l.blockingOps() > 1 ? "s" : "") + " (java.net.Socket, DNS lookups), " + nanos(l.blockingNs()) + " in all; "
+                    + "its other channels wait meanwhile. The longest, " + nanos(l.longestNs()) + " at "
+                    + nanos(l.longestAtNs() - r.startedNs) + " into the recording: " + longestCall(r, l, c), c == null
+                    ? null : c.id, l.thread(), c == null ? List.of() : r.frames(c.openStack)));
             }
             if (l.busyGaps() > 0) {
                 out.add(new Finding("event-loop-busy", "event loop \"" + l.name() + "\" went " + l.busyGaps()
-                    + " times more than " + nanos(EventLoops.BUSY_NS) + " between selects doing non-network work "
-                    + "(longest " + nanos(l.maxGapNs()) + ")", null, l.thread(), List.of()));
+                    + (l.busyGaps() > 1 ? " times" : " time") + " more than " + nanos(EventLoops.BUSY_NS) + " between selects outside network calls "
+                    + "(the longest, " + nanos(l.maxGapNs()) + ", at " + nanos(l.maxGapAtNs() - r.startedNs) + " into the "
+                    + "recording): its handlers' own work, or the whole JVM paused (garbage "
+                    + "collection; class loading and compilation while it warms up)", null, l.thread(), List.of()));
             }
         }
         long overflows = counterDelta(r, "ListenOverflows");
@@ -75,21 +83,43 @@ final class Findings {
                 + " connection attempts dropped) while recording: a server accepts too slowly or its backlog is too "
                 + "small (counters of the whole network namespace)", null, null, List.of()));
         }
-        Map<String, Integer> failures = new LinkedHashMap<>();
+        // By kind and peer; a server's failures by the endpoint its clients reached (each client has a port of its
+        // own), a lookup's by its host. The stack is the group's first failure's.
+        Map<String, int[]> failures = new LinkedHashMap<>();
         for (Recording.Failure f : r.errors) {
             if (f.outcome() == Outcome.CLOSED) {
                 continue;
             }
-            Recording.Connection c = r.connections.get(f.connectionId());
-            String peer = c == null || c.remote == null ? "an unknown peer" : c.remote;
-            failures.merge(Outcome.name(f.outcome()) + " " + Op.name(f.op()) + "|" + peer, 1, Integer::sum);
+            failures.computeIfAbsent(Outcome.name(f.outcome()) + " " + Op.name(f.op()) + "|" + peer(r, f),
+                k -> new int[] {0, f.stack()})[0]++;
         }
         failures.forEach((k, n) -> {
             String[] kp = k.split("\\|");
-            out.add(new Finding("errors", n + " " + kp[0] + (n > 1 ? " failures" : " failure") + " with " + kp[1],
-                null, null, List.of()));
+            out.add(new Finding("errors", n[0] + " " + kp[0] + (n[0] > 1 ? " failures" : " failure") + " with "
+                + kp[1], null, null, r.frames(n[1])));
         });
         return out;
+    }
+
+    private static String peer(Recording r, Recording.Failure f) {
+        Recording.Connection c = r.connections.get(f.connectionId());
+        if (c != null && c.role == Api.ROLE_SERVER && c.local != null) {
+            return "clients of " + c.local;
+        }
+        if (c != null && c.remote != null) {
+            return c.remote;
+        }
+        return f.op() == Op.DNS_LOOKUP ? r.layerLabel(f.op(), f.exceptionRef()) : "an unknown peer";
+    }
+
+    /** What the loop's longest blocking call was: its op and peer, and where the connection was opened. */
+    private static String longestCall(Recording r, EventLoops.Loop l, Recording.Connection c) {
+        if (c == null) {
+            return "a DNS lookup of " + l.longestHost();
+        }
+        List<String> stack = r.frames(c.openStack);
+        return "a " + Op.name(l.longestOp()) + " on connection #" + c.id + " to " + c.remote + ", opened at "
+            + (stack.isEmpty() ? "an unknown stack" : firstApplicationFrame(stack));
     }
 
     private static void leakFindings(Recording r, List<Finding> out) {

@@ -296,18 +296,27 @@ final class ReportWriter {
             h.append("<p>No thread called Selector.select.</p></section>\n");
             return;
         }
-        h.append("<p class=\"note\">Threads that call Selector.select. A network call of at least ")
-            .append(nanos(EventLoops.BLOCKING_NS)).append(" on such a thread blocks every channel it serves; so does ")
-            .append("non-network work between two selects (the gap).</p><table><tr><th>thread</th><th>selects</th>")
-            .append("<th>woke with ready keys</th><th>time in select</th><th>blocking calls</th><th>blocked</th>")
-            .append("<th>longest gap</th><th>gaps over ").append(nanos(EventLoops.BUSY_NS)).append("</th></tr>");
+        h.append("<p class=\"note\">Threads that call Selector.select. A blocking network call on such a thread (a ")
+            .append("java.net.Socket's, or a DNS lookup that took ").append(nanos(EventLoops.SLOW_NS)).append(") holds ")
+            .append("every channel it serves; so does other work between two selects (the gap), or a pause of the JVM. ")
+            .append("Slow calls are its channels' own non-blocking calls that took ").append(nanos(EventLoops.SLOW_NS))
+            .append(": the thread was descheduled or the JVM paused. Threads that take turns on one selector (a pool, ")
+            .append("as Jetty's) always have another to select, so they get no findings.</p><table><tr><th>thread</th>")
+            .append("<th>selects</th><th>woke with ready keys</th><th>time in select</th><th>blocking calls</th>")
+            .append("<th>blocked</th><th>slow calls</th><th>longest gap</th><th>gaps over ")
+            .append(nanos(EventLoops.BUSY_NS)).append("</th></tr>");
         for (EventLoops.Loop l : loops) {
-            h.append("<tr><td>").append(html(l.name())).append(l.partial() ? " (first ops only)" : "").append("</td>")
+            boolean own = l.ownsItsSelectors();
+            h.append("<tr><td>").append(html(l.name())).append(l.partial() ? " (first ops only)" : "")
+                .append(own ? "" : " (takes turns with " + (l.turnTakers() - 1) + " other threads)").append("</td>")
                 .append(num(l.selects(), count(l.selects()))).append(num(l.wakeups(), count(l.wakeups())))
                 .append(num(l.selectNs(), nanos(l.selectNs())))
-                .append(l.blockingOps() > 0 ? "<td class=\"n bad\">" + l.blockingOps() + "</td>" : num(0, "0"))
-                .append(num(l.blockingNs(), nanos(l.blockingNs()))).append(num(l.maxGapNs(), nanos(l.maxGapNs())))
-                .append(l.busyGaps() > 0 ? "<td class=\"n bad\">" + l.busyGaps() + "</td>" : num(0, "0"))
+                .append(own && l.blockingOps() > 0 ? "<td class=\"n bad\">" + l.blockingOps() + "</td>"
+                    : num(l.blockingOps(), count(l.blockingOps())))
+                .append(num(l.blockingNs(), nanos(l.blockingNs()))).append(num(l.slowOps(), count(l.slowOps())))
+                .append(num(l.maxGapNs(), nanos(l.maxGapNs())))
+                .append(own && l.busyGaps() > 0 ? "<td class=\"n bad\">" + l.busyGaps() + "</td>"
+                    : num(l.busyGaps(), count(l.busyGaps())))
                 .append("</tr>");
         }
         h.append("</table></section>\n");

@@ -199,8 +199,10 @@ public final class SummaryWriter {
             j.field("wakeups", l.wakeups());
             j.field("blockingOps", l.blockingOps());
             j.field("blockingNs", l.blockingNs());
+            j.field("slowOps", l.slowOps());
             j.field("maxGapNs", l.maxGapNs());
             j.field("busyGaps", l.busyGaps());
+            j.field("selectorThreads", l.turnTakers());
             j.field("partial", l.partial());
             j.endObject();
         }

@@ -3,6 +3,8 @@ package dev.netprof.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.netprof.event.Api;
+import dev.netprof.event.Op;
+import dev.netprof.event.Outcome;
 import dev.netprof.flush.LogFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,5 +26,26 @@ class FindingsTest {
             .map(Findings.Finding::explanation).toList();
         assertEquals(List.of("2 connections garbage collected without being closed, opened at app.Pool.open:12",
             "1 connection still open when the JVM exited, opened at app.Pool.open:12"), leaks);
+    }
+
+    /**
+     * A server's failures are grouped by the endpoint its clients reached, not by each client's own port; a failed
+     * lookup by its host. Each group carries its first failure's stack.
+     */
+    @Test
+    void failuresAreGroupedByWhatTheyHaveInCommon() {
+        Recording r = new Recording();
+        r.header(1, 0, 0, "test", "", "test");
+        r.stack(1, new String[] {"app.Server.handshake:40"});
+        r.string(2, "no-such-host.invalid");
+        for (long id = 1; id <= 3; id++) {
+            r.connection(id, Api.NIO, Api.ROLE_SERVER, 0, 0, "127.0.0.1:8443", "127.0.0.1:" + (40000 + id), null, 0);
+            r.event(1, Op.READ, Outcome.RESET, 1, 10 * id, 1, id, 0, 0, (int) (id == 1 ? 1 : 0));
+        }
+        r.event(1, Op.DNS_LOOKUP, Outcome.ERROR, 1, 100, 1, 0, 0, 2, 0);
+        List<String> errors = Findings.of(r, List.of()).stream().filter(f -> f.kind().equals("errors"))
+            .map(f -> f.explanation() + " " + f.stack()).toList();
+        assertEquals(List.of("3 reset read failures with clients of 127.0.0.1:8443 [app.Server.handshake:40]",
+            "1 other dns failure with no-such-host.invalid []"), errors);
     }
 }

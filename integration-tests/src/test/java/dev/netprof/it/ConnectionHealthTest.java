@@ -155,7 +155,13 @@ class ConnectionHealthTest {
         List<String> kinds = Summary.list(s.root.get("findings")).stream()
             .filter(f -> f.get("thread").asLong() == loop.get("thread").asLong()).map(f -> f.get("kind").asText()).toList();
         assertEquals(List.of("event-loop-blocking-io", "event-loop-busy"), kinds);
+        JsonNode blocking = Summary.list(s.root.get("findings")).stream()
+            .filter(f -> f.get("kind").asText().equals("event-loop-blocking-io")).findFirst().orElseThrow();
+        JsonNode socket = s.connection(blocking.get("connectionId").asLong());
+        assertEquals("socket", socket.get("api").asText(), "the blocking Socket's connection: " + blocking);
+        assertTrue(Summary.strings(blocking.get("stack")).stream().anyMatch(f -> f.contains("eventLoopThatBlocks")),
+            "where it was opened: " + blocking);
         String html = Files.readString(OUT.get(jdk).resolve("report.html"));
-        assertTrue(html.contains("event loop &quot;test-event-loop&quot; made 1 network calls"), "in the report");
+        assertTrue(html.contains("event loop &quot;test-event-loop&quot; made 1 blocking network call "), "in the report");
     }
 }
