@@ -3,6 +3,7 @@ package dev.netprof.record;
 import static dev.netprof.record.JdkInternals.field;
 
 import dev.netprof.event.Api;
+import dev.netprof.event.HandshakeEnds;
 import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
 import java.io.EOFException;
@@ -213,9 +214,8 @@ public final class TlsRecorder {
         }
         Started s = STARTED.remove(tc);
         if (s != null) {
-            String reason = !inbound ? "closed by this side before the handshake finished"
-                : peerCanceled ? "canceled by the peer before the handshake finished"
-                : "inbound closed before the handshake finished";
+            String reason = !inbound ? HandshakeEnds.CLOSED_HERE
+                : peerCanceled ? HandshakeEnds.CANCELED_BY_PEER : HandshakeEnds.INBOUND_CLOSED;
             record(c, tc, s, end, null, false, false,
                 s.leftOpenBy == null ? reason : reason + ", after startHandshake threw " + s.leftOpenBy);
         }

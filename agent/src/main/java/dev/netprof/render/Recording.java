@@ -2,6 +2,7 @@ package dev.netprof.render;
 
 import dev.netprof.flush.LogFormat;
 import dev.netprof.event.Api;
+import dev.netprof.event.HandshakeEnds;
 import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
 import java.io.IOException;
@@ -281,11 +282,11 @@ public final class Recording implements LogVisitor {
     /**
      * What a failed operation threw ({@code type: message}), or null. An HTTP exchange's or DNS lookup's event names
      * what it was about rather than its exception: theirs is on the exchange's or lookup's own record, found by its
-     * thread and end.
+     * thread and end. So is a TLS handshake's that {@link #peerClosed} renamed.
      */
     public String exception(int op, int ref, long thread, long endNs) {
         return op == Op.HTTP_EXCHANGE || op == Op.DNS_LOOKUP ? layerErrors.get(new LayerEnd(thread, endNs))
-            : string(ref);
+            : op == Op.TLS_HANDSHAKE ? layerErrors.getOrDefault(new LayerEnd(thread, endNs), string(ref)) : string(ref);
     }
 
     public String exception(Failure f) {
@@ -413,11 +414,27 @@ public final class Recording implements LogVisitor {
             openDuring(byAddresses, h.local(), h.remote(), h.startNs(), h.startNs() + h.durationNs())));
         tlsHandshakes.replaceAll(t -> t.connectionId() != 0 || t.local() == null ? t : t.withConnection(
             openDuring(byAddresses, t.local(), t.remote(), t.startNs(), t.startNs() + t.durationNs())));
+        tlsHandshakes.replaceAll(this::peerClosed);
         for (Tls t : tlsHandshakes) {
             if (t.connectionId() != 0) {
                 tlsCount(connections.computeIfAbsent(t.connectionId(), Connection::new), Op.TLS_READ, 0);
             }
         }
+    }
+
+    /** A handshake a close cut short on a connection whose peer had hung up by then: the peer ended it. */
+    private Tls peerClosed(Tls t) {
+        Connection c = connections.get(t.connectionId());
+        long end = t.startNs() + t.durationNs();
+        String error = t.ok() || c == null || c.eofAtNs == null || c.eofAtNs > end ? t.error()
+            : HandshakeEnds.afterEndOfStream(t.error());
+        if (error == null || error.equals(t.error())) {
+            return t;
+        }
+        layerErrors.put(new LayerEnd(t.thread(), end), error); // its event's error reads the same
+        return new Tls(t.connectionId(), t.local(), t.remote(), t.role(), t.protocol(), t.cipherSuite(),
+            t.alpnOffered(), t.alpn(), t.sni(), t.peerSubject(), t.peerNotAfterMs(), t.resumed(), t.renegotiation(),
+            t.startNs(), t.durationNs(), false, error, t.thread());
     }
 
     /** The connection with these addresses that was open at some time in [from, to] (it may open inside). */

@@ -34,9 +34,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,12 +58,14 @@ import javax.net.ssl.SSLEngine;
  * connections at once, each sending three requests of its own sizes, answered with twice as many bytes, before it
  * closes. First over Netty's NIO transport, which netprof records through the JDK's channels; then two connections the
  * same way over Netty's native epoll transport, which makes its own system calls and which netprof can only name.
+ * Over NIO, two more clients send their ClientHello and hang up without an alert.
  * Usage: {@code NettyWorkload <truth-file>}.
  *
  * <p>Each side of each connection counts, at the head of its pipeline, the bytes its socket read and wrote, and,
  * between the SslHandler and the HTTP codec, the plaintext. Truth lines, one per side:
  * {@code <transport> <role> <local> <remote> <read> <written> <plaintext read> <plaintext written> <handshake>},
- * where the transport is {@code nio} or {@code epoll} and the handshake {@code ok} or its failure.
+ * where the transport is {@code nio} or {@code epoll} and the handshake {@code ok} or its failure (the hung-up
+ * clients' servers only).
  */
 public final class NettyWorkload {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -71,24 +76,27 @@ public final class NettyWorkload {
         SSLContext tls = WebWorkload.SelfSigned.temporary();
         try (PrintStream truth = new PrintStream(Files.newOutputStream(Path.of(args[0])), true)) {
             for (String line : exchange(tls, "nio", NioIoHandler.newFactory(), NioServerSocketChannel.class,
-                    NioSocketChannel.class, CONNECTIONS)) {
+                    NioSocketChannel.class, CONNECTIONS, 2)) {
                 truth.println(line);
             }
             if (!Epoll.isAvailable()) {
                 throw new IllegalStateException("Netty's epoll transport is unavailable", Epoll.unavailabilityCause());
             }
             for (String line : exchange(tls, "epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
-                    EpollSocketChannel.class, 2)) {
+                    EpollSocketChannel.class, 2, 0)) {
                 truth.println(line);
             }
         }
         System.out.println("netty workload done");
     }
 
-    /** Runs the exchanges over one transport; returns a truth line for each side of each connection. */
+    /**
+     * Runs the exchanges over one transport, then has {@code hangUps} clients send their ClientHello and hang up;
+     * returns a truth line for each side of each connection, and for the server's side of each hung-up one.
+     */
     private static List<String> exchange(SSLContext tls, String transport, IoHandlerFactory io,
             Class<? extends ServerSocketChannel> serverType, Class<? extends SocketChannel> clientType,
-            int connections) throws Exception {
+            int connections, int hangUps) throws Exception {
         EventLoopGroup serverLoop = new MultiThreadIoEventLoopGroup(1, io);
         EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, io);
         List<Side> served = new CopyOnWriteArrayList<>();
@@ -120,8 +128,11 @@ public final class NettyWorkload {
                 c.channel.close().sync();
                 lines.add(c.side.truth(transport));
             }
-            if (served.size() != connections) {
-                throw new IllegalStateException(served.size() + " connections served, not " + connections);
+            for (int h = 0; h < hangUps; h++) {
+                hangUpAfterClientHello(tls, (InetSocketAddress) server.localAddress());
+            }
+            if (served.size() != connections + hangUps) {
+                throw new IllegalStateException(served.size() + " connections served, not " + (connections + hangUps));
             }
             for (Side s : served) {
                 s.channel.closeFuture().await(30, TimeUnit.SECONDS);
@@ -132,6 +143,24 @@ public final class NettyWorkload {
         } finally {
             clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
             serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /**
+     * A client that sends its ClientHello, then its FIN, and reads what the server answers until the server closes:
+     * a peer that gives up on the handshake without an alert (as the JDK HttpClient does when it rejects the server's
+     * certificate). Reading to the end keeps the server's writes from meeting a reset.
+     */
+    private static void hangUpAfterClientHello(SSLContext tls, InetSocketAddress server) throws Exception {
+        SSLEngine engine = tls.createSSLEngine("localhost", server.getPort());
+        engine.setUseClientMode(true);
+        engine.beginHandshake();
+        ByteBuffer hello = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(ByteBuffer.allocate(0), hello);
+        try (Socket s = new Socket(server.getAddress(), server.getPort())) {
+            s.getOutputStream().write(hello.array(), 0, hello.position());
+            s.shutdownOutput();
+            s.getInputStream().transferTo(OutputStream.nullOutputStream());
         }
     }
 
