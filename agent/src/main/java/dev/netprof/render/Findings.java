@@ -44,18 +44,7 @@ final class Findings {
         String note = r.note("closewait");
         long closeWaitNs = note == null ? CLOSE_WAIT_NS : Long.parseLong(note);
         leakFindings(r, out);
-        for (Recording.Connection c : r.establishedConnections()) {
-            if (c.eofAtNs == null || c.collectedNs != null) {
-                continue;
-            }
-            long held = (c.closedNs != null ? c.closedNs : r.stoppedNs) - c.eofAtNs;
-            if (held >= closeWaitNs) {
-                out.add(new Finding("close-wait", "connection #" + c.id + " to " + c.remote + ": the peer closed it but "
-                    + "the application " + (c.closedNs == null ? "had not closed it " + nanos(held) + " later"
-                    : "closed it only " + nanos(held) + " later") + " (the socket sits in CLOSE_WAIT); last read at the "
-                    + "stack shown", c.id, null, r.frames(c.eofStack)));
-            }
-        }
+        closeWaitFindings(r, closeWaitNs, out);
         for (EventLoops.Loop l : loops) {
             if (!l.ownsItsSelectors()) {
                 continue; // another thread of the pool selects meanwhile: its channels do not wait
@@ -110,6 +99,53 @@ final class Findings {
             return c.remote;
         }
         return f.op() == Op.DNS_LOOKUP ? r.layerLabel(f.op(), f.exceptionRef()) : "an unknown peer";
+    }
+
+    /**
+     * Connections the peer closed that the application kept, grouped by where they were last read (or, never read to
+     * their end, where they were opened). A connection the application read to its end counts from then or from its
+     * own last read or write, whichever came later: a server answering a client that half-closed is using it. One it
+     * never read to its end (idle in a pool) is found by the kernel's last view of it, in CLOSE_WAIT.
+     */
+    private static void closeWaitFindings(Recording r, long closeWaitNs, List<Finding> out) {
+        Map<Map.Entry<Boolean, Integer>, List<long[]>> groups = new LinkedHashMap<>(); // {id, held or -1, open}
+        for (Recording.Connection c : r.establishedConnections()) {
+            if (c.collectedNs != null) {
+                continue;
+            }
+            long end = c.closedNs != null ? c.closedNs : r.stoppedNs;
+            boolean open = c.closedNs == null;
+            if (c.eofAtNs != null) {
+                long held = end - Math.max(c.eofAtNs, c.lastTransferNs);
+                if (held >= closeWaitNs) {
+                    groups.computeIfAbsent(Map.entry(true, c.eofStack), k -> new ArrayList<>())
+                        .add(new long[] {c.id, held, open ? 1 : 0});
+                }
+            } else if (c.kernel != null && !c.kernel.udp() && c.kernel.state() == KernelSocket.CLOSE_WAIT
+                && (open || end - c.kernel.atNs() >= closeWaitNs)) {
+                groups.computeIfAbsent(Map.entry(false, c.openStack), k -> new ArrayList<>())
+                    .add(new long[] {c.id, -1, open ? 1 : 0});
+            }
+        }
+        groups.forEach((k, cs) -> {
+            Recording.Connection first = r.connections.get(cs.get(0)[0]);
+            List<String> stack = r.frames(k.getValue());
+            String which = cs.size() == 1 ? "connection #" + first.id + " to " + first.remote
+                : cs.size() + " connections (#" + first.id + " to " + first.remote + ", ...)";
+            if (k.getKey()) {
+                long held = cs.stream().mapToLong(c -> c[1]).max().orElse(0);
+                boolean open = cs.stream().anyMatch(c -> c[2] == 1);
+                out.add(new Finding("close-wait", which + ": the peer closed, the application read the end of stream "
+                    + "and kept the socket in CLOSE_WAIT " + (open ? "(still open at the end) " : "") + "for up to "
+                    + nanos(held) + " after that and its own last read or write; last read at the stack shown",
+                    first.id, null, stack));
+            } else {
+                out.add(new Finding("close-wait", which + ": in CLOSE_WAIT when the kernel last looked: the peer "
+                    + "closed, and the application never read to the end of the stream (idle in a pool that did not "
+                    + "check it?); opened at " + (stack.isEmpty() ? "an unknown stack" : firstApplicationFrame(stack)),
+                    first.id, null, stack));
+            }
+        });
     }
 
     /** What the loop's longest blocking call was: its op and peer, and where the connection was opened. */

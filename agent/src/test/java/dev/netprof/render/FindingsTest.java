@@ -29,6 +29,33 @@ class FindingsTest {
     }
 
     /**
+     * A socket kept after its peer closed counts from the end of stream or the application's own last write, which
+     * ever came later: a server still answering a half-closed request uses its connection. Connections kept from the
+     * same read are one finding.
+     */
+    @Test
+    void closeWaitCountsFromTheLastUseAndGroupsByTheRead() {
+        Recording r = new Recording();
+        r.header(1, 0, 0, "test", "", "test");
+        r.stack(1, new String[] {"app.Client.read:7"});
+        long s = 1_000_000_000L;
+        for (long id = 1; id <= 3; id++) {
+            r.connection(id, Api.SOCKET, Api.ROLE_SERVER, LogFormat.FLAG_ESTABLISHED, 0, "127.0.0.1:80",
+                "127.0.0.1:" + (5000 + id), null, 0);
+            r.event(1, Op.READ, Outcome.EOF, 1, 0, s, id, 0, 0, 1);
+        }
+        r.event(1, Op.WRITE, Outcome.OK, 1, 6 * s, 1000, 1, 300, 0, 0); // #1 answers after the end of stream
+        for (long id = 1; id <= 3; id++) {
+            r.event(1, Op.CLOSE, Outcome.OK, 1, 6 * s + 100_000_000L * id, 1000, id, 0, 0, 0);
+        }
+        List<String> closeWaits = Findings.of(r, List.of()).stream().filter(f -> f.kind().equals("close-wait"))
+            .map(f -> f.connectionId() + " " + f.explanation()).toList();
+        assertEquals(List.of("2 2 connections (#2 to 127.0.0.1:5002, ...): the peer closed, the application read the "
+            + "end of stream and kept the socket in CLOSE_WAIT for up to 5.30 s after that and its own last read or "
+            + "write; last read at the stack shown"), closeWaits);
+    }
+
+    /**
      * A server's failures are grouped by the endpoint its clients reached, not by each client's own port; a failed
      * lookup by its host. Each group carries its first failure's stack.
      */

@@ -61,6 +61,8 @@ public final class HealthWorkload {
         postStreamedIntoARedirect();
         readFromResettingPeer();
         readUntilPeerCloses();
+        idleWhilePeerCloses();
+        answerAHalfClosedRequest();
         connectToFullBacklog();
         eventLoopThatBlocks();
         Thread.sleep(1500); // the half-closed connection stays open past closewait=1s
@@ -179,6 +181,52 @@ public final class HealthWorkload {
                 throw new IllegalStateException("no reset");
             } catch (SocketException expected) {
                 // Connection reset
+            }
+        }
+    }
+
+    /**
+     * A keep-alive connection its server closes after answering while the client leaves it idle, as a pool does: it
+     * sits in CLOSE_WAIT, its end of stream never read.
+     */
+    static void idleWhilePeerCloses() throws Exception {
+        ServerSocket server = new ServerSocket(0, 50, LOOPBACK);
+        HELD.add(server);
+        POOL.submit(() -> {
+            try (Socket s = server.accept()) {
+                s.getInputStream().readNBytes(5);
+                s.getOutputStream().write(new byte[7]);
+            }
+            return null;
+        });
+        Socket s = new Socket(LOOPBACK, server.getLocalPort());
+        HELD.add(s);
+        s.getOutputStream().write(new byte[5]);
+        s.getInputStream().readNBytes(7);
+    }
+
+    /**
+     * The client half-closes after its request; the server reads the end of stream and answers in three parts over
+     * 1.2 s, past closewait=1s, then closes: using its half-open connection, not keeping it in CLOSE_WAIT.
+     */
+    static void answerAHalfClosedRequest() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK)) {
+            POOL.submit(() -> {
+                try (Socket s = server.accept()) {
+                    s.getInputStream().readAllBytes();
+                    for (int i = 0; i < 3; i++) {
+                        Thread.sleep(400);
+                        s.getOutputStream().write(new byte[100]);
+                    }
+                }
+                return null;
+            });
+            try (Socket s = new Socket(LOOPBACK, server.getLocalPort())) {
+                s.getOutputStream().write(new byte[5]);
+                s.shutdownOutput();
+                if (s.getInputStream().readAllBytes().length != 300) {
+                    throw new IllegalStateException("the answer was cut short");
+                }
             }
         }
     }
