@@ -160,10 +160,15 @@ final class Findings {
 
     private static void leakFindings(Recording r, List<Finding> out) {
         // One finding per kind of leak and place: a place may leak both ways, and each count says which.
+        // Of those open at the exit, how many held bytes the application never read (a response not consumed)
+        // in the kernel's last view; the others were idle (a pool's, say).
         Map<Map.Entry<String, List<String>>, int[]> byKindAndStack = new LinkedHashMap<>();
         for (Leak l : leaks(r)) {
-            byKindAndStack.computeIfAbsent(Map.entry(l.kind(), r.frames(l.connection().openStack)),
-                k -> new int[1])[0]++;
+            KernelSocket k = l.connection().kernel;
+            int[] n = byKindAndStack.computeIfAbsent(Map.entry(l.kind(), r.frames(l.connection().openStack)),
+                key -> new int[2]);
+            n[0]++;
+            n[1] += k != null && k.receiveQueue() > 0 ? 1 : 0;
         }
         long hooksRunning = r.shutdownHooksRunning();
         String atExit = "still open when the JVM exited" + (hooksRunning == 0 ? ""
@@ -171,10 +176,12 @@ final class Findings {
             + hooksRunning + " of which still ran: they may have closed it later)");
         byKindAndStack.forEach((k, n) -> {
             List<String> stack = k.getValue();
+            boolean exit = k.getKey().equals("open-at-exit");
             out.add(new Finding("leak", n[0] + " connection" + (n[0] > 1 ? "s" : "") + " "
-                + (k.getKey().equals("open-at-exit") ? atExit : "garbage collected without being closed")
-                + ", opened at " + (stack.isEmpty() ? "an unknown stack" : firstApplicationFrame(stack)), null, null,
-                stack));
+                + (exit ? atExit : "garbage collected without being closed")
+                + ", opened at " + (stack.isEmpty() ? "an unknown stack" : firstApplicationFrame(stack))
+                + (exit && n[1] > 0 ? "; " + n[1] + " of them held bytes the application never read (a response "
+                + "not consumed?)" : ""), null, null, stack));
         });
     }
 

@@ -62,11 +62,25 @@ class ConnectionHealthTest {
     @ParameterizedTest
     @EnumSource(Jdk.class)
     void socketsHeldUntilExitAreOpenAtExitLeaks(Jdk jdk) throws Exception {
-        List<JsonNode> held = leaks(run(jdk), "open-at-exit", "holdSocketsOpen");
+        Summary s = run(jdk);
+        List<JsonNode> held = leaks(s, "open-at-exit", "holdSocketsOpen");
         assertEquals(2, held.size());
         for (JsonNode l : held) {
             assertTrue(l.get("ageNs").asLong() > 0);
         }
+        // The finding tells a connection whose answer was never read from idle ones.
+        assertEquals(List.of("2 connections still open when the JVM exited, opened at "
+            + HealthWorkload.class.getName() + ".holdSocketsOpen:"), leakFindings(s, "holdSocketsOpen"));
+        assertEquals(List.of("1 connection still open when the JVM exited, opened at " + HealthWorkload.class.getName()
+            + ".leaveAnAnswerUnread:; 1 of them held bytes the application never read (a response not consumed?)"),
+            leakFindings(s, "leaveAnAnswerUnread"));
+    }
+
+    /** The leak findings opened in {@code method}, their line numbers dropped. */
+    private static List<String> leakFindings(Summary s, String method) {
+        return Summary.list(s.root.get("findings")).stream()
+            .filter(f -> f.get("kind").asText().equals("leak") && stackHas(f.get("stack"), method))
+            .map(f -> f.get("explanation").asText().replaceAll(":\\d+", ":")).toList();
     }
 
     @ParameterizedTest

@@ -54,6 +54,7 @@ public final class HealthWorkload {
             Thread.sleep(300);
         }
         holdSocketsOpen(echo.getLocalPort());
+        leaveAnAnswerUnread();
         readWithTimeout();
         connectToClosedPort();
         requestFromAClosedPort();
@@ -85,6 +86,19 @@ public final class HealthWorkload {
         for (int i = 0; i < 2; i++) {
             HELD.add(new Socket(LOOPBACK, port));
         }
+    }
+
+    /** A connection held open with the server's answer never read: it waits in the kernel until the exit. */
+    static void leaveAnAnswerUnread() throws Exception {
+        ServerSocket server = new ServerSocket(0, 50, LOOPBACK);
+        HELD.add(server);
+        POOL.submit(() -> {
+            Socket s = server.accept();
+            HELD.add(s);
+            s.getOutputStream().write(new byte[1000]);
+            return null;
+        });
+        HELD.add(new Socket(LOOPBACK, server.getLocalPort()));
     }
 
     static void readWithTimeout() throws Exception {
