@@ -64,6 +64,13 @@ public class RecorderBenchmark {
         Recorder.transfer(Op.READ, Api.NIO, client, start, 64);
     }
 
+    /** A select's event: its selector's identity hash rides in the event (threads taking turns on one selector). */
+    @Benchmark
+    public void recordSelect() {
+        long start = FastClock.nanoTime();
+        Recorder.selected(start, 1, client);
+    }
+
     @Benchmark
     public long clockOnly() {
         long start = FastClock.nanoTime();
