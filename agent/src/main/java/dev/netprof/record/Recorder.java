@@ -312,7 +312,8 @@ public final class Recorder {
         e.established = true;
         int stack = c.stacks.capture();
         stackFirstsOfFewPerSite(c, e, stack);
-        define(c, e.id, api, Api.ROLE_SERVER, false, true, start, accepted, stack);
+        // Opened when the accept returned: a blocking accept may have waited long before a client came.
+        define(c, e.id, api, Api.ROLE_SERVER, false, true, end, accepted, stack);
         emit(c, Op.ACCEPT, Outcome.OK, 0, start, end, e.id, 0, stack);
     }
 

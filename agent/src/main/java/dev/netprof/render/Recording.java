@@ -254,7 +254,9 @@ public final class Recording implements LogVisitor {
         if (Op.isLayer(op)) {
             return; // its socket operations are counted on their own
         }
-        c.blockedNs += duration;
+        if (op != Op.ACCEPT) {
+            c.blockedNs += duration; // an accept's wait was its listener's, for whichever client came next
+        }
         if (Op.isInbound(op)) {
             c.reads++;
             c.bytesRead += bytes;

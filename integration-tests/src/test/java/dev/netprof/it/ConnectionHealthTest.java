@@ -147,6 +147,19 @@ class ConnectionHealthTest {
         assertEquals("CLOSE_WAIT", c.get("kernel").get("state").asText(), c.toString());
     }
 
+    /** The time a server waited in accept before its client came is its listener's, not the connection's. */
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void anAcceptedConnectionOpensWhenItsClientCame(Jdk jdk) throws Exception {
+        Summary s = run(jdk);
+        JsonNode server = s.connections(c -> c.get("role").asText().equals("server")
+            && c.get("bytesRead").asLong() == 4321).get(0);
+        JsonNode client = s.connections(c -> c.get("role").asText().equals("client")
+            && c.get("bytesWritten").asLong() == 4321).get(0);
+        assertTrue(server.get("openedNs").asLong() >= client.get("openedNs").asLong(), server + " " + client);
+        assertTrue(server.get("blockedNs").asLong() < 300_000_000L, "not the 600 ms wait in accept: " + server);
+    }
+
     /**
      * A pooled connection its server closed, never read again, is found by the kernel's view; a server answering a
      * half-closed request after the end of stream is using its connection, not keeping it in CLOSE_WAIT.

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Everything that goes wrong with connections, each in a method named for it (the tests find these names in the
@@ -64,6 +65,7 @@ public final class HealthWorkload {
         readUntilPeerCloses();
         idleWhilePeerCloses();
         answerAHalfClosedRequest();
+        acceptBeforeTheClientComes();
         connectToFullBacklog();
         eventLoopThatBlocks();
         Thread.sleep(1500); // the half-closed connection stays open past closewait=1s
@@ -242,6 +244,23 @@ public final class HealthWorkload {
                     throw new IllegalStateException("the answer was cut short");
                 }
             }
+        }
+    }
+
+    /** A server waits in accept 600 ms before its client connects and sends {@code 4321} bytes. */
+    static void acceptBeforeTheClientComes() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK)) {
+            Future<?> served = POOL.submit(() -> {
+                try (Socket s = server.accept()) {
+                    s.getInputStream().readAllBytes();
+                }
+                return null;
+            });
+            Thread.sleep(600);
+            try (Socket s = new Socket(LOOPBACK, server.getLocalPort())) {
+                s.getOutputStream().write(new byte[4321]);
+            }
+            served.get();
         }
     }
 
