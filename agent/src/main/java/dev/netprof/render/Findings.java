@@ -65,6 +65,16 @@ final class Findings {
                     + "collection; class loading and compilation while it warms up)", null, l.thread(), List.of()));
             }
         }
+        if (!r.tlsMisattributed.isEmpty()) {
+            List<Long> ids = new ArrayList<>(r.tlsMisattributed);
+            List<String> unrecorded = r.notes.getOrDefault("unrecorded", List.of());
+            out.add(new Finding("tls-misattributed", "netprof had tied TLS to " + ids.size() + " connection"
+                + (ids.size() > 1 ? "s" : "") + " that could not have carried it (#" + ids.get(0)
+                + (ids.size() > 1 ? ", ..." : "") + ": more plaintext than ciphertext, or a handshake of the other role), "
+                + "and dropped those counts and ties: an SSLEngine over a transport netprof does not record"
+                + (unrecorded.isEmpty() ? "" : " (this JVM used " + String.join(", ", unrecorded) + ")")
+                + " ran on threads that had last used them", ids.get(0), null, List.of()));
+        }
         long overflows = counterDelta(r, "ListenOverflows");
         long drops = counterDelta(r, "ListenDrops");
         if (overflows > 0 || drops > 0) {

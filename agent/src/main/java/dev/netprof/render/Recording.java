@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,6 +61,10 @@ public final class Recording implements LogVisitor {
     public final List<Dns> dnsLookups = new ArrayList<>();
     /** The exceptions of failed exchanges and lookups by thread and end. */
     private final Map<LayerEnd, String> layerErrors = new HashMap<>();
+    /** Ciphertext two TLS records (at most 16 KiB of plaintext and 325 bytes more each) can hold. */
+    static final long TLS_EDGE_BYTES = 2 * (16_384 + 325);
+    /** Connections an SSLEngine was wrongly tied to, their TLS counts and handshakes dropped ({@link #dropImpossibleTls}). */
+    public final Set<Long> tlsMisattributed = new LinkedHashSet<>();
     /**
      * Per thread, the windows of its layer operations (HTTP exchanges, TLS handshakes, DNS lookups) as
      * {start, end, stack, op, connection, label}: what nests inside them is not their own time.
@@ -177,6 +182,7 @@ public final class Recording implements LogVisitor {
         r.logBytes = reader.bytesRead();
         r.attachKernelView();
         r.linkByAddresses();
+        r.dropImpossibleTls();
         r.layerWindows.values().forEach(LayerWindows::index);
         return r;
     }
@@ -422,6 +428,34 @@ public final class Recording implements LogVisitor {
                 tlsCount(connections.computeIfAbsent(t.connectionId(), Connection::new), Op.TLS_READ, 0);
             }
         }
+    }
+
+    /**
+     * An SSLEngine is tied to a connection by the thread that used it (see {@code TlsRecorder.unwrapped}); over a
+     * transport netprof does not record (an AsynchronousSocketChannel) the thread's last connection is another one,
+     * a plain backend call's, say. Such a tie shows when it cannot be true: more plaintext than ciphertext on the
+     * connection (beyond what two records buffered at a recording's edges explain), or a handshake whose role is not
+     * the connection's. All TLS counts and handshakes on such a connection are dropped (the true ones among them cannot
+     * be told from the rest), and {@link #tlsMisattributed} names the connections.
+     */
+    void dropImpossibleTls() {
+        for (Tls t : tlsHandshakes) {
+            Connection c = connections.get(t.connectionId());
+            if (c != null && c.role != Api.ROLE_UNKNOWN && c.role != t.role()) {
+                tlsMisattributed.add(c.id);
+            }
+        }
+        for (Connection c : connections.values()) {
+            if (c.tlsPlaintextRead != null && (tlsMisattributed.contains(c.id)
+                || c.tlsPlaintextRead > c.bytesRead + TLS_EDGE_BYTES
+                || c.tlsPlaintextWritten > c.bytesWritten + TLS_EDGE_BYTES)) {
+                tlsMisattributed.add(c.id);
+                c.tlsPlaintextRead = null;
+                c.tlsPlaintextWritten = null;
+                c.tlsKeyUpdates = 0;
+            }
+        }
+        tlsHandshakes.replaceAll(t -> tlsMisattributed.contains(t.connectionId()) ? t.withConnection(0) : t);
     }
 
     /** A handshake a close cut short on a connection whose peer had hung up by then: the peer ended it. */

@@ -3,6 +3,8 @@ package dev.netprof.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.netprof.it.workload.AsyncTlsWorkload;
 import dev.netprof.it.workload.UnrecordedApiWorkload;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +65,33 @@ class UnrecordedApiTest {
         } finally {
             target.destroyForcibly();
         }
+    }
+
+    /**
+     * An SSLEngine over an AsynchronousSocketChannel on a thread that last used a plain backend connection (a Tomcat
+     * NIO2 servlet's database call): the backend keeps exactly its own bytes, takes no TLS, and netprof says it
+     * dropped the ties it could not have made.
+     */
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void tlsOverAnUnrecordedChannelIsNotCountedOnTheThreadsOtherConnection(Jdk jdk) throws Exception {
+        ChildJvm.Recorded run = ChildJvm.recordWithTruth(jdk, work.resolve(jdk.name()), AsyncTlsWorkload.class, 90);
+        Summary summary = run.summary();
+        assertEquals(2, run.truth().size(), run.truth().toString());
+        List<JsonNode> handshakes = Summary.list(summary.root.get("tlsHandshakes"));
+        for (String line : run.truth()) {
+            String[] f = line.split(" "); // backend local remote read written
+            JsonNode c = summary.connection("tcp", f[1], f[2]);
+            assertEquals(Long.parseLong(f[3]), c.get("bytesRead").asLong(), line + ": " + c);
+            assertEquals(Long.parseLong(f[4]), c.get("bytesWritten").asLong(), line + ": " + c);
+            assertTrue(c.get("tlsPlaintextRead") == null || c.get("tlsPlaintextRead").isNull(), line + ": " + c);
+            assertTrue(handshakes.stream().noneMatch(h -> h.get("connectionId").asLong() == c.get("id").asLong()),
+                line + ": " + handshakes);
+        }
+        assertTrue(Summary.list(summary.root.get("findings")).stream()
+            .anyMatch(f -> f.get("kind").asText().equals("tls-misattributed")
+                && f.get("explanation").asText().contains("AsynchronousSocketChannel")), summary.root.get("findings")
+            .toString());
     }
 
     /** Told of exactly {@code unrecorded}, with the recorded Socket connection and UDP flow as given. */

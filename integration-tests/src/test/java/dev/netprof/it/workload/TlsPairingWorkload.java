@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -231,6 +232,7 @@ public final class TlsPairingWorkload {
 
     /** One connection of {@link #engineServer}: each step does what its engine needs next, without blocking. */
     static final class ServerEngine {
+        final SocketChannel channel;
         final EngineConnection tls;
         final ExecutorService tasks;
         final ByteArrayOutputStream request = new ByteArrayOutputStream();
@@ -238,6 +240,7 @@ public final class TlsPairingWorkload {
         boolean done;
 
         ServerEngine(SSLEngine engine, SocketChannel channel, ExecutorService tasks) {
+            this.channel = channel;
             this.tls = new EngineConnection(engine, channel);
             this.tasks = tasks;
         }
@@ -283,22 +286,22 @@ public final class TlsPairingWorkload {
             byte[] answer = response(2 * body);
             tls.write(answer);
             done = true;
-            String line = client + " " + Truth.where(tls.channel.getLocalAddress(), tls.channel.getRemoteAddress())
+            String line = client + " " + Truth.where(channel.getLocalAddress(), channel.getRemoteAddress())
                 + " " + request.size() + " " + answer.length;
-            tls.channel.close();
+            channel.close();
             return line;
         }
     }
 
-    /** An SSLEngine driven over a blocking SocketChannel, the simplest way an application can. */
+    /** An SSLEngine driven over a blocking channel, the simplest way an application can. */
     static final class EngineConnection {
         final SSLEngine engine;
-        final SocketChannel channel;
+        final ByteChannel channel;
         final ByteBuffer netIn;
         final ByteBuffer netOut;
         final ByteBuffer appIn;
 
-        EngineConnection(SSLEngine engine, SocketChannel channel) {
+        EngineConnection(SSLEngine engine, ByteChannel channel) {
             this.engine = engine;
             this.channel = channel;
             netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
