@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.netprof.it.workload.NettyWorkload;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,7 +27,7 @@ class NettyTest {
     void nioConnectionsMatchTheirPipelinesAndEpollIsNamedAsNotRecorded(Jdk jdk) throws Exception {
         ChildJvm.Recorded run = ChildJvm.recordWithTruth(jdk, work.resolve(jdk.name()), NettyWorkload.class, 120);
         Summary summary = run.summary();
-        List<JsonNode> handshakes = Summary.list(summary.root.get("tlsHandshakes"));
+        JsonNode handshakes = summary.root.get("tlsHandshakes");
         int nio = 0;
         int epoll = 0;
         for (String line : run.truth()) {
@@ -51,9 +50,9 @@ class NettyTest {
             if (hungUp) { // its client sent a ClientHello, then its FIN; Netty closed the engine's outbound first
                 assertEquals("server", f[1], line);
                 assertEquals(List.of("server failed the peer closed the connection before the handshake finished, "
-                    + "without an alert"), onConnection(handshakes, c), line + ": " + handshakes);
+                    + "without an alert"), summary.handshakesOn(c), line + ": " + handshakes);
             } else {
-                assertEquals(List.of(f[1] + " ok"), onConnection(handshakes, c), line + ": " + handshakes);
+                assertEquals(List.of(f[1] + " ok"), summary.handshakesOn(c), line + ": " + handshakes);
             }
         }
         assertEquals(14, nio, run.truth().toString());
@@ -65,11 +64,5 @@ class NettyTest {
         // waited for no network.
         assertEquals(List.of(), Summary.list(summary.root.get("findings")).stream()
             .filter(f -> f.get("kind").asText().equals("event-loop-blocking-io")).toList());
-    }
-
-    private static List<String> onConnection(List<JsonNode> handshakes, JsonNode connection) {
-        return handshakes.stream().filter(h -> h.get("connectionId").asLong() == connection.get("id").asLong())
-            .map(h -> h.get("role").asText() + " " + h.get("outcome").asText()
-                + (h.get("error").isNull() ? "" : " " + h.get("error").asText())).collect(Collectors.toList());
     }
 }

@@ -78,6 +78,18 @@ public final class Summary {
         return found.get(0);
     }
 
+    /** The TLS handshakes on {@code connection}, each as {@code "<role> <outcome>"}, and its error if it has one. */
+    public List<String> handshakesOn(JsonNode connection) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode h : root.get("tlsHandshakes")) {
+            if (h.get("connectionId").asLong() == connection.get("id").asLong()) {
+                out.add(h.get("role").asText() + " " + h.get("outcome").asText()
+                    + (h.get("error").isNull() ? "" : " " + h.get("error").asText()));
+            }
+        }
+        return out;
+    }
+
     public List<JsonNode> errors() {
         return list(root.get("errors"));
     }

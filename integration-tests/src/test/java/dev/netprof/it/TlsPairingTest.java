@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.netprof.it.workload.TlsPairingWorkload;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,8 +26,8 @@ class TlsPairingTest {
     void eachClientsHandshakeAndPlaintextAreOnItsOwnConnection(Jdk jdk) throws Exception {
         ChildJvm.Recorded run = ChildJvm.recordWithTruth(jdk, work.resolve(jdk.name()), TlsPairingWorkload.class, 90);
         Summary summary = run.summary();
+        JsonNode handshakes = summary.root.get("tlsHandshakes");
         assertEquals(18, run.truth().size(), run.truth().toString());
-        List<JsonNode> handshakes = Summary.list(summary.root.get("tlsHandshakes"));
         for (String line : run.truth()) {
             String[] f = line.split(" "); // client server-local server-remote plaintext-read plaintext-written
             long read = Long.parseLong(f[3]);
@@ -39,13 +38,8 @@ class TlsPairingTest {
             assertEquals(written, server.get("tlsPlaintextWritten").asLong(), line + ": " + server);
             assertEquals(read, client.get("tlsPlaintextWritten").asLong(), line + ": " + client);
             assertEquals(written, client.get("tlsPlaintextRead").asLong(), line + ": " + client);
-            assertEquals(List.of("client ok"), onConnection(handshakes, client), line + ": " + handshakes);
-            assertEquals(List.of("server ok"), onConnection(handshakes, server), line + ": " + handshakes);
+            assertEquals(List.of("client ok"), summary.handshakesOn(client), line + ": " + handshakes);
+            assertEquals(List.of("server ok"), summary.handshakesOn(server), line + ": " + handshakes);
         }
-    }
-
-    private static List<String> onConnection(List<JsonNode> handshakes, JsonNode connection) {
-        return handshakes.stream().filter(h -> h.get("connectionId").asLong() == connection.get("id").asLong())
-            .map(h -> h.get("role").asText() + " " + h.get("outcome").asText()).collect(Collectors.toList());
     }
 }
