@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -433,22 +434,27 @@ public final class Recording implements LogVisitor {
     /**
      * An SSLEngine is tied to a connection by the thread that used it (see {@code TlsRecorder.unwrapped}); over a
      * transport netprof does not record (an AsynchronousSocketChannel) the thread's last connection is another one,
-     * a plain backend call's, say. Such a tie shows when it cannot be true: more plaintext than ciphertext on the
-     * connection (beyond what two records buffered at a recording's edges explain), or a handshake whose role is not
-     * the connection's. All TLS counts and handshakes on such a connection are dropped (the true ones among them cannot
+     * a plain backend call's, say. Such a tie shows when it cannot be true: a handshake whose role is not the
+     * connection's, or, on a connection with no handshake of its own, more plaintext than ciphertext (beyond what two
+     * records buffered at a recording's edges explain). All TLS counts and handshakes on such a connection are dropped (the true ones among them cannot
      * be told from the rest), and {@link #tlsMisattributed} names the connections.
      */
     void dropImpossibleTls() {
+        Set<Long> ownHandshake = new HashSet<>();
         for (Tls t : tlsHandshakes) {
             Connection c = connections.get(t.connectionId());
             if (c != null && c.role != Api.ROLE_UNKNOWN && c.role != t.role()) {
                 tlsMisattributed.add(c.id);
+            } else if (c != null) {
+                ownHandshake.add(c.id);
             }
         }
+        // A connection with a handshake of its own may hold more plaintext than ciphertext where a recording stopped
+        // between an engine's wrap of a large write and its socket writes: only one without is judged by the bytes.
         for (Connection c : connections.values()) {
-            if (c.tlsPlaintextRead != null && (tlsMisattributed.contains(c.id)
-                || c.tlsPlaintextRead > c.bytesRead + TLS_EDGE_BYTES
-                || c.tlsPlaintextWritten > c.bytesWritten + TLS_EDGE_BYTES)) {
+            if (c.tlsPlaintextRead != null && (tlsMisattributed.contains(c.id) || !ownHandshake.contains(c.id)
+                && (c.tlsPlaintextRead > c.bytesRead + TLS_EDGE_BYTES
+                || c.tlsPlaintextWritten > c.bytesWritten + TLS_EDGE_BYTES))) {
                 tlsMisattributed.add(c.id);
                 c.tlsPlaintextRead = null;
                 c.tlsPlaintextWritten = null;
