@@ -12,7 +12,7 @@ public final class Op {
     public static final int SHUTDOWN_INPUT = 8;
     public static final int SHUTDOWN_OUTPUT = 9;
     public static final int CLOSE = 10;
-    /** Selector.select*: bytes is the number of keys that were ready. */
+    /** Selector.select*: bytes holds how many keys were ready and how many channels stayed registered. */
     public static final int SELECT = 11;
     /** A TLS handshake on a connection; its details are in the log's TLS block. */
     public static final int TLS_HANDSHAKE = 12;
@@ -54,6 +54,20 @@ public final class Op {
     /** Operations of a layer above the socket: their time includes socket operations recorded on their own. */
     public static boolean isLayer(int op) {
         return op == TLS_HANDSHAKE || op == HTTP_EXCHANGE || op == DNS_LOOKUP;
+    }
+
+    /** A select's bytes: its ready keys, and above bit 32 the channels still registered + 1 (0: not known). */
+    public static long selectCounts(int ready, int registered) {
+        return Integer.toUnsignedLong(ready) | (registered + 1L) << 32;
+    }
+
+    public static int readyKeys(long selectBytes) {
+        return (int) selectBytes;
+    }
+
+    /** The channels a select left registered, or -1 in a log from before netprof recorded them. */
+    public static int registeredChannels(long selectBytes) {
+        return (int) (selectBytes >>> 32) - 1;
     }
 
     public static boolean isInbound(int op) {

@@ -7,12 +7,16 @@ import dev.netprof.event.Api;
 import dev.netprof.event.Op;
 import dev.netprof.record.Recorder;
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.asm.Advice;
 
 /**
  * {@code sun.nio.ch.SelectorImpl}: every {@code select()}, {@code select(long)}, {@code selectNow()} and the
  * {@code select(Consumer)} variants end in its private {@code lockAndDoSelect}, so each select is recorded once.
- * (With a Consumer, the selected keys' handlers run inside it and count as select time.)
+ * (With a Consumer, the selected keys' handlers run inside it and count as select time.) With it, the channels still
+ * registered when it returns: read from the private set, since the public {@code keys()} throws once the selector is
+ * closed. A selector left holding none has nobody waiting on it, as in XNIO's blocking reads, which register one
+ * channel with a selector of the thread's own, select, cancel the key and {@code selectNow()} to drop it.
  */
 final class SelectorImplInstrumentation {
     static InstrumentedType type() {
@@ -24,9 +28,9 @@ final class SelectorImplInstrumentation {
     static final class Select {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object selector, @Advice.Enter long start, @Advice.Return int ready,
-                         @Advice.Thrown Throwable thrown) {
+                         @Advice.FieldValue("keys") Set<?> registered, @Advice.Thrown Throwable thrown) {
             if (thrown == null) {
-                Recorder.selected(start, ready, selector);
+                Recorder.selected(start, ready, registered.size(), selector);
             } else {
                 Recorder.selectFailed(start, thrown);
             }

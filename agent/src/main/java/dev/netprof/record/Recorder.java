@@ -431,14 +431,17 @@ public final class Recorder {
     // ---- selectors ----
 
     /**
-     * A Selector.select* that returned {@code ready} keys. No stack: event loops select all the time. The selector's
-     * identity hash, in the event's ref, tells a selector that threads take turns on (Jetty's pool) from a loop's own.
+     * A Selector.select* that returned {@code ready} keys with {@code registered} channels still registered. No
+     * stack: event loops select all the time. The selector's identity hash, in the event's ref, tells a selector that
+     * threads take turns on (Jetty's pool) from a loop's own. Both counts go in the bytes, registered + 1 above bit
+     * 32, so that 0 there reads as not known (a log from before it was recorded).
      */
-    public static void selected(long start, int ready, Object selector) {
+    public static void selected(long start, int ready, int registered, Object selector) {
         long end = FastClock.nanoTime();
         Capture c = capture;
         if (c != null) {
-            emit(c, Op.SELECT, Outcome.OK, System.identityHashCode(selector), start, end, 0, ready, 0);
+            emit(c, Op.SELECT, Outcome.OK, System.identityHashCode(selector), start, end, 0,
+                Op.selectCounts(ready, registered), 0);
         }
     }
 

@@ -20,7 +20,10 @@ import java.util.Set;
  * loop's own non-blocking ones: one that took {@link #SLOW_NS} is only slow (the thread was descheduled or the JVM
  * paused), counted apart. (A SocketChannel in blocking mode on a loop counts there too: its mode is not recorded.)
  * A selector that several threads take turns on (Jetty's pool) always has another thread to select while one
- * blocks or works, so those threads get no findings.
+ * blocks or works, so those threads get no findings. Nor does what a thread does after a select that left its
+ * selector holding no channel: nobody waits on it then. That is how a worker waits for one channel at a time (XNIO's
+ * blocking reads, under Undertow's servlets: register, select, cancel, selectNow), and a loop whose last channel
+ * closed.
  */
 final class EventLoops implements LogVisitor {
     /** A network call on an event-loop thread that took this long held the loop. */
@@ -33,15 +36,19 @@ final class EventLoops implements LogVisitor {
      */
     static final int MAX_OPS = 4_000_000;
     private static final long WOKE = 1L << 8;
+    /** A select that left channels registered (or a log that does not say). */
+    private static final long HELD = 1L << 9;
 
     /**
-     * One event loop's behaviour over the recording; {@code maxGapAtNs} is when its longest gap began, {@code
-     * longest*} describe its longest blocking call, and
+     * One event loop's behaviour over the recording; {@code maxChannels} is the most channels a select left
+     * registered (-1: not recorded), {@code maxGapAtNs} is when its longest gap began, {@code longest*} describe its
+     * longest blocking call, and
      * {@code turnTakers} counts the threads that selected on its selectors, itself included.
      */
-    record Loop(long thread, String name, long selects, long selectNs, long wakeups, long blockingOps,
-                long blockingNs, long slowOps, long maxGapNs, long maxGapAtNs, long busyGaps, int turnTakers, boolean partial,
-                int longestOp, long longestConnection, String longestHost, long longestNs, long longestAtNs) {
+    record Loop(long thread, String name, long selects, int maxChannels, long selectNs, long wakeups,
+                long blockingOps, long blockingNs, long slowOps, long maxGapNs, long maxGapAtNs, long busyGaps,
+                int turnTakers, boolean partial, int longestOp, long longestConnection, String longestHost,
+                long longestNs, long longestAtNs) {
         boolean ownsItsSelectors() {
             return turnTakers <= 1;
         }
@@ -50,11 +57,12 @@ final class EventLoops implements LogVisitor {
     private final Recording r;
     /**
      * Per selector thread: start, duration and a packed word for each operation: the op in its low byte, {@link
-     * #WOKE} for a select that returned ready keys, and from bit 16 the select's selector, the lookup's host (its
-     * string id) or the call's connection.
+     * #WOKE} for a select that returned ready keys, {@link #HELD} for one that left channels registered, and from
+     * bit 16 the select's selector, the lookup's host (its string id) or the call's connection.
      */
     private final Map<Long, long[]> ops = new HashMap<>();
     private final Map<Long, Integer> counts = new HashMap<>();
+    private final Map<Long, Integer> maxChannels = new HashMap<>();
     /** Per selector identity (0: a log from before netprof recorded it), the threads that selected on it. */
     private final Map<Long, Set<Long>> selectorThreads = new HashMap<>();
     private final int maxOpsPerThread;
@@ -78,6 +86,10 @@ final class EventLoops implements LogVisitor {
         if (selector != 0) {
             selectorThreads.computeIfAbsent(selector, s -> new HashSet<>()).add(thread);
         }
+        int registered = op == Op.SELECT ? Op.registeredChannels(bytes) : 0;
+        if (op == Op.SELECT) {
+            maxChannels.merge(thread, registered, Math::max);
+        }
         int n = counts.getOrDefault(thread, 0);
         if (n >= maxOpsPerThread) {
             return;
@@ -90,7 +102,8 @@ final class EventLoops implements LogVisitor {
         a[3 * n] = start;
         a[3 * n + 1] = duration;
         long about = op == Op.SELECT ? selector : op == Op.DNS_LOOKUP ? Integer.toUnsignedLong(ref) : connection;
-        a[3 * n + 2] = op | (bytes > 0 && op == Op.SELECT ? WOKE : 0) | about << 16;
+        a[3 * n + 2] = op | (op == Op.SELECT && Op.readyKeys(bytes) > 0 ? WOKE : 0)
+            | (op == Op.SELECT && registered != 0 ? HELD : 0) | about << 16;
         counts.put(thread, n + 1);
     }
 
@@ -116,7 +129,8 @@ final class EventLoops implements LogVisitor {
             long busy = 0;
             int longestOp = 0;
             long longestAbout = 0, longestNs = 0, longestAt = 0;
-            long lastSelectEnd = -1;
+            long lastSelectEnd = 0;
+            boolean held = false; // the last select left channels registered
             long networkSinceSelect = 0;
             for (int i : order) {
                 long start = a[3 * i], duration = a[3 * i + 1];
@@ -130,7 +144,7 @@ final class EventLoops implements LogVisitor {
                     if ((a[3 * i + 2] & WOKE) != 0) {
                         wakeups++;
                     }
-                    if (lastSelectEnd >= 0) {
+                    if (held) {
                         long gap = start - lastSelectEnd - networkSinceSelect;
                         if (gap > maxGap) {
                             maxGap = gap;
@@ -141,10 +155,14 @@ final class EventLoops implements LogVisitor {
                         }
                     }
                     lastSelectEnd = start + duration;
+                    held = (a[3 * i + 2] & HELD) != 0;
                     networkSinceSelect = 0;
                     continue;
                 }
                 networkSinceSelect += duration;
+                if (!held) {
+                    continue;
+                }
                 long about = a[3 * i + 2] >>> 16;
                 if (blocks(op, about, duration)) {
                     blocking++;
@@ -159,8 +177,9 @@ final class EventLoops implements LogVisitor {
                     slow++;
                 }
             }
-            out.add(new Loop(e.getKey(), r.threadName(e.getKey()), selects, selectNs, wakeups, blocking, blockingNs,
-                slow, maxGap, maxGapAt, busy, Math.max(1, turnTakers.size()), n >= maxOpsPerThread, longestOp,
+            out.add(new Loop(e.getKey(), r.threadName(e.getKey()), selects, maxChannels.getOrDefault(e.getKey(), 0),
+                selectNs, wakeups, blocking, blockingNs, slow, maxGap, maxGapAt, busy, Math.max(1, turnTakers.size()),
+                n >= maxOpsPerThread, longestOp,
                 longestOp == Op.DNS_LOOKUP ? 0 : longestAbout,
                 longestOp == Op.DNS_LOOKUP ? r.layerLabel(longestOp, (int) longestAbout) : null, longestNs, longestAt));
         }

@@ -60,7 +60,7 @@ final class Findings {
             if (l.busyGaps() > 0) {
                 out.add(new Finding("event-loop-busy", "event loop \"" + l.name() + "\" went " + l.busyGaps()
                     + (l.busyGaps() > 1 ? " times" : " time") + " more than " + nanos(EventLoops.BUSY_NS) + " between selects outside network calls "
-                    + "(the longest, " + nanos(l.maxGapNs()) + ", at " + nanos(l.maxGapAtNs() - r.startedNs) + " into the "
+                    + "while channels were registered with it (the longest, " + nanos(l.maxGapNs()) + ", at " + nanos(l.maxGapAtNs() - r.startedNs) + " into the "
                     + "recording): its handlers' own work, or the whole JVM paused (garbage "
                     + "collection; class loading and compilation while it warms up)", null, l.thread(), List.of()));
             }

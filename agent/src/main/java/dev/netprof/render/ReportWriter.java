@@ -301,15 +301,19 @@ final class ReportWriter {
             .append("every channel it serves; so does other work between two selects (the gap), or a pause of the JVM. ")
             .append("Slow calls are its channels' own non-blocking calls that took ").append(nanos(EventLoops.SLOW_NS))
             .append(": the thread was descheduled or the JVM paused. Threads that take turns on one selector (a pool, ")
-            .append("as Jetty's) always have another to select, so they get no findings.</p><table><tr><th>thread</th>")
-            .append("<th>selects</th><th>woke with ready keys</th><th>time in select</th><th>blocking calls</th>")
+            .append("as Jetty's) always have another to select, so they get no findings; nor does what a thread does ")
+            .append("after a select that left no channel registered (a worker waiting for one channel at a time, as ")
+            .append("XNIO's blocking reads do): nothing waits on it then.</p><table><tr><th>thread</th>")
+            .append("<th>selects</th><th>most channels registered</th><th>woke with ready keys</th><th>time in select</th><th>blocking calls</th>")
             .append("<th>blocked</th><th>slow calls</th><th>longest gap</th><th>gaps over ")
             .append(nanos(EventLoops.BUSY_NS)).append("</th></tr>");
         for (EventLoops.Loop l : loops) {
             boolean own = l.ownsItsSelectors();
             h.append("<tr><td>").append(html(l.name())).append(l.partial() ? " (first ops only)" : "")
                 .append(own ? "" : " (takes turns with " + (l.turnTakers() - 1) + " other threads)").append("</td>")
-                .append(num(l.selects(), count(l.selects()))).append(num(l.wakeups(), count(l.wakeups())))
+                .append(num(l.selects(), count(l.selects())))
+                .append(l.maxChannels() < 0 ? "<td></td>" : num(l.maxChannels(), count(l.maxChannels())))
+                .append(num(l.wakeups(), count(l.wakeups())))
                 .append(num(l.selectNs(), nanos(l.selectNs())))
                 .append(own && l.blockingOps() > 0 ? "<td class=\"n bad\">" + l.blockingOps() + "</td>"
                     : num(l.blockingOps(), count(l.blockingOps())))

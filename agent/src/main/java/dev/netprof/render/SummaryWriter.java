@@ -195,6 +195,7 @@ public final class SummaryWriter {
             j.field("thread", l.thread());
             j.field("threadName", l.name());
             j.field("selects", l.selects());
+            j.field("maxChannels", l.maxChannels());
             j.field("selectNs", l.selectNs());
             j.field("wakeups", l.wakeups());
             j.field("blockingOps", l.blockingOps());

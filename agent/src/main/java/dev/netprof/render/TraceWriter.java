@@ -75,7 +75,7 @@ final class TraceWriter implements LogVisitor, AutoCloseable {
             long[] sum = foldedByThread.computeIfAbsent(thread, t -> new HashMap<>()).computeIfAbsent(window,
                 w -> new long[2]);
             sum[0]++;
-            sum[1] += bytes;
+            sum[1] += Op.isTransfer(op) ? bytes : 0;
             folded++;
             return;
         }
@@ -86,7 +86,9 @@ final class TraceWriter implements LogVisitor, AutoCloseable {
         try {
             out.write("{\"ph\":\"X\",\"cat\":\"net\",\"pid\":1,\"tid\":" + thread + ",\"ts\":" + micros(start - r.startedNs)
                 + ",\"dur\":" + micros(duration) + ",\"name\":\"" + Op.name(op) + Json.escape(peer) + "\",\"args\":{"
-                + "\"bytes\":" + bytes + ",\"connection\":" + connection + ",\"outcome\":\"" + Outcome.name(outcome)
+                + (op == Op.SELECT ? "\"readyKeys\":" + Op.readyKeys(bytes) + ",\"channels\":"
+                    + Op.registeredChannels(bytes) : "\"bytes\":" + bytes) + ",\"connection\":" + connection
+                + ",\"outcome\":\"" + Outcome.name(outcome)
                 + "\"" + (error != null ? ",\"error\":\"" + Json.escape(error) + "\"" : "")
                 + "}},\n");
         } catch (IOException e) {

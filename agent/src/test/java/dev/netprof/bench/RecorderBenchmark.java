@@ -5,6 +5,8 @@ import dev.netprof.event.Op;
 import dev.netprof.record.FastClock;
 import dev.netprof.record.Recorder;
 import java.nio.channels.SocketChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,11 +40,14 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RecorderBenchmark {
     private RecordedConnection recorded;
     private SocketChannel client;
+    private final Set<Object> registered = ConcurrentHashMap.newKeySet();
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         recorded = new RecordedConnection();
         client = recorded.client;
+        registered.add(client); // a selector's keys, as SelectorImpl keeps them
+        registered.add(recorded);
     }
 
     @TearDown(Level.Trial)
@@ -64,11 +69,14 @@ public class RecorderBenchmark {
         Recorder.transfer(Op.READ, Api.NIO, client, start, 64);
     }
 
-    /** A select's event: its selector's identity hash rides in the event (threads taking turns on one selector). */
+    /**
+     * A select's event: its selector's identity hash rides in the event (threads taking turns on one selector), and
+     * the size of its set of registered keys, read as the advice reads it.
+     */
     @Benchmark
     public void recordSelect() {
         long start = FastClock.nanoTime();
-        Recorder.selected(start, 1, client);
+        Recorder.selected(start, 1, registered.size(), client);
     }
 
     @Benchmark

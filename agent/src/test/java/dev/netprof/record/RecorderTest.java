@@ -124,7 +124,7 @@ class RecorderTest {
         Object socket = new Object();
         Recorder.start(TestRecordings.capture());
         try {
-            Recorder.selected(FastClock.nanoTime(), 0, this); // the read's state is the thread's recording state
+            Recorder.selected(FastClock.nanoTime(), 0, 0, this); // the read's state is the thread's recording state
             long start = FastClock.nanoTime();
             Recorder.readTo(40 + 300);
             Recorder.interruptedAfterMoving(Op.READ, socket);

@@ -84,6 +84,53 @@ class EventLoopsTest {
         assertEquals(List.of("event-loop-busy 3"), findings.stream().map(f -> f.kind() + " " + f.thread()).toList());
     }
 
+    /**
+     * A worker waiting for one channel at a time with a selector of its own (XNIO's blocking reads: register, select,
+     * cancel, selectNow) leaves it holding no channel while it works: nothing waits on it, so neither its work nor
+     * its blocking calls are a loop's. The same gap and call after a select that left channels registered are.
+     */
+    @Test
+    void whatAThreadDoesWithNoChannelRegisteredHoldsNobody() {
+        Recording r = recording();
+        List<EventLoops.Loop> found = analyse(r,
+            // {thread, start, duration, op, connection, ref, channels left registered}
+            new long[] {1, 0, 50 * MS, Op.SELECT, 0, SELECTOR, 1},
+            new long[] {1, 50 * MS, MS / 100, Op.SELECT, 0, SELECTOR, 0},
+            new long[] {1, 60 * MS, 5 * MS, Op.READ, SOCKET, 0}, // the handler's database call
+            new long[] {1, 400 * MS, 50 * MS, Op.SELECT, 0, SELECTOR, 1},
+            new long[] {1, 450 * MS, MS / 100, Op.SELECT, 0, SELECTOR, 0},
+            new long[] {1, 800 * MS, MS, Op.SELECT, 0, SELECTOR, 1},
+            new long[] {2, 0, MS, Op.SELECT, 0, SELECTOR + 1, 2},
+            new long[] {2, MS, 5 * MS, Op.READ, SOCKET, 0},
+            new long[] {2, 300 * MS, MS, Op.SELECT, 0, SELECTOR + 1, 2},
+            new long[] {2, 301 * MS, MS, Op.SELECT, 0, SELECTOR + 1, 0});
+        EventLoops.Loop worker = found.get(0);
+        assertEquals(5, worker.selects());
+        assertEquals(1, worker.maxChannels());
+        assertEquals(0, worker.blockingOps());
+        assertEquals(0, worker.busyGaps());
+        assertEquals(0, worker.maxGapNs());
+        EventLoops.Loop loop = found.get(1);
+        assertEquals(2, loop.maxChannels());
+        assertEquals(1, loop.blockingOps());
+        assertEquals(1, loop.busyGaps());
+        assertEquals(300 * MS - MS - 5 * MS, loop.maxGapNs());
+        List<Findings.Finding> findings = Findings.of(r, found);
+        assertEquals(List.of("event-loop-blocking-io 2", "event-loop-busy 2"),
+            findings.stream().map(f -> f.kind() + " " + f.thread()).toList());
+    }
+
+    /** A log from before selects recorded their channels: every select is taken to have left some registered. */
+    @Test
+    void selectsWithoutTheirChannelsCountAsHolding() {
+        Recording r = recording();
+        List<EventLoops.Loop> found = analyse(r,
+            new long[] {1, 0, MS, Op.SELECT, 0, SELECTOR, -1},
+            new long[] {1, 200 * MS, MS, Op.SELECT, 0, SELECTOR, -1});
+        assertEquals(-1, found.get(0).maxChannels());
+        assertEquals(1, found.get(0).busyGaps());
+    }
+
     private static Recording recording() {
         Recording r = new Recording();
         r.header(1, 0, 0, "test", "", "test");
@@ -93,14 +140,22 @@ class EventLoopsTest {
         return r;
     }
 
+    /** Events {thread, start, duration, op, connection, ref[, channels a select left registered: 1 if not given]}. */
     private static List<EventLoops.Loop> analyse(Recording r, long[]... events) {
         for (long[] e : events) {
-            r.event(1, (int) e[3], Outcome.OK, e[0], e[1], e[2], e[4], 1, (int) e[5], 0);
+            r.event(1, (int) e[3], Outcome.OK, e[0], e[1], e[2], e[4], bytes(e), (int) e[5], 0);
         }
         EventLoops loops = new EventLoops(r);
         for (long[] e : events) {
-            loops.event(1, (int) e[3], Outcome.OK, e[0], e[1], e[2], e[4], 1, (int) e[5], 0);
+            loops.event(1, (int) e[3], Outcome.OK, e[0], e[1], e[2], e[4], bytes(e), (int) e[5], 0);
         }
         return loops.loops();
+    }
+
+    private static long bytes(long[] e) {
+        if (e[3] != Op.SELECT) {
+            return 1;
+        }
+        return e.length > 6 && e[6] < 0 ? 1 : Op.selectCounts(1, e.length > 6 ? (int) e[6] : 1);
     }
 }
