@@ -100,8 +100,13 @@ public final class SummaryWriter {
         for (Recording.Tls t : r.tlsHandshakes) {
             j.beginObject();
             j.field("connectionId", t.connectionId() == 0 ? null : t.connectionId());
-            j.field("local", t.local());
-            j.field("remote", t.remote());
+            // An SSLEngine knows no local address, and its peer only as the application named it ("localhost:443"):
+            // a handshake tied to a connection takes that connection's addresses, so both join on them.
+            Recording.Connection c = r.connections.get(t.connectionId());
+            boolean tied = c != null && c.local != null && c.remote != null;
+            j.field("local", tied ? c.local : t.local());
+            j.field("remote", tied ? c.remote : t.remote());
+            j.field("peer", t.remote());
             j.field("role", Api.role(t.role()));
             j.field("protocol", t.protocol());
             j.field("cipherSuite", t.cipherSuite());
