@@ -61,8 +61,9 @@ final class Findings {
                 out.add(new Finding("event-loop-busy", "event loop \"" + l.name() + "\" went " + l.busyGaps()
                     + (l.busyGaps() > 1 ? " times" : " time") + " more than " + nanos(EventLoops.BUSY_NS) + " between selects outside network calls "
                     + "while channels were registered with it (the longest, " + nanos(l.maxGapNs()) + ", at " + nanos(l.maxGapAtNs() - r.startedNs) + " into the "
-                    + "recording): its handlers' own work, or the whole JVM paused (garbage "
-                    + "collection; class loading and compilation while it warms up)", null, l.thread(), List.of()));
+                    + "recording): its handlers' own work, the thread waiting for a CPU (a busy machine, or a tracer "
+                    + "stopping the process), or the whole JVM paused (garbage collection; class loading and "
+                    + "compilation while it warms up)", null, l.thread(), List.of()));
             }
         }
         if (!r.tlsMisattributed.isEmpty()) {
