@@ -153,6 +153,11 @@ public final class Recording implements LogVisitor {
             return new Tls(id, local, remote, role, protocol, cipherSuite, alpnOffered, alpn, sni, peerSubject,
                 peerNotAfterMs, resumed, renegotiation, startNs, durationNs, ok, error, thread);
         }
+
+        Tls failedWith(String why) {
+            return new Tls(connectionId, local, remote, role, protocol, cipherSuite, alpnOffered, alpn, sni,
+                peerSubject, peerNotAfterMs, resumed, renegotiation, startNs, durationNs, false, why, thread);
+        }
     }
 
     /** One HTTP exchange; {@code requestBytes}/{@code responseBytes} are -1 when not known. */
@@ -181,11 +186,17 @@ public final class Recording implements LogVisitor {
         reader.read(log, r);
         r.torn = reader.torn();
         r.logBytes = reader.bytesRead();
-        r.attachKernelView();
-        r.linkByAddresses();
-        r.dropImpossibleTls();
-        r.layerWindows.values().forEach(LayerWindows::index);
+        r.complete();
         return r;
+    }
+
+    /** What needs the whole log read first. */
+    void complete() {
+        attachKernelView();
+        linkByAddresses();
+        dropImpossibleTls();
+        tlsHandshakes.replaceAll(this::peerClosed); // on the connections the ties left
+        layerWindows.values().forEach(LayerWindows::index);
     }
 
     @Override
@@ -423,7 +434,6 @@ public final class Recording implements LogVisitor {
             openDuring(byAddresses, h.local(), h.remote(), h.startNs(), h.startNs() + h.durationNs())));
         tlsHandshakes.replaceAll(t -> t.connectionId() != 0 || t.local() == null ? t : t.withConnection(
             openDuring(byAddresses, t.local(), t.remote(), t.startNs(), t.startNs() + t.durationNs())));
-        tlsHandshakes.replaceAll(this::peerClosed);
         for (Tls t : tlsHandshakes) {
             if (t.connectionId() != 0) {
                 tlsCount(connections.computeIfAbsent(t.connectionId(), Connection::new), Op.TLS_READ, 0);
@@ -434,8 +444,9 @@ public final class Recording implements LogVisitor {
     /**
      * An SSLEngine is tied to a connection by the thread that used it (see {@code TlsRecorder.unwrapped}); over a
      * transport netprof does not record (an AsynchronousSocketChannel) the thread's last connection is another one,
-     * a plain backend call's, say. Such a tie shows when it cannot be true: a handshake whose role is not the
-     * connection's, or, on a connection with no handshake of its own, more plaintext than ciphertext (beyond what two
+     * a plain backend call's, say. Such a tie shows when it cannot be true: an engine's handshake whose role is not
+     * the connection's (an SSLSocket's tie is its own socket, whatever its role: an FTPS client in active mode
+     * accepts its data connection, then handshakes as the client), or, on a connection with no handshake of its own, more plaintext than ciphertext (beyond what two
      * records buffered at a recording's edges explain). All TLS counts and handshakes on such a connection are dropped (the true ones among them cannot
      * be told from the rest), and {@link #tlsMisattributed} names the connections.
      */
@@ -443,7 +454,8 @@ public final class Recording implements LogVisitor {
         Set<Long> ownHandshake = new HashSet<>();
         for (Tls t : tlsHandshakes) {
             Connection c = connections.get(t.connectionId());
-            if (c != null && c.role != Api.ROLE_UNKNOWN && c.role != t.role()) {
+            boolean engine = t.local() == null; // an SSLSocket's handshake knows its socket's addresses
+            if (c != null && engine && c.role != Api.ROLE_UNKNOWN && c.role != t.role()) {
                 tlsMisattributed.add(c.id);
             } else if (c != null) {
                 ownHandshake.add(c.id);
@@ -474,9 +486,7 @@ public final class Recording implements LogVisitor {
             return t;
         }
         layerErrors.put(new LayerEnd(t.thread(), end), error); // its event's error reads the same
-        return new Tls(t.connectionId(), t.local(), t.remote(), t.role(), t.protocol(), t.cipherSuite(),
-            t.alpnOffered(), t.alpn(), t.sni(), t.peerSubject(), t.peerNotAfterMs(), t.resumed(), t.renegotiation(),
-            t.startNs(), t.durationNs(), false, error, t.thread());
+        return t.failedWith(error);
     }
 
     /** The connection with these addresses that was open at some time in [from, to] (it may open inside). */

@@ -2,9 +2,12 @@ package dev.netprof.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.netprof.event.Api;
+import dev.netprof.event.HandshakeEnds;
 import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RecordingTest {
@@ -55,5 +58,53 @@ class RecordingTest {
         r.event(1, Op.CLOSE, Outcome.OK, 1, 500, 10, 4, 0, 0, 0);
         assertEquals(List.of("closed-after-eof", "closed", "closed-after-reset", "closed-after-timeout"),
             r.establishedConnections().stream().map(Recording.Connection::closeReason).toList());
+    }
+
+    /**
+     * An SSLSocket's handshake is on its own socket whatever the roles (an FTPS client in active mode accepts its
+     * data connection, then handshakes as the client): kept, with its counts. An engine's tie is the thread's last
+     * connection, and one of the other role cannot be true: dropped, with the counts on that connection.
+     */
+    @Test
+    void onlyAnEnginesHandshakeOfTheOtherRoleIsDropped() {
+        Recording r = new Recording();
+        r.header(1, 0, 0, "test", "", "test");
+        r.connection(1, Api.SOCKET, Api.ROLE_SERVER, 0, 0, "127.0.0.1:20", "127.0.0.1:5000", null, 0);
+        r.connection(2, Api.NIO, Api.ROLE_CLIENT, 0, 0, "127.0.0.1:5001", "127.0.0.1:5432", null, 0);
+        for (long id : new long[] {1, 2}) {
+            r.event(1, Op.READ, Outcome.OK, 1, 100, 10, id, 1000, 0, 0);
+            r.event(1, Op.TLS_READ, Outcome.OK, 1, 110, 0, id, 900, 0, 0);
+        }
+        r.tls(handshake(1, "127.0.0.1:20", Api.ROLE_CLIENT, true, null)); // the FTPS data connection's SSLSocket
+        r.tls(handshake(2, null, Api.ROLE_SERVER, true, null)); // an engine over a channel netprof does not record
+        r.complete();
+        assertEquals(List.of(1L, 0L), r.tlsHandshakes.stream().map(Recording.Tls::connectionId).toList());
+        assertEquals(900L, r.connections.get(1L).tlsPlaintextRead);
+        assertEquals(null, r.connections.get(2L).tlsPlaintextRead);
+        assertEquals(Set.of(2L), r.tlsMisattributed);
+    }
+
+    /**
+     * A handshake closed by this side is the peer's doing only if its own connection had read its end of stream: a
+     * connection it was wrongly tied to (and is no longer) says nothing of it.
+     */
+    @Test
+    void aDroppedTieSaysNothingOfWhoEndedTheHandshake() {
+        Recording r = new Recording();
+        r.header(1, 0, 0, "test", "", "test");
+        r.connection(2, Api.NIO, Api.ROLE_CLIENT, 0, 0, "127.0.0.1:5001", "127.0.0.1:5432", null, 0);
+        r.connection(3, Api.NIO, Api.ROLE_SERVER, 0, 0, "127.0.0.1:443", "127.0.0.1:5002", null, 0);
+        r.event(1, Op.READ, Outcome.EOF, 1, 100, 10, 2, 0, 0, 0); // the backend's answer, read to its end
+        r.event(1, Op.READ, Outcome.EOF, 1, 100, 10, 3, 0, 0, 0);
+        r.tls(handshake(2, null, Api.ROLE_SERVER, false, HandshakeEnds.CLOSED_HERE));
+        r.tls(handshake(3, null, Api.ROLE_SERVER, false, HandshakeEnds.CLOSED_HERE));
+        r.complete();
+        assertEquals(List.of("0 " + HandshakeEnds.CLOSED_HERE, "3 " + HandshakeEnds.PEER_CLOSED),
+            r.tlsHandshakes.stream().map(t -> t.connectionId() + " " + t.error()).toList());
+    }
+
+    private static Recording.Tls handshake(long connection, String local, int role, boolean ok, String error) {
+        return new Recording.Tls(connection, local, "127.0.0.1:5000", role, "TLSv1.3", "TLS_AES_128_GCM_SHA256",
+            List.of(), null, null, null, 0, false, false, 200, 1_000, ok, error, 1);
     }
 }
