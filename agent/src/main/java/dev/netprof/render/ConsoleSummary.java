@@ -40,8 +40,8 @@ final class ConsoleSummary {
             out.add("not recorded, though this JVM used it: " + String.join(", ", unrecorded));
         }
         if (!r.tlsMisattributed.isEmpty()) {
-            out.add("TLS counts netprof had tied to " + r.tlsMisattributed.size() + " connections that could not have "
-                + "carried them were dropped (an SSLEngine over an unrecorded transport?): see report.html");
+            out.add("TLS counts netprof had tied to " + r.tlsMisattributed.size() + " connection"
+                + (r.tlsMisattributed.size() > 1 ? "s" : "") + " that could not have carried them were dropped (an SSLEngine over an unrecorded transport?): see report.html");
         }
         long open = conns.stream().filter(c -> c.closedNs == null).count();
         if (open > 0) {

@@ -192,7 +192,7 @@ final class Findings {
                 + (exit ? atExit : "garbage collected without being closed")
                 + ", opened at " + (stack.isEmpty() ? "an unknown stack" : firstApplicationFrame(stack))
                 + (exit && n[1] > 0 ? "; " + n[1] + " of them held bytes the application never read (a response "
-                + "not consumed?)" : ""), null, null, stack));
+                + "or request not consumed?)" : ""), null, null, stack));
         });
     }
 

@@ -310,7 +310,8 @@ final class ReportWriter {
         for (EventLoops.Loop l : loops) {
             boolean own = l.ownsItsSelectors();
             h.append("<tr><td>").append(html(l.name())).append(l.partial() ? " (first ops only)" : "")
-                .append(own ? "" : " (takes turns with " + (l.turnTakers() - 1) + " other threads)").append("</td>")
+                .append(own ? "" : " (takes turns with " + (l.turnTakers() - 1) + " other thread"
+                    + (l.turnTakers() > 2 ? "s)" : ")")).append("</td>")
                 .append(num(l.selects(), count(l.selects())))
                 .append(l.maxChannels() < 0 ? "<td></td>" : num(l.maxChannels(), count(l.maxChannels())))
                 .append(num(l.wakeups(), count(l.wakeups())))

@@ -72,7 +72,8 @@ class ConnectionHealthTest {
         assertEquals(List.of("2 connections still open when the JVM exited, opened at "
             + HealthWorkload.class.getName() + ".holdSocketsOpen:"), leakFindings(s, "holdSocketsOpen"));
         assertEquals(List.of("1 connection still open when the JVM exited, opened at " + HealthWorkload.class.getName()
-            + ".leaveAnAnswerUnread:; 1 of them held bytes the application never read (a response not consumed?)"),
+            + ".leaveAnAnswerUnread:; 1 of them held bytes the application never read (a response or request not "
+            + "consumed?)"),
             leakFindings(s, "leaveAnAnswerUnread"));
     }
 
