@@ -409,13 +409,20 @@ public final class Recording implements LogVisitor {
         }
     }
 
-    /** Attaches the kernel's last view of each socket to its connection; called once the whole log is read. */
+    /**
+     * Attaches the kernel's last view of each socket to its connection, if it was taken while the connection was
+     * open: a later connection on the same addresses (a reused ephemeral port) is another socket. Called once the
+     * whole log is read.
+     */
     void attachKernelView() {
         for (Connection c : connections.values()) {
-            c.kernel = kernelSockets.get((c.api == Api.DATAGRAM ? "udp " : "tcp ") + c.local + " " + c.remote);
-            if (c.kernel == null && c.api == Api.DATAGRAM) {
-                c.kernel = kernelSockets.get("udp-local " + c.local);
+            KernelSocket k = kernelSockets.get((c.api == Api.DATAGRAM ? "udp " : "tcp ") + c.local + " " + c.remote);
+            if (k == null && c.api == Api.DATAGRAM) {
+                k = kernelSockets.get("udp-local " + c.local);
             }
+            boolean during = k != null && (c.unknownOpen || k.atNs() >= c.openedNs)
+                && (c.closedNs == null || k.atNs() <= c.closedNs);
+            c.kernel = during ? k : null;
         }
     }
 

@@ -7,6 +7,7 @@ import dev.netprof.event.HandshakeEnds;
 import dev.netprof.event.Op;
 import dev.netprof.event.Outcome;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -106,5 +107,24 @@ class RecordingTest {
     private static Recording.Tls handshake(long connection, String local, int role, boolean ok, String error) {
         return new Recording.Tls(connection, local, "127.0.0.1:5000", role, "TLSv1.3", "TLS_AES_128_GCM_SHA256",
             List.of(), null, null, null, 0, false, false, 200, 1_000, ok, error, 1);
+    }
+
+    /**
+     * The kernel's last view of a pair of addresses belongs to the connection open when it was taken, not to a later
+     * one on the same addresses (an ephemeral port used again).
+     */
+    @Test
+    void aKernelViewBelongsToTheConnectionOpenWhenItWasTaken() {
+        Recording r = new Recording();
+        r.header(1, 0, 0, "test", "", "test");
+        for (long id : new long[] {1, 2}) {
+            r.connection(id, Api.SOCKET, Api.ROLE_CLIENT, 0, id * 20_000, "127.0.0.1:5000", "127.0.0.1:80", null, 0);
+            r.event(1, Op.CLOSE, Outcome.OK, 1, id * 20_000 + 9_000, 1_000, id, 0, 0, 0);
+        }
+        r.kernel(25_000, List.of(new KernelSocket(25_000, false, "127.0.0.1:5000", "127.0.0.1:80",
+            KernelSocket.CLOSE_WAIT, 0, 0, 0, 0, 0)), Map.of());
+        r.complete();
+        assertEquals(null, r.connections.get(2L).kernel, "taken before #2 opened");
+        assertEquals(KernelSocket.CLOSE_WAIT, r.connections.get(1L).kernel.state());
     }
 }
