@@ -124,8 +124,11 @@ final class Findings {
             if (c.collectedNs != null) {
                 continue;
             }
-            long end = c.closedNs != null ? c.closedNs : r.stoppedNs;
-            boolean open = c.closedNs == null;
+            // CLOSE_WAIT ends when this side sends its own FIN: a close, or a shutdown of its output (after which
+            // the end of stream leaves the socket in TIME_WAIT, not CLOSE_WAIT)
+            long end = Math.min(c.closedNs != null ? c.closedNs : r.stoppedNs,
+                c.outputShutNs != null ? c.outputShutNs : Long.MAX_VALUE);
+            boolean open = c.closedNs == null && c.outputShutNs == null;
             if (c.eofAtNs != null) {
                 long held = end - Math.max(c.eofAtNs, c.lastTransferNs);
                 if (held >= closeWaitNs) {

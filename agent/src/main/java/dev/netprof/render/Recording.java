@@ -99,6 +99,8 @@ public final class Recording implements LogVisitor {
         /** When a read first returned end of stream (the peer closed), and the stack of that read. */
         public Long eofAtNs;
         public int eofStack;
+        /** When this side first shut its output down: the socket left CLOSE_WAIT then, or never entered it. */
+        public Long outputShutNs;
         /** When netprof found the socket garbage collected without a close. */
         public Long collectedNs;
         /** Plaintext the application moved through TLS on this connection; null when it carried no TLS. */
@@ -283,6 +285,9 @@ public final class Recording implements LogVisitor {
             c.bytesWritten += bytes;
         } else if (op == Op.CLOSE) {
             c.closedNs = start + duration;
+        } else if (op == Op.SHUTDOWN_OUTPUT && outcome == Outcome.OK
+            && (c.outputShutNs == null || start + duration < c.outputShutNs)) {
+            c.outputShutNs = start + duration;
         }
         if (outcome == Outcome.EOF) {
             if (c.eofAtNs == null || start + duration < c.eofAtNs) {

@@ -31,7 +31,8 @@ class FindingsTest {
     /**
      * A socket kept after its peer closed counts from the end of stream or the application's own last write, which
      * ever came later: a server still answering a half-closed request uses its connection. Connections kept from the
-     * same read are one finding.
+     * same read are one finding. One whose application had shut its output down first (a client that half-closed
+     * its request) never entered CLOSE_WAIT, however long it kept the socket.
      */
     @Test
     void closeWaitCountsFromTheLastUseAndGroupsByTheRead() {
@@ -45,7 +46,11 @@ class FindingsTest {
             r.event(1, Op.READ, Outcome.EOF, 1, 0, s, id, 0, 0, 1);
         }
         r.event(1, Op.WRITE, Outcome.OK, 1, 6 * s, 1000, 1, 300, 0, 0); // #1 answers after the end of stream
-        for (long id = 1; id <= 3; id++) {
+        r.connection(4, Api.SOCKET, Api.ROLE_CLIENT, LogFormat.FLAG_ESTABLISHED, 0, "127.0.0.1:5004",
+            "127.0.0.1:80", null, 0);
+        r.event(1, Op.SHUTDOWN_OUTPUT, Outcome.OK, 1, 0, 1000, 4, 0, 0, 0);
+        r.event(1, Op.READ, Outcome.EOF, 1, 0, s, 4, 0, 0, 1);
+        for (long id = 1; id <= 4; id++) {
             r.event(1, Op.CLOSE, Outcome.OK, 1, 6 * s + 100_000_000L * id, 1000, id, 0, 0, 0);
         }
         List<String> closeWaits = Findings.of(r, List.of()).stream().filter(f -> f.kind().equals("close-wait"))
