@@ -94,13 +94,14 @@ public final class HealthWorkload {
     static void leaveAnAnswerUnread() throws Exception {
         ServerSocket server = new ServerSocket(0, 50, LOOPBACK);
         HELD.add(server);
-        POOL.submit(() -> {
+        Future<?> answered = POOL.submit(() -> {
             Socket s = server.accept();
             HELD.add(s);
             s.getOutputStream().write(new byte[1000]);
             return null;
         });
         HELD.add(new Socket(LOOPBACK, server.getLocalPort()));
+        answered.get();
     }
 
     static void readWithTimeout() throws Exception {

@@ -135,7 +135,9 @@ public final class NettyWorkload {
                 throw new IllegalStateException(served.size() + " connections served, not " + (connections + hangUps));
             }
             for (Side s : served) {
-                s.channel.closeFuture().await(30, TimeUnit.SECONDS);
+                if (!s.channel.closeFuture().await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("still open after 30 s: " + s.channel);
+                }
                 lines.add(s.truth(transport));
             }
             server.close().sync();
