@@ -41,7 +41,8 @@ final class ConsoleSummary {
         }
         if (!r.tlsMisattributed.isEmpty()) {
             out.add("TLS counts netprof had tied to " + r.tlsMisattributed.size() + " connection"
-                + (r.tlsMisattributed.size() > 1 ? "s" : "") + " that could not have carried them were dropped (an SSLEngine over an unrecorded transport?): see report.html");
+                + (r.tlsMisattributed.size() > 1 ? "s" : "") + " that could not have carried them were dropped (an "
+                + "SSLEngine over an unrecorded transport?): see report.html");
         }
         long open = conns.stream().filter(c -> c.closedNs == null).count();
         if (open > 0) {

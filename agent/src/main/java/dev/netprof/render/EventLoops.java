@@ -18,7 +18,8 @@ import java.util.Set;
  * <p>A blocking call is one the loop waits on the network for: a {@code java.net.Socket}'s (always in blocking
  * mode), or a DNS lookup that took {@link #SLOW_NS} (a cached answer does not wait). A channel's calls are the
  * loop's own non-blocking ones: one that took {@link #SLOW_NS} is only slow (it waited on no network: the thread
- * was descheduled, the JVM paused, or the call copied a large buffer), counted apart. (A SocketChannel in blocking mode on a loop counts there too: its mode is not recorded.)
+ * was descheduled, the JVM paused, or the call copied a large buffer), counted apart. (A SocketChannel in blocking
+ * mode on a loop counts there too: its mode is not recorded.)
  * A selector that several threads take turns on (Jetty's pool) always has another thread to select while one
  * blocks or works, so those threads get no findings. Nor does what a thread does after a select that left its
  * selector holding no channel: nobody waits on it then. That is how a worker waits for one channel at a time (XNIO's

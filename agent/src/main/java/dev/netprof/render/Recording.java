@@ -107,7 +107,7 @@ public final class Recording implements LogVisitor {
         public Long tlsPlaintextRead, tlsPlaintextWritten;
         /** TLS 1.3 KeyUpdate messages sent and received; meaningful where the plaintext counts are. */
         public long tlsKeyUpdates;
-        /** The kernel's last view of this connection's socket, if it was read while the socket was open. */
+        /** The kernel's last view of this connection's socket, if read before another on its addresses opened. */
         public KernelSocket kernel;
         /**
          * The latest error (not a local close under an operation) and when it ended, and when the latest read or write
@@ -415,20 +415,31 @@ public final class Recording implements LogVisitor {
     }
 
     /**
-     * Attaches the kernel's last view of each socket to its connection, if it was taken while the connection was
-     * open: a later connection on the same addresses (a reused ephemeral port) is another socket. Called once the
-     * whole log is read.
+     * Attaches the kernel's last view of each pair of addresses to the connection on them that had opened last when
+     * it was taken (the kernel keeps a closed socket a while, in TIME_WAIT say): not to an earlier connection on
+     * the same addresses (an ephemeral port used again), nor a later one. Called once the whole log is read.
      */
     void attachKernelView() {
+        Map<String, Connection> owners = new HashMap<>();
         for (Connection c : connections.values()) {
-            KernelSocket k = kernelSockets.get((c.api == Api.DATAGRAM ? "udp " : "tcp ") + c.local + " " + c.remote);
-            if (k == null && c.api == Api.DATAGRAM) {
-                k = kernelSockets.get("udp-local " + c.local);
+            KernelSocket k = kernelSockets.get(kernelKey(c));
+            if (k != null && openedAt(c) <= k.atNs()) {
+                owners.merge(kernelKey(c), c, (x, y) -> openedAt(x) >= openedAt(y) ? x : y);
             }
-            boolean during = k != null && (c.unknownOpen || k.atNs() >= c.openedNs)
-                && (c.closedNs == null || k.atNs() <= c.closedNs);
-            c.kernel = during ? k : null;
         }
+        for (Connection c : connections.values()) {
+            c.kernel = owners.get(kernelKey(c)) == c ? kernelSockets.get(kernelKey(c))
+                : c.api == Api.DATAGRAM ? kernelSockets.get("udp-local " + c.local) : null;
+        }
+    }
+
+    private static String kernelKey(Connection c) {
+        return (c.api == Api.DATAGRAM ? "udp " : "tcp ") + c.local + " " + c.remote;
+    }
+
+    /** A connection found open by an attach opened before anything the recording saw. */
+    private static long openedAt(Connection c) {
+        return c.unknownOpen ? Long.MIN_VALUE : c.openedNs;
     }
 
     /**

@@ -110,8 +110,9 @@ class RecordingTest {
     }
 
     /**
-     * The kernel's last view of a pair of addresses belongs to the connection open when it was taken, not to a later
-     * one on the same addresses (an ephemeral port used again).
+     * The kernel's last view of a pair of addresses belongs to the connection that had opened last when it was
+     * taken, even closed (the kernel keeps its socket a while), not to a later one on the same addresses (an
+     * ephemeral port used again).
      */
     @Test
     void aKernelViewBelongsToTheConnectionOpenWhenItWasTaken() {
@@ -121,10 +122,15 @@ class RecordingTest {
             r.connection(id, Api.SOCKET, Api.ROLE_CLIENT, 0, id * 20_000, "127.0.0.1:5000", "127.0.0.1:80", null, 0);
             r.event(1, Op.CLOSE, Outcome.OK, 1, id * 20_000 + 9_000, 1_000, id, 0, 0, 0);
         }
+        r.connection(3, Api.SOCKET, Api.ROLE_CLIENT, 0, 0, "127.0.0.1:5003", "127.0.0.1:80", null, 0);
+        r.event(1, Op.CLOSE, Outcome.OK, 1, 1_000, 1_000, 3, 0, 0, 0);
+        int timeWait = 6;
         r.kernel(25_000, List.of(new KernelSocket(25_000, false, "127.0.0.1:5000", "127.0.0.1:80",
-            KernelSocket.CLOSE_WAIT, 0, 0, 0, 0, 0)), Map.of());
+            KernelSocket.CLOSE_WAIT, 0, 0, 0, 0, 0), new KernelSocket(25_000, false, "127.0.0.1:5003",
+            "127.0.0.1:80", timeWait, 0, 0, 0, 0, 0)), Map.of());
         r.complete();
         assertEquals(null, r.connections.get(2L).kernel, "taken before #2 opened");
         assertEquals(KernelSocket.CLOSE_WAIT, r.connections.get(1L).kernel.state());
+        assertEquals(timeWait, r.connections.get(3L).kernel.state(), "closed, and kept by the kernel");
     }
 }
