@@ -133,4 +133,29 @@ class RecordingTest {
         assertEquals(KernelSocket.CLOSE_WAIT, r.connections.get(1L).kernel.state());
         assertEquals(timeWait, r.connections.get(3L).kernel.state(), "closed, and kept by the kernel");
     }
+
+    /**
+     * On a connection without a handshake of its own, more plaintext than ciphertext, beyond two records a
+     * recording's edges may split from their socket writes, cannot be true: dropped. Within that allowance, or on a
+     * connection with its own handshake (a stop between an engine's wrap and its writes), it is kept.
+     */
+    @Test
+    void plaintextBeyondTheCiphertextIsDroppedOnlyWithoutAHandshakeOfItsOwn() {
+        Recording r = new Recording();
+        r.header(1, 0, 0, "test", "", "test");
+        long over = 10_000 + Recording.TLS_EDGE_BYTES + 1;
+        long[][] plaintext = {{1, over}, {2, over - 1}, {3, over}}; // #3 has its own handshake
+        for (long[] p : plaintext) {
+            r.connection(p[0], Api.NIO, Api.ROLE_CLIENT, 0, 0, "127.0.0.1:" + (5000 + p[0]), "127.0.0.1:443", null,
+                0);
+            r.event(1, Op.WRITE, Outcome.OK, 1, 100, 10, p[0], 10_000, 0, 0);
+            r.event(1, Op.TLS_WRITE, Outcome.OK, 1, 110, 0, p[0], p[1], 0, 0);
+        }
+        r.tls(handshake(3, null, Api.ROLE_CLIENT, true, null));
+        r.complete();
+        assertEquals(Set.of(1L), r.tlsMisattributed);
+        assertEquals(null, r.connections.get(1L).tlsPlaintextWritten);
+        assertEquals(over - 1, r.connections.get(2L).tlsPlaintextWritten);
+        assertEquals(over, r.connections.get(3L).tlsPlaintextWritten);
+    }
 }
