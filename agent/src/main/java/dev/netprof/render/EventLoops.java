@@ -87,9 +87,11 @@ final class EventLoops implements LogVisitor {
         if (selector != 0) {
             selectorThreads.computeIfAbsent(selector, s -> new HashSet<>()).add(thread);
         }
-        int registered = op == Op.SELECT ? Op.registeredChannels(bytes) : 0;
+        long flags = 0;
         if (op == Op.SELECT) {
+            int registered = Op.registeredChannels(bytes);
             maxChannels.merge(thread, registered, Math::max);
+            flags = (Op.readyKeys(bytes) > 0 ? WOKE : 0) | (registered != 0 ? HELD : 0);
         }
         int n = counts.getOrDefault(thread, 0);
         if (n >= maxOpsPerThread) {
@@ -103,8 +105,7 @@ final class EventLoops implements LogVisitor {
         a[3 * n] = start;
         a[3 * n + 1] = duration;
         long about = op == Op.SELECT ? selector : op == Op.DNS_LOOKUP ? Integer.toUnsignedLong(ref) : connection;
-        a[3 * n + 2] = op | (op == Op.SELECT && Op.readyKeys(bytes) > 0 ? WOKE : 0)
-            | (op == Op.SELECT && registered != 0 ? HELD : 0) | about << 16;
+        a[3 * n + 2] = op | flags | about << 16;
         counts.put(thread, n + 1);
     }
 

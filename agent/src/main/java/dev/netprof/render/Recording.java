@@ -422,13 +422,15 @@ public final class Recording implements LogVisitor {
     void attachKernelView() {
         Map<String, Connection> owners = new HashMap<>();
         for (Connection c : connections.values()) {
-            KernelSocket k = kernelSockets.get(kernelKey(c));
+            String key = kernelKey(c);
+            KernelSocket k = kernelSockets.get(key);
             if (k != null && openedAt(c) <= k.atNs()) {
-                owners.merge(kernelKey(c), c, (x, y) -> openedAt(x) >= openedAt(y) ? x : y);
+                owners.merge(key, c, (x, y) -> openedAt(x) >= openedAt(y) ? x : y);
             }
         }
         for (Connection c : connections.values()) {
-            c.kernel = owners.get(kernelKey(c)) == c ? kernelSockets.get(kernelKey(c))
+            String key = kernelKey(c);
+            c.kernel = owners.get(key) == c ? kernelSockets.get(key)
                 : c.api == Api.DATAGRAM ? kernelSockets.get("udp-local " + c.local) : null;
         }
     }

@@ -18,8 +18,7 @@ class RecordingTest {
      */
     @Test
     void aConnectThatNeverFinishedIsNoConnection() {
-        Recording r = new Recording();
-        r.header(1, 0, 0, "test", "", "test");
+        Recording r = recording();
         r.event(1, Op.CONNECT, Outcome.PENDING, 1, 0, 1_000, 5, 0, 0, 0);
         r.event(1, Op.CLOSE, Outcome.OK, 1, 5_000, 100, 5, 0, 0, 0);
         r.event(1, Op.CONNECT, Outcome.PENDING, 1, 0, 1_000, 6, 0, 0, 0);
@@ -37,8 +36,7 @@ class RecordingTest {
      */
     @Test
     void aConnectionClosesAfterItsLastErrorOnlyIfNothingFollowedIt() {
-        Recording r = new Recording();
-        r.header(1, 0, 0, "test", "", "test");
+        Recording r = recording();
         // 1: a timeout, then reads, then the peer's end of stream.
         r.event(1, Op.READ, Outcome.OK, 1, 100, 10, 1, 64, 0, 0);
         r.event(1, Op.READ, Outcome.TIMEOUT, 1, 200, 10, 1, 0, 0, 0);
@@ -68,8 +66,7 @@ class RecordingTest {
      */
     @Test
     void onlyAnEnginesHandshakeOfTheOtherRoleIsDropped() {
-        Recording r = new Recording();
-        r.header(1, 0, 0, "test", "", "test");
+        Recording r = recording();
         r.connection(1, Api.SOCKET, Api.ROLE_SERVER, 0, 0, "127.0.0.1:20", "127.0.0.1:5000", null, 0);
         r.connection(2, Api.NIO, Api.ROLE_CLIENT, 0, 0, "127.0.0.1:5001", "127.0.0.1:5432", null, 0);
         for (long id : new long[] {1, 2}) {
@@ -91,8 +88,7 @@ class RecordingTest {
      */
     @Test
     void aDroppedTieSaysNothingOfWhoEndedTheHandshake() {
-        Recording r = new Recording();
-        r.header(1, 0, 0, "test", "", "test");
+        Recording r = recording();
         r.connection(2, Api.NIO, Api.ROLE_CLIENT, 0, 0, "127.0.0.1:5001", "127.0.0.1:5432", null, 0);
         r.connection(3, Api.NIO, Api.ROLE_SERVER, 0, 0, "127.0.0.1:443", "127.0.0.1:5002", null, 0);
         r.event(1, Op.READ, Outcome.EOF, 1, 100, 10, 2, 0, 0, 0); // the backend's answer, read to its end
@@ -102,6 +98,12 @@ class RecordingTest {
         r.complete();
         assertEquals(List.of("0 " + HandshakeEnds.CLOSED_HERE, "3 " + HandshakeEnds.PEER_CLOSED),
             r.tlsHandshakes.stream().map(t -> t.connectionId() + " " + t.error()).toList());
+    }
+
+    private static Recording recording() {
+        Recording r = new Recording();
+        r.header(1, 0, 0, "test", "", "test");
+        return r;
     }
 
     private static Recording.Tls handshake(long connection, String local, int role, boolean ok, String error) {
@@ -116,8 +118,7 @@ class RecordingTest {
      */
     @Test
     void aKernelViewBelongsToTheConnectionOpenWhenItWasTaken() {
-        Recording r = new Recording();
-        r.header(1, 0, 0, "test", "", "test");
+        Recording r = recording();
         for (long id : new long[] {1, 2}) {
             r.connection(id, Api.SOCKET, Api.ROLE_CLIENT, 0, id * 20_000, "127.0.0.1:5000", "127.0.0.1:80", null, 0);
             r.event(1, Op.CLOSE, Outcome.OK, 1, id * 20_000 + 9_000, 1_000, id, 0, 0, 0);
@@ -141,8 +142,7 @@ class RecordingTest {
      */
     @Test
     void plaintextBeyondTheCiphertextIsDroppedOnlyWithoutAHandshakeOfItsOwn() {
-        Recording r = new Recording();
-        r.header(1, 0, 0, "test", "", "test");
+        Recording r = recording();
         long over = 10_000 + Recording.TLS_EDGE_BYTES + 1;
         long[][] plaintext = {{1, over}, {2, over - 1}, {3, over}}; // #3 has its own handshake
         for (long[] p : plaintext) {
