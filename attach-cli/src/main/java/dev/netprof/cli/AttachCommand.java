@@ -2,23 +2,29 @@ package dev.netprof.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code netprof attach PID}: records a running JVM for a while, then stops, removes the instrumentation, renders
  * and prints the summary. Ctrl-C stops early and still renders. The agent is also told the duration, so the
  * recording ends on time even if this CLI is killed (then {@code netprof report DIR} renders it).
  */
-@Command(name = "attach", mixinStandardHelpOptions = true,
-    description = "Record a running JVM for a while, detach, and render the outputs.")
 final class AttachCommand extends RecordingCommand {
+    private static final String DEFAULT_DURATION = "30s";
+    static final Subcommand SUBCOMMAND = new Subcommand("attach",
+        "Record a running JVM for a while, detach, and render the outputs.",
+        params(Param.option("--duration", "D", "How long to record (default: " + DEFAULT_DURATION + ").")),
+        a -> new AttachCommand(a).call());
+
     static final long POLL_MS = 500;
     /** How long past the duration to wait for the agent's own stop before asking it to stop. */
     static final long GRACE_NS = 5_000_000_000L;
 
-    @Option(names = "--duration", defaultValue = "30s", description = "How long to record (default: ${DEFAULT-VALUE}).")
-    String duration;
+    private final String duration;
+
+    private AttachCommand(Args args) throws CliException {
+        super(args);
+        duration = args.option("--duration", DEFAULT_DURATION);
+    }
 
     @Override
     int run() throws CliException {

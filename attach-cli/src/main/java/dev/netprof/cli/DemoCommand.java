@@ -5,35 +5,39 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code netprof demo}: records a built-in workload (blocking and NIO TCP, UDP, HTTP, TLS, DNS, failures, a leak)
  * in a child JVM started with {@code -javaagent:netprof.jar}, then says where the outputs are. Syscall sampling is
  * on unless the options say otherwise, so the demo writes every output netprof has, flame-syscalls.html included.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run a built-in network workload in a child JVM under netprof and write every output.")
-final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--out", defaultValue = "netprof-demo", description = "Output directory (default: ${DEFAULT-VALUE}).")
-    Path out;
+final class DemoCommand {
+    private static final String DEFAULT_OUT = "netprof-demo";
+    static final Subcommand SUBCOMMAND = new Subcommand("demo",
+        "Run a built-in network workload in a child JVM under netprof and write every output.",
+        List.of(Param.option("--out", "DIR", "Output directory (default: " + DEFAULT_OUT + ")."),
+            Param.option("--java", "PATH", "The java executable for the child JVM (default: the one running netprof)."),
+            Param.option("--agent-options", "OPTS", "Extra agent options, e.g. threshold=1ms.")),
+        a -> run(Path.of(a.option("--out", DEFAULT_OUT)), a.option("--java"), a.option("--agent-options", "")));
 
-    @Option(names = "--java", description = "The java executable for the child JVM (default: the one running netprof).")
-    Path java;
+    private static int run(Path out, String java, String agentOptions) throws CliException {
+        try {
+            return runChild(out, java, agentOptions);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILED, "cannot run the demo workload: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.FAILED, "interrupted while the demo workload ran");
+        }
+    }
 
-    @Option(names = "--agent-options", defaultValue = "", description = "Extra agent options, e.g. threshold=1ms.")
-    String agentOptions;
-
-    @Override
-    public Integer call() throws IOException, InterruptedException {
+    private static int runChild(Path out, String java, String agentOptions) throws IOException, InterruptedException {
         Path jar = SelfJar.path();
         // A later option wins, so --agent-options can still set syscalls= (or anything else) differently.
         String options = "out=" + out.toAbsolutePath() + ",syscalls=on"
             + (agentOptions.isEmpty() ? "" : "," + agentOptions);
         List<String> cmd = new ArrayList<>();
-        cmd.add(java != null ? java.toString() : SelfJar.currentJava());
+        cmd.add(java != null ? java : SelfJar.currentJava());
         cmd.add("-javaagent:" + jar + "=" + options);
         cmd.add("-cp");
         cmd.add(jar.toString());
@@ -45,5 +49,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         Cli.say("open " + out.toAbsolutePath().resolve("report.html") + " to start");
         return ExitCodes.OK;
+    }
+
+    private DemoCommand() {
     }
 }

@@ -1,12 +1,18 @@
 package dev.netprof.cli;
 
 import java.nio.file.Path;
-import picocli.CommandLine.Command;
+import java.util.List;
 
 /** {@code netprof dump PID}: renders what was recorded so far; the recording goes on. */
-@Command(name = "dump", mixinStandardHelpOptions = true,
-    description = "Render the outputs of a running recording now; it keeps recording.")
 final class DumpCommand extends TargetCommand {
+    static final Subcommand SUBCOMMAND = new Subcommand("dump",
+        "Render the outputs of a running recording now; it keeps recording.", List.of(PID),
+        a -> new DumpCommand(a).call());
+
+    private DumpCommand(Args args) throws CliException {
+        super(args);
+    }
+
     @Override
     int run() throws CliException {
         Path out;

@@ -5,7 +5,7 @@ final class ExitCodes {
     static final int OK = 0;
     /** A command failed in a way not covered below; the message says why. */
     static final int FAILED = 1;
-    /** Bad command line (picocli's own code for usage errors). */
+    /** Bad command line: an unknown command or option, a missing or malformed argument, a bad agent option. */
     static final int USAGE = 2;
     /** The directory or file named does not exist, or is not a netprof recording. */
     static final int NOT_FOUND = 3;

@@ -2,21 +2,17 @@ package dev.netprof.cli;
 
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
+import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 
 /** {@code netprof list}: the JVMs this user can attach to, their JDK, and whether netprof is in them. */
-@Command(name = "list", mixinStandardHelpOptions = true,
-    description = "List the running JVMs this user can see: pid, JDK version, netprof state, main class or jar.")
-final class ListCommand implements Callable<Integer> {
-    @Override
-    public Integer call() {
-        try {
-            Cli.requireAttachSupport();
-        } catch (CliException e) {
-            return Cli.fail(e.exitCode, e.getMessage());
-        }
+final class ListCommand {
+    static final Subcommand SUBCOMMAND = new Subcommand("list",
+        "List the running JVMs this user can see: pid, JDK version, netprof state, main class or jar.", List.of(),
+        a -> run());
+
+    private static int run() throws CliException {
+        Cli.requireAttachSupport();
         System.out.printf("%-8s %-12s %-50s %s%n", "PID", "JDK", "NETPROF", "MAIN");
         long self = ProcessHandle.current().pid();
         for (VirtualMachineDescriptor d : VirtualMachine.list()) {
@@ -43,5 +39,8 @@ final class ListCommand implements Callable<Integer> {
                 + "..." : netprof, main);
         }
         return ExitCodes.OK;
+    }
+
+    private ListCommand() {
     }
 }

@@ -1,56 +1,110 @@
 package dev.netprof.cli;
 
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
-/** {@code netprof}: the command line. Each subcommand is its own class. */
-@Command(name = "netprof", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-    description = "A network profiler for running JVMs.")
-public final class Main implements Runnable {
+/**
+ * {@code netprof}: the command line. Each subcommand is its own class; {@link Args} reads its arguments. The CLI
+ * parses them itself: picocli, which it used before, built its model by reflection on every run, ~0.35 s of CPU of
+ * the ~0.6 s a {@code netprof status} took, paid again before every attach, where the CLI competes for the CPUs with
+ * the application it is about to record.
+ */
+public final class Main {
     /** In the order the usage lists them. */
-    private static final List<Class<?>> SUBCOMMANDS = List.of(ListCommand.class, AttachCommand.class,
-        StartCommand.class, StatusCommand.class, DumpCommand.class, StopCommand.class, ReportCommand.class,
-        DemoCommand.class);
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    static final List<Subcommand> SUBCOMMANDS = List.of(ListCommand.SUBCOMMAND, AttachCommand.SUBCOMMAND,
+        StartCommand.SUBCOMMAND, StatusCommand.SUBCOMMAND, DumpCommand.SUBCOMMAND, StopCommand.SUBCOMMAND,
+        ReportCommand.SUBCOMMAND, DemoCommand.SUBCOMMAND);
 
     public static void main(String[] args) {
-        System.exit(commandLine(args).execute(args));
+        System.exit(run(args, System.out));
     }
 
-    /**
-     * The command line for {@code args}: with only the subcommand they name, when they name one. picocli builds a
-     * command's model by reflecting on its class, and building all eight took ~50 ms of the CLI's CPU (of picocli's
-     * ~250) before every attach; the usage, and picocli's suggestions for a mistyped name, still get them all.
-     */
-    static CommandLine commandLine(String[] args) {
-        Class<?> named = null;
-        for (Class<?> c : SUBCOMMANDS) {
-            if (args.length > 0 && c.getAnnotation(Command.class).name().equals(args[0])) {
-                named = c;
-                break;
+    /** Runs the command line {@code args}; help and the version go to {@code out}, messages to stderr. */
+    static int run(String[] args, PrintStream out) {
+        if (args.length == 0) {
+            System.err.print(usage());
+            return ExitCodes.USAGE;
+        }
+        switch (args[0]) {
+            case "-h", "--help" -> {
+                out.print(usage());
+                return ExitCodes.OK;
+            }
+            case "-V", "--version" -> {
+                out.println("netprof " + dev.netprof.agent.Version.get());
+                return ExitCodes.OK;
+            }
+            default -> {
+                // a subcommand, below
             }
         }
-        CommandLine commandLine = new CommandLine(new Main());
-        for (Class<?> c : SUBCOMMANDS) {
-            if (named == null || c == named) {
-                commandLine.addSubcommand(c);
+        Subcommand s = SUBCOMMANDS.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
+        if (s == null) {
+            List<String> like = similar(args[0]);
+            return Cli.fail(ExitCodes.USAGE, "no command '" + args[0] + "'"
+                + (like.isEmpty() ? "" : "; did you mean " + String.join(" or ", like) + "?")
+                + " (netprof --help lists them)");
+        }
+        Args a;
+        try {
+            a = Args.parse(s, Arrays.asList(args).subList(1, args.length));
+        } catch (CliException e) {
+            Cli.say(e.getMessage() + "; usage: " + s.synopsis() + " (netprof " + s.name() + " --help)");
+            return e.exitCode;
+        }
+        if (a.help) {
+            out.print(s.help());
+            return ExitCodes.OK;
+        }
+        try {
+            return s.runner().run(a);
+        } catch (CliException e) {
+            return Cli.fail(e.exitCode, e.getMessage());
+        }
+    }
+
+    static String usage() {
+        List<String[]> rows = new ArrayList<>();
+        for (Subcommand s : SUBCOMMANDS) {
+            rows.add(new String[] {s.name(), s.description()});
+        }
+        rows.add(new String[] {"-h, --help", "Show this help; netprof COMMAND --help shows a command's."});
+        rows.add(new String[] {"-V, --version", "Print netprof's version."});
+        return "Usage: netprof COMMAND [ARGUMENTS]\nA network profiler for running JVMs.\n\n" + Help.table(rows);
+    }
+
+    /** The subcommands {@code typed} may have meant: one or two letters off (a swap counting as one). */
+    static List<String> similar(String typed) {
+        List<String> like = new ArrayList<>();
+        for (Subcommand s : SUBCOMMANDS) {
+            if (distance(typed, s.name()) <= 2) {
+                like.add(s.name());
             }
         }
-        return commandLine;
+        return like;
     }
 
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.err);
-    }
-
-    static final class VersionProvider implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"netprof " + dev.netprof.agent.Version.get()};
+    /** Edits (insertions, deletions, substitutions, swaps of neighbours) from a to b. */
+    private static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            for (int j = 0; j <= b.length(); j++) {
+                if (i == 0 || j == 0) {
+                    d[i][j] = i + j;
+                    continue;
+                }
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
         }
+        return d[a.length()][b.length()];
+    }
+
+    private Main() {
     }
 }

@@ -6,22 +6,29 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** A command that starts a recording (attach, start): its options, turned into the agent's option string. */
 abstract class RecordingCommand extends TargetCommand {
-    @Option(names = "--out", description = "Output directory (default: ./netprof-<pid>-<timestamp>).")
-    Path out;
+    /** What both accept, with their own {@code --duration}. */
+    static List<Param> params(Param duration) {
+        return List.of(PID, duration,
+            Param.option("--out", "DIR", "Output directory (default: ./netprof-<pid>-<timestamp>)."),
+            Param.optionalValue("--syscalls", "MODE", "Sample with async-profiler beside the recording: on (the"
+                + " default when given without a mode), kernel, tracepoint:<category:name>."),
+            Param.parameters("OPTION", "More agent options as key=value, e.g. threshold=1ms stacks=all events=socket."));
+    }
 
-    @Option(names = "--syscalls", arity = "0..1", fallbackValue = "on", paramLabel = "MODE",
-        description = "Sample with async-profiler beside the recording: on (default when given), kernel, "
-            + "tracepoint:<name>.")
-    String syscalls;
+    private final Path out;
+    private final String syscalls;
+    private final List<String> agentOptions;
 
-    @Parameters(index = "1..*", paramLabel = "OPTION", arity = "0..*",
-        description = "More agent options as key=value, e.g. threshold=1ms stacks=all events=socket.")
-    List<String> agentOptions = new ArrayList<>();
+    RecordingCommand(Args args) throws CliException {
+        super(args);
+        String dir = args.option("--out");
+        out = dir == null ? null : Path.of(dir);
+        syscalls = args.option("--syscalls");
+        agentOptions = args.parameters().subList(1, args.parameters().size());
+    }
 
     /**
      * The agent option string, checked here as the agent would check it: a bad option is refused before netprof.jar
@@ -33,7 +40,9 @@ abstract class RecordingCommand extends TargetCommand {
         try {
             Options.parse(options);
         } catch (Options.BadOption e) {
-            throw new CliException(ExitCodes.USAGE, e.getMessage() + "; pid " + pid + " was not touched");
+            String bare = agentOptions.stream().filter(o -> o.indexOf('=') < 0).findFirst().orElse(null);
+            throw new CliException(ExitCodes.USAGE, e.getMessage() + (syscalls != null && bare != null
+                ? "; a mode of --syscalls follows an '=': --syscalls=" + bare : "") + "; pid " + pid + " was not touched");
         }
         return options;
     }

@@ -5,19 +5,16 @@ import dev.netprof.render.Renderer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import java.util.List;
 
 /** {@code netprof report DIR}: renders every output again from DIR/events.nprof, also after a crash. */
-@Command(name = "report", mixinStandardHelpOptions = true,
-    description = "Render every output of a recording again from its events.nprof (works after a crash or kill -9).")
-final class ReportCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "A recording directory (the agent's out=).")
-    Path dir;
+final class ReportCommand {
+    static final Subcommand SUBCOMMAND = new Subcommand("report",
+        "Render every output of a recording again from its events.nprof (works after a crash or kill -9).",
+        List.of(Param.parameter("DIR", "A recording directory (the agent's out=).")),
+        a -> run(Path.of(a.parameters().get(0))));
 
-    @Override
-    public Integer call() {
+    private static int run(Path dir) {
         if (!Files.isDirectory(dir)) {
             return Cli.fail(ExitCodes.NOT_FOUND, "no such directory: " + dir);
         }
@@ -32,5 +29,8 @@ final class ReportCommand implements Callable<Integer> {
         } catch (IOException e) {
             return Cli.fail(ExitCodes.FAILED, "cannot render " + dir + ": " + e);
         }
+    }
+
+    private ReportCommand() {
     }
 }

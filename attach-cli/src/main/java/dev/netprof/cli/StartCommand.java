@@ -1,15 +1,20 @@
 package dev.netprof.cli;
 
 import java.nio.file.Path;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code netprof start PID}: starts recording in a running JVM and returns. */
-@Command(name = "start", mixinStandardHelpOptions = true,
-    description = "Start recording in a running JVM and return; netprof stop PID ends it.")
 final class StartCommand extends RecordingCommand {
-    @Option(names = "--duration", description = "Stop by itself after this long, e.g. 30s or 5m (default: never).")
-    String duration;
+    static final Subcommand SUBCOMMAND = new Subcommand("start",
+        "Start recording in a running JVM and return; netprof stop PID ends it.",
+        params(Param.option("--duration", "D", "Stop by itself after this long, e.g. 30s or 5m (default: never).")),
+        a -> new StartCommand(a).call());
+
+    private final String duration;
+
+    private StartCommand(Args args) throws CliException {
+        super(args);
+        duration = args.option("--duration");
+    }
 
     @Override
     int run() throws CliException {

@@ -2,12 +2,18 @@ package dev.netprof.cli;
 
 import java.time.Duration;
 import java.time.Instant;
-import picocli.CommandLine.Command;
+import java.util.List;
 
 /** {@code netprof status PID}: whether netprof records there, since when, how much, and where to. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show whether a JVM is recording: since when, events, drops, output directory.")
 final class StatusCommand extends TargetCommand {
+    static final Subcommand SUBCOMMAND = new Subcommand("status",
+        "Show whether a JVM is recording: since when, events, drops, output directory.", List.of(PID),
+        a -> new StatusCommand(a).call());
+
+    private StatusCommand(Args args) throws CliException {
+        super(args);
+    }
+
     @Override
     int run() throws CliException {
         AgentStatus s;

@@ -1,12 +1,18 @@
 package dev.netprof.cli;
 
 import java.nio.file.Path;
-import picocli.CommandLine.Command;
+import java.util.List;
 
 /** {@code netprof stop PID}: ends the recording, restores the original bytecode, renders. */
-@Command(name = "stop", mixinStandardHelpOptions = true,
-    description = "Stop recording in a running JVM, remove netprof's instrumentation from it, and render the outputs.")
 final class StopCommand extends TargetCommand {
+    static final Subcommand SUBCOMMAND = new Subcommand("stop",
+        "Stop recording in a running JVM, remove netprof's instrumentation from it, and render the outputs.", List.of(PID),
+        a -> new StopCommand(a).call());
+
+    private StopCommand(Args args) throws CliException {
+        super(args);
+    }
+
     @Override
     int run() throws CliException {
         Path out;

@@ -4,22 +4,20 @@ import dev.netprof.render.LogReader;
 import dev.netprof.render.Renderer;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Parameters;
 
-/** What every command aimed at a running JVM shares: the pid, error reporting, and rendering afterwards. */
-abstract class TargetCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "PID", description = "The process id of a running JVM (see netprof list).")
-    long pid;
+/** What every command aimed at a running JVM shares: the pid, the check for the attach API, and rendering afterwards. */
+abstract class TargetCommand {
+    static final Param PID = Param.parameter("PID", "The process id of a running JVM (see netprof list).");
 
-    @Override
-    public final Integer call() {
-        try {
-            Cli.requireAttachSupport();
-            return run();
-        } catch (CliException e) {
-            return Cli.fail(e.exitCode, e.getMessage());
-        }
+    final long pid;
+
+    TargetCommand(Args args) throws CliException {
+        pid = args.pid();
+    }
+
+    final int call() throws CliException {
+        Cli.requireAttachSupport();
+        return run();
     }
 
     abstract int run() throws CliException;

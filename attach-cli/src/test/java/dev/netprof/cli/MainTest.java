@@ -3,37 +3,94 @@ package dev.netprof.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class MainTest {
-    private static final List<String> ALL = List.of("list", "attach", "start", "status", "dump", "stop", "report",
-        "demo");
-
-    @Test
-    void aNamedSubcommandIsTheOnlyOneBuilt() {
-        assertEquals(Set.of("start"), Main.commandLine(new String[] {"start", "1234"}).getSubcommands().keySet());
-        assertEquals(Set.of("report"), Main.commandLine(new String[] {"report", "dir"}).getSubcommands().keySet());
+    /** What {@link Main#run} printed on stdout and stderr, and its exit code. */
+    private record Ran(int exitCode, String out, String err) {
     }
 
-    @Test
-    void withoutASubcommandAllAreBuiltInTheUsagesOrder() {
-        for (String[] args : List.of(new String[0], new String[] {"--help"}, new String[] {"-V"})) {
-            assertEquals(ALL, List.copyOf(Main.commandLine(args).getSubcommands().keySet()));
+    private static Ran run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8));
+            return new Ran(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(stderr);
         }
     }
 
     @Test
-    void aMistypedSubcommandIsAUsageErrorThatSuggestsTheRealOnes() {
-        CommandLine commandLine = Main.commandLine(new String[] {"strat", "1234"});
-        StringWriter err = new StringWriter();
-        commandLine.setErr(new PrintWriter(err));
-        assertEquals(CommandLine.ExitCode.USAGE, commandLine.execute("strat", "1234"));
-        assertTrue(err.toString().contains("Did you mean:") && err.toString().contains("netprof start"),
-            err::toString);
+    void theHelpListsEveryCommandInTheREADMEsOrder() {
+        Ran r = run("--help");
+        assertEquals(0, r.exitCode());
+        List<String> names = List.of("list", "attach", "start", "status", "dump", "stop", "report", "demo");
+        int at = 0;
+        for (String name : names) {
+            int next = r.out().indexOf("\n  " + name + " ", at);
+            assertTrue(next > at, name + " out of order in\n" + r.out());
+            at = next;
+        }
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void noCommandIsAUsageErrorThatShowsTheHelp() {
+        Ran r = run();
+        assertEquals(ExitCodes.USAGE, r.exitCode());
+        assertEquals(Main.usage(), r.err());
+    }
+
+    @Test
+    void aMistypedCommandIsAUsageErrorThatSuggestsTheRealOne() {
+        Ran r = run("strat", "1234");
+        assertEquals(ExitCodes.USAGE, r.exitCode());
+        assertEquals("netprof: no command 'strat'; did you mean start? (netprof --help lists them)\n", r.err());
+        assertEquals(List.of("stop"), Main.similar("stpo"));
+        assertEquals(List.of("report"), Main.similar("record"));
+        assertEquals(List.of(), Main.similar("profile"));
+    }
+
+    @Test
+    void aCommandsHelpShowsItsSynopsisAndEveryOption() {
+        Ran r = run("attach", "--help");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().startsWith("Usage: netprof attach PID [--duration D] [--out DIR] [--syscalls[=MODE]]"
+            + " [OPTION...]\nRecord a running JVM"), r.out());
+        for (String option : List.of("--duration D ", "--out DIR ", "--syscalls[=MODE] ", "OPTION... ", "-h, --help ")) {
+            assertTrue(r.out().contains("\n  " + option), option + " missing from\n" + r.out());
+        }
+    }
+
+    @Test
+    void aBadArgumentNamesItselfAndTheCommandsSynopsis() {
+        String synopsis = "; usage: netprof status PID (netprof status --help)\n";
+        assertEquals(new Ran(ExitCodes.USAGE, "", "netprof: missing PID" + synopsis), run("status"));
+        assertEquals(new Ran(ExitCodes.USAGE, "", "netprof: 'x1' is not a process id\n"), run("status", "x1"));
+        assertEquals(new Ran(ExitCodes.USAGE, "", "netprof: unexpected argument '9'" + synopsis),
+            run("status", "1", "9"));
+        assertEquals(new Ran(ExitCodes.USAGE, "", "netprof: unknown option '--out'" + synopsis),
+            run("status", "1", "--out=d"));
+    }
+
+    @Test
+    void aSyscallsModeGivenAfterASpaceIsRefusedWithTheFixBeforeTheTargetIsTouched() {
+        Ran r = run("start", "1", "--syscalls", "kernel");
+        assertEquals(ExitCodes.USAGE, r.exitCode());
+        assertTrue(r.err().startsWith("netprof: unknown option 'kernel' (accepted: "), r.err());
+        assertTrue(r.err().endsWith("; a mode of --syscalls follows an '=': --syscalls=kernel; pid 1 was not touched\n"),
+            r.err());
+    }
+
+    @Test
+    void theVersionIsTheAgents() {
+        assertEquals(new Ran(0, "netprof " + dev.netprof.agent.Version.get() + "\n", ""), run("-V"));
     }
 }

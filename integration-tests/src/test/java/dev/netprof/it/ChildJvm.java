@@ -140,7 +140,7 @@ public final class ChildJvm {
         for (String entry : cp.split(java.io.File.pathSeparator)) {
             String e = entry.replace('\\', '/');
             if (!(e.contains("/netprof-") || e.contains("/agent/target/") || e.contains("/byte-buddy")
-                || e.contains("/jctools") || e.contains("/picocli"))) {
+                || e.contains("/jctools"))) {
                 kept.add(entry);
             }
         }
