@@ -12,13 +12,16 @@ import java.util.Map;
  */
 final class Args {
     final boolean help;
-    private final Map<String, String> options;
+    private final Map<Param, String> options;
     private final List<String> parameters;
+    /** The parameter right after an optional-valued option given bare, by option: a value put after a space? */
+    private final Map<Param, String> afterBare;
 
-    private Args(boolean help, Map<String, String> options, List<String> parameters) {
+    private Args(boolean help, Map<Param, String> options, List<String> parameters, Map<Param, String> afterBare) {
         this.help = help;
         this.options = options;
         this.parameters = parameters;
+        this.afterBare = afterBare;
     }
 
     static Args parse(Subcommand s, List<String> args) throws CliException {
@@ -27,15 +30,16 @@ final class Args {
                 break;
             }
             if (arg.equals("-h") || arg.equals("--help")) {
-                return new Args(true, Map.of(), List.of());
+                return new Args(true, Map.of(), List.of(), Map.of());
             }
         }
-        Map<String, String> values = new HashMap<>();
+        Map<Param, String> values = new HashMap<>();
         List<String> parameters = new ArrayList<>();
+        Map<Param, String> afterBare = new HashMap<>();
         boolean optionsEnded = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
-            if (optionsEnded || !arg.startsWith("-") || arg.equals("-")) {
+            if (optionsEnded || !isOption(arg)) {
                 parameters.add(arg);
             } else if (arg.equals("--")) {
                 optionsEnded = true;
@@ -51,27 +55,35 @@ final class Args {
                     value = arg.substring(eq + 1);
                 } else if (p.kind() == Param.Kind.OPTIONAL_VALUE) {
                     value = Param.FALLBACK;
-                } else if (i + 1 < args.size()) {
+                    if (i + 1 < args.size() && !isOption(args.get(i + 1))) {
+                        afterBare.put(p, args.get(i + 1));
+                    }
+                } else if (i + 1 < args.size() && !isOption(args.get(i + 1))) {
                     value = args.get(++i);
                 } else {
                     throw usage("option '" + name + "' needs a value (" + p.label() + ")");
                 }
-                if (values.put(name, value) != null) {
+                if (values.put(p, value) != null) {
                     throw usage("option '" + name + "' given twice");
                 }
             }
         }
         check(s, parameters);
-        return new Args(false, values, parameters);
+        return new Args(false, values, parameters, afterBare);
     }
 
-    /** The named option's value, or null when it was not given. */
-    String option(String name) {
-        return options.get(name);
+    /** The option's value, or null when it was not given. */
+    String option(Param option) {
+        return options.get(option);
     }
 
-    String option(String name, String otherwise) {
-        return options.getOrDefault(name, otherwise);
+    String option(Param option, String otherwise) {
+        return options.getOrDefault(option, otherwise);
+    }
+
+    /** What followed {@code option} when it was given without a value, if a parameter did: its mode after a space? */
+    String afterBare(Param option) {
+        return afterBare.get(option);
     }
 
     /** The parameters, in order: what the subcommand's positional {@link Param}s name. */
@@ -79,37 +91,46 @@ final class Args {
         return parameters;
     }
 
-    /** The first parameter, a pid. */
-    long pid() throws CliException {
-        String pid = parameters.get(0);
-        try {
-            long p = Long.parseLong(pid);
-            if (p > 0) {
-                return p;
-            }
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw usage("'" + pid + "' is not a process id");
+    /** The first parameter, a pid ({@link Param#pid}: checked by {@link #parse}). */
+    long pid() {
+        return Long.parseLong(parameters.get(0));
     }
 
-    static CliException usage(String message) {
+    private static boolean isOption(String arg) {
+        return arg.startsWith("-") && !arg.equals("-");
+    }
+
+    private static CliException usage(String message) {
         return new CliException(ExitCodes.USAGE, message);
     }
 
     private static void check(Subcommand s, List<String> parameters) throws CliException {
-        int required = 0;
-        boolean any = false;
+        int at = 0;
         for (Param p : s.params()) {
-            required += p.kind() == Param.Kind.PARAMETER ? 1 : 0;
-            any |= p.kind() == Param.Kind.PARAMETERS;
+            if (p.kind() == Param.Kind.PARAMETERS) {
+                return;
+            }
+            if (!p.isSingle()) {
+                continue;
+            }
+            if (at == parameters.size()) {
+                throw usage("missing " + p.label());
+            }
+            if (p.kind() == Param.Kind.PID && !isPid(parameters.get(at))) {
+                throw usage("'" + parameters.get(at) + "' is not a process id");
+            }
+            at++;
         }
-        if (parameters.size() < required) {
-            throw usage("missing " + s.params().stream().filter(p -> p.kind() == Param.Kind.PARAMETER)
-                .skip(parameters.size()).findFirst().orElseThrow().label());
+        if (at < parameters.size()) {
+            throw usage("unexpected argument '" + parameters.get(at) + "'");
         }
-        if (!any && parameters.size() > required) {
-            throw usage("unexpected argument '" + parameters.get(required) + "'");
+    }
+
+    private static boolean isPid(String s) {
+        try {
+            return Long.parseLong(s) > 0;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 }

@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class AttachCommand extends RecordingCommand {
     private static final String DEFAULT_DURATION = "30s";
+    private static final Param DURATION = Param.option("--duration", "D",
+        "How long to record (default: " + DEFAULT_DURATION + ").");
     static final Subcommand SUBCOMMAND = new Subcommand("attach",
-        "Record a running JVM for a while, detach, and render the outputs.",
-        params(Param.option("--duration", "D", "How long to record (default: " + DEFAULT_DURATION + ").")),
+        "Record a running JVM for a while, detach, and render the outputs.", params(DURATION),
         a -> new AttachCommand(a).call());
 
     static final long POLL_MS = 500;
@@ -21,9 +22,9 @@ final class AttachCommand extends RecordingCommand {
 
     private final String duration;
 
-    private AttachCommand(Args args) throws CliException {
+    private AttachCommand(Args args) {
         super(args);
-        duration = args.option("--duration", DEFAULT_DURATION);
+        duration = args.option(DURATION, DEFAULT_DURATION);
     }
 
     @Override

@@ -13,12 +13,15 @@ import java.util.List;
  */
 final class DemoCommand {
     private static final String DEFAULT_OUT = "netprof-demo";
+    private static final Param OUT = Param.option("--out", "DIR", "Output directory (default: " + DEFAULT_OUT + ").");
+    private static final Param JAVA = Param.option("--java", "PATH",
+        "The java executable for the child JVM (default: the one running netprof).");
+    private static final Param AGENT_OPTIONS = Param.option("--agent-options", "OPTS",
+        "Extra agent options, e.g. threshold=1ms.");
     static final Subcommand SUBCOMMAND = new Subcommand("demo",
         "Run a built-in network workload in a child JVM under netprof and write every output.",
-        List.of(Param.option("--out", "DIR", "Output directory (default: " + DEFAULT_OUT + ")."),
-            Param.option("--java", "PATH", "The java executable for the child JVM (default: the one running netprof)."),
-            Param.option("--agent-options", "OPTS", "Extra agent options, e.g. threshold=1ms.")),
-        a -> run(Path.of(a.option("--out", DEFAULT_OUT)), a.option("--java"), a.option("--agent-options", "")));
+        List.of(OUT, JAVA, AGENT_OPTIONS),
+        a -> run(Path.of(a.option(OUT, DEFAULT_OUT)), a.option(JAVA), a.option(AGENT_OPTIONS, "")));
 
     private static int run(Path out, String java, String agentOptions) throws CliException {
         try {

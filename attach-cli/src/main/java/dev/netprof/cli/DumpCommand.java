@@ -9,7 +9,7 @@ final class DumpCommand extends TargetCommand {
         "Render the outputs of a running recording now; it keeps recording.", List.of(PID),
         a -> new DumpCommand(a).call());
 
-    private DumpCommand(Args args) throws CliException {
+    private DumpCommand(Args args) {
         super(args);
     }
 

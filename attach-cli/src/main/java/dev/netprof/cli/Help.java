@@ -2,16 +2,27 @@ package dev.netprof.cli;
 
 import java.util.List;
 
-/** The help's two-column tables. */
+/** The help's two-column tables, the second column wrapped to fit a terminal of {@link #WIDTH} columns. */
 final class Help {
+    static final int WIDTH = 100;
+
     static String table(List<String[]> rows) {
-        int width = 0;
+        int first = 0;
         for (String[] r : rows) {
-            width = Math.max(width, r[0].length());
+            first = Math.max(first, r[0].length());
         }
+        String indent = " ".repeat(first + 5);
         StringBuilder b = new StringBuilder();
         for (String[] r : rows) {
-            b.append("  ").append(r[0]).append(" ".repeat(width - r[0].length() + 3)).append(r[1]).append('\n');
+            StringBuilder line = new StringBuilder("  ").append(r[0]).append(" ".repeat(first - r[0].length() + 3));
+            for (String word : r[1].split(" ")) {
+                if (line.length() + 1 + word.length() > WIDTH && line.length() > indent.length()) {
+                    b.append(line.toString().stripTrailing()).append('\n');
+                    line = new StringBuilder(indent);
+                }
+                line.append(word).append(' ');
+            }
+            b.append(line.toString().stripTrailing()).append('\n');
         }
         return b.toString();
     }

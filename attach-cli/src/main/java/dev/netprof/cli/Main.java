@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * {@code netprof}: the command line. Each subcommand is its own class; {@link Args} reads its arguments. The CLI
- * parses them itself: picocli, which it used before, built its model by reflection on every run, ~0.35 s of CPU of
- * the ~0.6 s a {@code netprof status} took, paid again before every attach, where the CLI competes for the CPUs with
+ * parses them itself: picocli, which it used before, built its model by reflection on every run, ~0.3 s of CPU of
+ * the ~0.65 s a {@code netprof status} took, paid again before every attach, where the CLI competes for the CPUs with
  * the application it is about to record.
  */
 public final class Main {
@@ -51,8 +51,8 @@ public final class Main {
         try {
             a = Args.parse(s, Arrays.asList(args).subList(1, args.length));
         } catch (CliException e) {
-            Cli.say(e.getMessage() + "; usage: " + s.synopsis() + " (netprof " + s.name() + " --help)");
-            return e.exitCode;
+            return Cli.fail(e.exitCode, e.getMessage() + "; usage: " + s.synopsis() + " (netprof " + s.name()
+                + " --help)");
         }
         if (a.help) {
             out.print(s.help());

@@ -9,24 +9,31 @@ import java.util.List;
 
 /** A command that starts a recording (attach, start): its options, turned into the agent's option string. */
 abstract class RecordingCommand extends TargetCommand {
+    private static final Param OUT = Param.option("--out", "DIR",
+        "Output directory (default: ./netprof-<pid>-<timestamp>).");
+    private static final Param SYSCALLS = Param.optionalValue("--syscalls", "MODE",
+        "Sample with async-profiler beside the recording: on (the default when given without a mode), kernel,"
+            + " tracepoint:<category:name>.");
+    private static final Param AGENT_OPTIONS = Param.parameters("OPTION",
+        "More agent options as key=value, e.g. threshold=1ms stacks=all events=socket.");
+
     /** What both accept, with their own {@code --duration}. */
     static List<Param> params(Param duration) {
-        return List.of(PID, duration,
-            Param.option("--out", "DIR", "Output directory (default: ./netprof-<pid>-<timestamp>)."),
-            Param.optionalValue("--syscalls", "MODE", "Sample with async-profiler beside the recording: on (the"
-                + " default when given without a mode), kernel, tracepoint:<category:name>."),
-            Param.parameters("OPTION", "More agent options as key=value, e.g. threshold=1ms stacks=all events=socket."));
+        return List.of(PID, duration, OUT, SYSCALLS, AGENT_OPTIONS);
     }
 
     private final Path out;
     private final String syscalls;
+    /** What followed a bare {@code --syscalls}: a mode written after a space, if the agent refuses it. */
+    private final String afterSyscalls;
     private final List<String> agentOptions;
 
-    RecordingCommand(Args args) throws CliException {
+    RecordingCommand(Args args) {
         super(args);
-        String dir = args.option("--out");
+        String dir = args.option(OUT);
         out = dir == null ? null : Path.of(dir);
-        syscalls = args.option("--syscalls");
+        syscalls = args.option(SYSCALLS);
+        afterSyscalls = args.afterBare(SYSCALLS);
         agentOptions = args.parameters().subList(1, args.parameters().size());
     }
 
@@ -40,9 +47,11 @@ abstract class RecordingCommand extends TargetCommand {
         try {
             Options.parse(options);
         } catch (Options.BadOption e) {
-            String bare = agentOptions.stream().filter(o -> o.indexOf('=') < 0).findFirst().orElse(null);
-            throw new CliException(ExitCodes.USAGE, e.getMessage() + (syscalls != null && bare != null
-                ? "; a mode of --syscalls follows an '=': --syscalls=" + bare : "") + "; pid " + pid + " was not touched");
+            boolean modeAfterSpace = afterSyscalls != null && afterSyscalls.indexOf('=') < 0
+                && agentOptions.contains(afterSyscalls);
+            throw new CliException(ExitCodes.USAGE, e.getMessage() + (modeAfterSpace
+                ? "; a mode of --syscalls follows an '=': --syscalls=" + afterSyscalls : "") + "; pid " + pid
+                + " was not touched");
         }
         return options;
     }

@@ -10,7 +10,7 @@ final class StatusCommand extends TargetCommand {
         "Show whether a JVM is recording: since when, events, drops, output directory.", List.of(PID),
         a -> new StatusCommand(a).call());
 
-    private StatusCommand(Args args) throws CliException {
+    private StatusCommand(Args args) {
         super(args);
     }
 

@@ -9,7 +9,7 @@ final class StopCommand extends TargetCommand {
         "Stop recording in a running JVM, remove netprof's instrumentation from it, and render the outputs.", List.of(PID),
         a -> new StopCommand(a).call());
 
-    private StopCommand(Args args) throws CliException {
+    private StopCommand(Args args) {
         super(args);
     }
 

@@ -9,6 +9,15 @@ record Subcommand(String name, String description, List<Param> params, Runner ru
         int run(Args args) throws CliException;
     }
 
+    Subcommand {
+        for (int i = 0; i < params.size() - 1; i++) {
+            if (params.get(i).kind() == Param.Kind.PARAMETERS) {
+                throw new IllegalArgumentException(name + ": any number of " + params.get(i).label()
+                    + " can only come last");
+            }
+        }
+    }
+
     /** The option called {@code name}, or null. */
     Param option(String name) {
         for (Param p : params) {
@@ -23,12 +32,12 @@ record Subcommand(String name, String description, List<Param> params, Runner ru
     String synopsis() {
         StringBuilder b = new StringBuilder("netprof ").append(name);
         for (Param p : params) {
-            if (p.kind() == Param.Kind.PARAMETER) {
+            if (p.isSingle()) {
                 b.append(' ').append(p.shown());
             }
         }
         for (Param p : params) {
-            if (p.kind() != Param.Kind.PARAMETER) {
+            if (!p.isSingle()) {
                 b.append(" [").append(p.shown()).append(']');
             }
         }

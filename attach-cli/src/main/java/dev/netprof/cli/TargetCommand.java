@@ -7,11 +7,11 @@ import java.nio.file.Path;
 
 /** What every command aimed at a running JVM shares: the pid, the check for the attach API, and rendering afterwards. */
 abstract class TargetCommand {
-    static final Param PID = Param.parameter("PID", "The process id of a running JVM (see netprof list).");
+    static final Param PID = Param.pid("The process id of a running JVM (see netprof list).");
 
     final long pid;
 
-    TargetCommand(Args args) throws CliException {
+    TargetCommand(Args args) {
         pid = args.pid();
     }
 

@@ -73,7 +73,7 @@ class MainTest {
     void aBadArgumentNamesItselfAndTheCommandsSynopsis() {
         String synopsis = "; usage: netprof status PID (netprof status --help)\n";
         assertEquals(new Ran(ExitCodes.USAGE, "", "netprof: missing PID" + synopsis), run("status"));
-        assertEquals(new Ran(ExitCodes.USAGE, "", "netprof: 'x1' is not a process id\n"), run("status", "x1"));
+        assertEquals(new Ran(ExitCodes.USAGE, "", "netprof: 'x1' is not a process id" + synopsis), run("status", "x1"));
         assertEquals(new Ran(ExitCodes.USAGE, "", "netprof: unexpected argument '9'" + synopsis),
             run("status", "1", "9"));
         assertEquals(new Ran(ExitCodes.USAGE, "", "netprof: unknown option '--out'" + synopsis),
@@ -87,6 +87,22 @@ class MainTest {
         assertTrue(r.err().startsWith("netprof: unknown option 'kernel' (accepted: "), r.err());
         assertTrue(r.err().endsWith("; a mode of --syscalls follows an '=': --syscalls=kernel; pid 1 was not touched\n"),
             r.err());
+        Ran attached = run("start", "1", "--syscalls=on", "stacks");
+        assertEquals(ExitCodes.USAGE, attached.exitCode());
+        assertTrue(attached.err().startsWith("netprof: bad value '' for option 'stacks'")
+            && !attached.err().contains("--syscalls="), attached.err());
+    }
+
+    @Test
+    void theHelpIsWrappedToAHundredColumns() {
+        for (String args : List.of("--help", "attach --help", "demo --help")) {
+            Ran r = run(args.split(" "));
+            assertTrue(r.out().lines().allMatch(l -> l.length() <= Help.WIDTH), r.out());
+            assertTrue(r.out().lines().count() > 5, r.out());
+        }
+        String attach = run("attach", "--help").out();
+        assertTrue(attach.contains("\n                      without a mode), kernel, tracepoint:<category:name>.\n"),
+            attach);
     }
 
     @Test
