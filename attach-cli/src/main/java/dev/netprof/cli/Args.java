@@ -12,12 +12,16 @@ import java.util.Map;
  */
 final class Args {
     final boolean help;
-    private final Map<Param, String> options;
+    /**
+     * By option name: a {@link Param} as the key would hash through the record's generated {@code hashCode}, whose
+     * first use links an invokedynamic bootstrap, ~20 ms of CPU before an attach.
+     */
+    private final Map<String, String> options;
     private final List<String> parameters;
-    /** The parameter right after an optional-valued option given bare, by option: a value put after a space? */
-    private final Map<Param, String> afterBare;
+    /** The parameter right after an optional-valued option given bare, by option name: a value put after a space? */
+    private final Map<String, String> afterBare;
 
-    private Args(boolean help, Map<Param, String> options, List<String> parameters, Map<Param, String> afterBare) {
+    private Args(boolean help, Map<String, String> options, List<String> parameters, Map<String, String> afterBare) {
         this.help = help;
         this.options = options;
         this.parameters = parameters;
@@ -33,9 +37,9 @@ final class Args {
                 return new Args(true, Map.of(), List.of(), Map.of());
             }
         }
-        Map<Param, String> values = new HashMap<>();
+        Map<String, String> values = new HashMap<>();
         List<String> parameters = new ArrayList<>();
-        Map<Param, String> afterBare = new HashMap<>();
+        Map<String, String> afterBare = new HashMap<>();
         boolean optionsEnded = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -56,14 +60,14 @@ final class Args {
                 } else if (p.kind() == Param.Kind.OPTIONAL_VALUE) {
                     value = Param.FALLBACK;
                     if (i + 1 < args.size() && !isOption(args.get(i + 1))) {
-                        afterBare.put(p, args.get(i + 1));
+                        afterBare.put(name, args.get(i + 1));
                     }
                 } else if (i + 1 < args.size() && !isOption(args.get(i + 1))) {
                     value = args.get(++i);
                 } else {
                     throw usage("option '" + name + "' needs a value (" + p.label() + ")");
                 }
-                if (values.put(p, value) != null) {
+                if (values.put(name, value) != null) {
                     throw usage("option '" + name + "' given twice");
                 }
             }
@@ -74,16 +78,16 @@ final class Args {
 
     /** The option's value, or null when it was not given. */
     String option(Param option) {
-        return options.get(option);
+        return options.get(option.name());
     }
 
     String option(Param option, String otherwise) {
-        return options.getOrDefault(option, otherwise);
+        return options.getOrDefault(option.name(), otherwise);
     }
 
     /** What followed {@code option} when it was given without a value, if a parameter did: its mode after a space? */
     String afterBare(Param option) {
-        return afterBare.get(option);
+        return afterBare.get(option.name());
     }
 
     /** The parameters, in order: what the subcommand's positional {@link Param}s name. */
