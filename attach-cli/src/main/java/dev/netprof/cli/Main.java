@@ -40,7 +40,7 @@ public final class Main {
                 // a subcommand, below
             }
         }
-        Subcommand s = SUBCOMMANDS.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
+        Subcommand s = named(args[0]);
         if (s == null) {
             List<String> like = similar(args[0]);
             return Cli.fail(ExitCodes.USAGE, "no command '" + args[0] + "'"
@@ -63,6 +63,16 @@ public final class Main {
         } catch (CliException e) {
             return Cli.fail(e.exitCode, e.getMessage());
         }
+    }
+
+    /** A loop rather than a stream: a stream's first use loads 26 classes of the JDK's, before every attach. */
+    private static Subcommand named(String name) {
+        for (Subcommand s : SUBCOMMANDS) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     static String usage() {
