@@ -422,21 +422,14 @@ public final class Recording implements LogVisitor {
     void attachKernelView() {
         Map<String, Connection> owners = new HashMap<>();
         for (Connection c : connections.values()) {
-            String key = kernelKey(c);
+            String key = (c.api == Api.DATAGRAM ? "udp " : "tcp ") + c.local + " " + c.remote;
             KernelSocket k = kernelSockets.get(key);
             if (k != null && openedAt(c) <= k.atNs()) {
                 owners.merge(key, c, (x, y) -> openedAt(x) >= openedAt(y) ? x : y);
             }
+            c.kernel = c.api == Api.DATAGRAM ? kernelSockets.get("udp-local " + c.local) : null;
         }
-        for (Connection c : connections.values()) {
-            String key = kernelKey(c);
-            c.kernel = owners.get(key) == c ? kernelSockets.get(key)
-                : c.api == Api.DATAGRAM ? kernelSockets.get("udp-local " + c.local) : null;
-        }
-    }
-
-    private static String kernelKey(Connection c) {
-        return (c.api == Api.DATAGRAM ? "udp " : "tcp ") + c.local + " " + c.remote;
+        owners.forEach((key, c) -> c.kernel = kernelSockets.get(key));
     }
 
     /** A connection found open by an attach opened before anything the recording saw. */
