@@ -37,8 +37,9 @@ public final class Flusher {
      * the application when they share a core, and each write some more (the status block and the {@code write}): a
      * wake-up every 10 ms cost 1.0% of a CPU with the application idle. Waking only to write also makes the loss
      * bound the write interval: it had been {@code WRITE_NS} plus a 100 ms scan interval. The buffers filled in
-     * between (~1 MB in a pinned ping-pong) no longer stay in L2; what that costs the application's stores into them
-     * is not measured.
+     * between (up to ~4 MB in a pinned ping-pong) do not stay in L2. What that costs the application's stores into
+     * them is below what the loopback benchmark resolves: a build waking every 20 ms, ~330 KB apart and within L2,
+     * read the same as this one to 2 points, its extra wake-ups included.
      */
     static final long WRITE_NS = 250_000_000L;
     /**
