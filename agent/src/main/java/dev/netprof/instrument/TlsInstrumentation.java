@@ -185,9 +185,14 @@ final class TlsInstrumentation {
         }
     }
 
+    /**
+     * At the constructor's entry, not its exit: the constructor connects the engine to the socket tube, which can start
+     * the handshake, and an unwrap of the server's hello on another thread before the tie would tie the engine by
+     * guess to whatever connection that thread last used (an event loop serving several).
+     */
     static final class EngineOverTube {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.Argument(0) Object engine, @Advice.Argument(3) Object tube) {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(0) Object engine, @Advice.Argument(3) Object tube) {
             TlsRecorder.engineOverTube(engine, tube);
         }
     }

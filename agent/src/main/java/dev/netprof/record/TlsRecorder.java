@@ -246,7 +246,10 @@ public final class TlsRecorder {
         }
     }
 
-    /** The JDK HttpClient put an SSLEngine over a SocketTube: the engine speaks for that channel's connection. */
+    /**
+     * The JDK HttpClient is putting an SSLEngine over a SocketTube: the engine speaks for that channel's connection.
+     * Called before the engine has done anything, so no guess by {@link #unwrapped} can come first.
+     */
     public static void engineOverTube(Object engine, Object tube) {
         Capture c = Recorder.current();
         if (c == null || TUBE_CHANNEL == null || engine == null || tube == null) {
