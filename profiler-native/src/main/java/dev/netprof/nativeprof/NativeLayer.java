@@ -1,0 +1,75 @@
+package dev.netprof.nativeprof;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleFinder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+
+/**
+ * The module layer netprof's native code runs in, defined once per JVM: async-profiler's Java API and libraries,
+ * and netprof's own library, nested in netprof.jar as one automatic module. A layer of its own keeps async-profiler
+ * apart from any copy the application has, and lets netprof grant native access to that module alone (JDK 22+
+ * otherwise prints four WARNING lines into the application's output when a library loads): java.lang is opened to
+ * that module only, for its NativeAccess helper.
+ */
+final class NativeLayer {
+    static final String NESTED_JAR = "netprof-native.jar";
+    static final String MODULE = "dev.netprof.nativelayer";
+
+    private static ClassLoader loader;
+
+    /** The layer's class loader; defines the layer on the first call. */
+    static synchronized ClassLoader load(Instrumentation inst, Path selfJar) throws IOException {
+        if (loader == null) {
+            loader = define(inst, selfJar);
+        }
+        return loader;
+    }
+
+    private static ClassLoader define(Instrumentation inst, Path selfJar) throws IOException {
+        try {
+            Path jar = extract(selfJar);
+            Configuration cf = ModuleLayer.boot().configuration().resolve(ModuleFinder.of(jar), ModuleFinder.of(),
+                Set.of(MODULE));
+            ModuleLayer layer = ModuleLayer.defineModulesWithOneLoader(cf, List.of(ModuleLayer.boot()),
+                ClassLoader.getPlatformClassLoader()).layer();
+            Module module = layer.findModule(MODULE).orElseThrow();
+            ClassLoader moduleLoader = module.getClassLoader();
+            inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(), Map.of("java.lang", Set.of(module)),
+                Set.of(), Map.of());
+            Class.forName("dev.netprof.nativeprof.layer.NativeAccess", true, moduleLoader)
+                .getMethod("grantToThisModule").invoke(null);
+            return moduleLoader;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            throw new IOException("netprof's native layer could not be defined: " + e, e);
+        }
+    }
+
+    /** Copies the nested jar out of netprof.jar: a module layer needs a file. Deleted when the JVM exits. */
+    private static Path extract(Path selfJar) throws IOException {
+        Path out = Files.createTempFile("netprof-native-", ".jar");
+        out.toFile().deleteOnExit();
+        try (JarFile jar = new JarFile(selfJar.toFile())) {
+            ZipEntry entry = jar.getEntry(NESTED_JAR);
+            if (entry == null) {
+                throw new IOException(selfJar + " has no " + NESTED_JAR + ": not a complete netprof.jar");
+            }
+            try (InputStream in = jar.getInputStream(entry)) {
+                Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return out;
+    }
+
+    private NativeLayer() {
+    }
+}
