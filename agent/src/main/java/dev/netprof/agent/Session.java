@@ -4,6 +4,7 @@ import dev.netprof.flush.Flusher;
 import dev.netprof.flush.RecordingHeader;
 import dev.netprof.instrument.Instrumenter;
 import dev.netprof.nativeprof.Samples;
+import dev.netprof.nativeprof.CpuCounter;
 import dev.netprof.nativeprof.SyscallSampler;
 import dev.netprof.record.Backtraces;
 import dev.netprof.record.Capture;
@@ -83,6 +84,22 @@ final class Session {
         this.hookWaitNs = options.hookWaitNs;
     }
 
+    /**
+     * Where the JVM does not read the CPU's time-stamp counter, netprof's own library does, for the clock to time
+     * operations with (before its first read). Returns why it cannot, or null.
+     */
+    private static String offerCounter(Instrumentation inst) {
+        if (!FastClock.wantsCounter()) {
+            return null;
+        }
+        try {
+            FastClock.offer(CpuCounter.open(inst, Bootstrap.selfJar()));
+            return null;
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
     static Session start(Options options, Instrumentation inst, boolean attached) throws IOException {
         long pid = ProcessHandle.current().pid();
         Path out = (options.out != null ? options.out : Path.of("netprof-" + pid + "-"
@@ -91,12 +108,13 @@ final class Session {
         Samples.deleteIn(out);
         long slowNs = options.thresholdNs > 0 ? options.thresholdNs : StackSampling.DEFAULT_SLOW_NS;
         StackSampling sampling = StackSampling.defaults(options.stacks, slowNs);
+        String noCounter = offerCounter(inst);
         FastClock.resync();
         Capture capture = new Capture(FastClock.nanoTime(), options.bufferBytes, Capture.RECORDS_PER_BUFFER, sampling);
         capture.catalog.note("closewait", Long.toString(options.closeWaitNs));
         capture.catalog.note("stacks", "mode=" + Options.STACK_MODES.get(options.stacks) + " " + sampling.paces()
             + " backtraces=" + (Backtraces.READABLE ? "read" : "resolved"));
-        capture.catalog.note("clock", FastClock.source());
+        capture.catalog.note("clock", FastClock.source() + (noCounter != null ? " (" + noCounter + ")" : ""));
         RecordingHeader header = new RecordingHeader(pid, System.currentTimeMillis(), Version.get(), options.text,
             System.getProperty("java.vm.name") + " " + Runtime.version());
         Flusher flusher = Flusher.start(capture, out.resolve(Renderer.LOG), header, options.thresholdNs);

@@ -7,32 +7,34 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 
 /**
- * The clock every recorded time is read from: {@link System#nanoTime()}'s timeline, read in half its time where the
- * JVM can.
+ * The clock every recorded time is read from: {@link System#nanoTime()}'s timeline, read in half its time or less
+ * where the CPU's time-stamp counter can be read.
  *
  * <p>Timing an operation takes two clock reads, and two {@code System.nanoTime()} calls (a vDSO
  * {@code clock_gettime}) are most of what recording a read or write costs. Where the CPU's time-stamp counter is
  * invariant, HotSpot times JFR's events with it, and C2 compiles {@code jdk.jfr.internal.JVM.counterTime()} to a
  * leaf call that reads it: two reads take ~27 ns against ~60 ns on a 2.5 GHz Xeon VM. async-profiler reads the JVM's
- * counter the same way. The agent exports the package to netprof's bootstrap module alone; where it is missing, or
- * the JVM does not count in the CPU's ticks (its frequency is then 1 GHz, the nanosecond clock), this clock is
- * {@code System.nanoTime()} itself.
+ * counter the same way. The agent exports the package to netprof's bootstrap module alone. HotSpot reads the counter
+ * only where it knows its frequency from the CPU's brand string (Intel's); elsewhere, as on AMD's EPYC, JFR counts in
+ * nanoseconds, and the agent offers the counter as netprof's own native library reads it ({@link #offer}): two reads
+ * ~23 ns through JNI. After a system call, where one read of each pair comes, a {@code clock_gettime} can cost several
+ * times what it does in a loop (a VM without PCID flushes the TLB at every kernel entry, and the vDSO reads two
+ * pages the counter does not). Where neither counter can be read, this clock is {@code System.nanoTime()} itself.
  *
  * <p>Ticks become nanoseconds on the application thread, through a linear segment (a tick, its nanoseconds, the
  * nanoseconds per tick) that the flusher replaces at each wake-up ({@link #steer}). Its rate is the JVM's nominal
- * frequency until the first steer a tenth of a second or more after the class loaded measures the counter against
- * {@code System.nanoTime()}; every steer after it measures again, smoothed. Each segment bends the rate so that the
- * clock would meet {@code System.nanoTime()} {@link #STEER_NS} later, so a gap closes by a quarter at every steer.
- * Once measured, the clock stays within about a microsecond of {@code System.nanoTime()} (what native samples, the
- * kernel view and the flusher's stamps read); before, as far off as the nominal frequency's error makes it in a
- * quarter second (0.8 ppm on a Xeon whose brand string says 2.50 GHz: 0.2 µs). It does not jump while a recording
- * runs unless it finds itself over {@link #JUMP_NS} off; a recording's start puts it back on the line at once
- * ({@link #resync}).
+ * frequency, or for netprof's own read one measured over {@link #CALIBRATION_NS}, until the first steer a tenth of a
+ * second or more after the counter was chosen measures it against {@code System.nanoTime()}; every steer after it
+ * measures again, smoothed. Each segment bends the rate so that the clock would meet {@code System.nanoTime()}
+ * {@link #STEER_NS} later, so a gap closes by a quarter at every steer. Once measured, the clock stays within about a
+ * microsecond of {@code System.nanoTime()} (what native samples, the kernel view and the flusher's stamps read);
+ * before, as far off as the first rate's error makes it in a quarter second (0.8 ppm on a Xeon whose brand string
+ * says 2.50 GHz: 0.2 µs). It does not jump while a recording runs unless it finds itself over {@link #JUMP_NS} off; a
+ * recording's start puts it back on the line at once ({@link #resync}).
  */
 public final class FastClock {
     /** The JVM's ticks per second, 0 where netprof cannot read them. */
-    private static final long FREQUENCY = jvmFrequency();
-    private static final MethodHandle COUNTER = FREQUENCY > 1_000_000_000L ? jvmCounter() : null;
+    private static final long JVM_FREQUENCY = jvmFrequency();
     /** How far ahead each steer aims to have closed the gap with System.nanoTime(). */
     static final long STEER_NS = 1_000_000_000L;
     /**
@@ -53,6 +55,28 @@ public final class FastClock {
     /** How far the first measurement may be from the nominal rate (a brand string's is tenths of a percent off). */
     private static final double NOMINAL_TOLERANCE = 0.01;
     private static final int PAIR_TRIES = 5;
+    /** How long netprof's own read of the counter is measured before its first use: within ~10 ppm. */
+    static final long CALIBRATION_NS = 5_000_000L;
+
+    /** The CPU's counter as netprof's native library reads it, offered by the agent before the first read. */
+    private static volatile MethodHandle offered;
+    private static volatile boolean chosen;
+
+    /** The counter this clock reads, chosen at its first use; none where it is System.nanoTime(). */
+    private static final class Counter {
+        static final MethodHandle READ;
+        static final String NAME;
+
+        static {
+            MethodHandle jvm = JVM_FREQUENCY > 1_000_000_000L ? jvmCounter() : null;
+            READ = jvm != null ? jvm : offered;
+            NAME = jvm != null ? "the JVM's time-stamp counter" : READ != null ? "the CPU's time-stamp counter" : null;
+            if (READ != null) {
+                start(jvm != null ? 1e9 / JVM_FREQUENCY : calibrated());
+            }
+            chosen = true;
+        }
+    }
 
     /** Nanoseconds at {@code ticks}, advancing {@code nsPerTick} a tick after it. Immutable: replaced whole. */
     static final class Segment {
@@ -77,15 +101,22 @@ public final class FastClock {
     private static boolean measured;
     private static long[] lastPair;
 
-    static {
-        if (COUNTER != null) {
-            startAtNominalRate();
-        }
+    /** Whether the agent should offer netprof's own read of the counter: the JVM reads none, and none is chosen yet. */
+    public static boolean wantsCounter() {
+        return JVM_FREQUENCY <= 1_000_000_000L && !chosen;
+    }
+
+    /**
+     * The CPU's time-stamp counter as netprof reads it, a static {@code ()long} handle, for this clock to read where
+     * the JVM does not; taken only before the clock's first use.
+     */
+    public static void offer(MethodHandle read) {
+        offered = read;
     }
 
     /** Now, on System.nanoTime()'s timeline. Allocates nothing. */
     public static long nanoTime() {
-        if (COUNTER == null) {
+        if (Counter.READ == null) {
             return System.nanoTime();
         }
         Segment s = segment;
@@ -94,7 +125,7 @@ public final class FastClock {
 
     /** Where times come from, for the recording's notes. */
     public static synchronized String source() {
-        return COUNTER == null ? "System.nanoTime" : "the JVM's time-stamp counter at " + gigahertz(nsPerTick) + " GHz";
+        return Counter.NAME == null ? "System.nanoTime" : Counter.NAME + " at " + gigahertz(nsPerTick) + " GHz";
     }
 
     /**
@@ -111,7 +142,7 @@ public final class FastClock {
      * would meet System.nanoTime() {@link #STEER_NS} from now.
      */
     public static synchronized void steer() {
-        if (COUNTER == null) {
+        if (Counter.READ == null) {
             return;
         }
         long[] now = pair();
@@ -137,7 +168,7 @@ public final class FastClock {
      * is measured again over the whole time since the last steer, unless either clock jumped meanwhile.
      */
     public static synchronized void resync() {
-        if (COUNTER != null) {
+        if (Counter.READ != null) {
             long[] now = pair();
             double since = rateBetween(lastPair, now);
             if (measured && near(since, nsPerTick, RATE_TOLERANCE) && now[1] - lastPair[1] >= MIN_RATE_NS) {
@@ -182,11 +213,24 @@ public final class FastClock {
         return Math.abs(rate / to - 1) <= tolerance;
     }
 
-    /** The JVM's nominal rate, from the first pair on, until a steer measures the counter's. */
-    private static void startAtNominalRate() {
-        nsPerTick = 1e9 / FREQUENCY;
+    /**
+     * A first rate, from the first pair on, until a steer measures the counter's. Run by {@link Counter}'s
+     * initialization, which every other reader of these fields waits for; not under this class's lock, which a
+     * steer holds while it waits for that initialization.
+     */
+    private static void start(double firstNsPerTick) {
+        nsPerTick = firstNsPerTick;
         lastPair = pair();
         segment = new Segment(lastPair[0], lastPair[1], nsPerTick);
+    }
+
+    /** netprof's own read has no nominal rate: it is measured against System.nanoTime() first, spinning. */
+    private static double calibrated() {
+        long[] from = pair();
+        while (System.nanoTime() - from[1] < CALIBRATION_NS) {
+            Thread.onSpinWait();
+        }
+        return rateBetween(from, pair());
     }
 
     /** The counter and System.nanoTime() read together: of a few tries, the tightest, at its middle. */
@@ -208,7 +252,7 @@ public final class FastClock {
 
     private static long ticks() {
         try {
-            return (long) COUNTER.invokeExact();
+            return (long) Counter.READ.invokeExact();
         } catch (Throwable t) {
             throw new AssertionError(t); // a static native method without checked exceptions, read once already
         }
