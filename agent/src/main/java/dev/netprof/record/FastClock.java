@@ -18,8 +18,9 @@ import java.lang.reflect.Modifier;
  * only where it knows its frequency from the CPU's brand string (Intel's); elsewhere, as on AMD's EPYC, JFR counts in
  * nanoseconds, and the agent offers the counter as netprof's own native library reads it ({@link #offer}): two reads
  * ~23 ns through JNI. After a system call, where one read of each pair comes, a {@code clock_gettime} can cost several
- * times what it does in a loop (a VM without PCID flushes the TLB at every kernel entry, and the vDSO reads two
- * pages the counter does not). Where neither counter can be read, this clock is {@code System.nanoTime()} itself.
+ * times what it does in a loop, where a read of the counter costs next to nothing (on a VM without PCID, which
+ * flushes the TLB at every kernel entry: ~75 ns against ~0 for two reads around a system call, in C). Where neither
+ * counter can be read, this clock is {@code System.nanoTime()} itself.
  *
  * <p>Ticks become nanoseconds on the application thread, through a linear segment (a tick, its nanoseconds, the
  * nanoseconds per tick) that the flusher replaces at each wake-up ({@link #steer}). Its rate is the JVM's nominal
