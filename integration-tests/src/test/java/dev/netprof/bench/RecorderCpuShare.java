@@ -62,6 +62,8 @@ public final class RecorderCpuShare {
     private static final String WORKLOAD_CLOCK = "dev/netprof/bench/LoopbackWorkload.run";
     private static final String OWN_PACKAGES = "dev/netprof/";
     private static final String BENCH_PACKAGE = "dev/netprof/bench/";
+    /** The CPU's counter as netprof's own library reads it, where the JVM does not (its JNI frame). */
+    private static final String OWN_COUNTER = "dev/netprof/nativeprof/layer/TimeStampCounter.read";
 
     /** One run's samples: all of them, the recorder's, and the parts of those worth naming. */
     record Share(long samples, long recorder, long threads, long clocks, long stacks, long jit, double rate) {
@@ -244,7 +246,8 @@ public final class RecorderCpuShare {
                 ownCode |= f.startsWith(OWN_PACKAGES) && !f.startsWith(BENCH_PACKAGE) || f.startsWith("jdk/jfr/")
                     || f.startsWith("jdk/internal/event/") || f.startsWith("Jfr");
                 if (clock < 0 && (f.startsWith("os::javaTimeNanos") || f.startsWith("os::elapsed_counter")
-                    || f.startsWith("Rdtsc::elapsed_counter"))) { // JFR's counter, which FastClock reads too
+                    || f.startsWith("Rdtsc::elapsed_counter") // JFR's counter, which FastClock reads too
+                    || f.startsWith(OWN_COUNTER))) {
                     clock = i;
                 }
             }
