@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
  */
 public final class TimeStampCounter {
     private static final String LIBRARY = "libnetproftsc.so";
+    /** Where {@link #costOverNanoTime} puts what it reads, so that no compiler drops a read as unused. */
+    private static long sink;
 
     /** The counter: ticks since an arbitrary origin, at a rate the caller measures. */
     public static native long read();
@@ -21,7 +23,6 @@ public final class TimeStampCounter {
      * yet), in nanoseconds: near 0, or microseconds where a hypervisor traps the instruction.
      */
     public static long costOverNanoTime(int reads) {
-        long sink = 0;
         long start = System.nanoTime();
         for (int i = 0; i < reads; i++) {
             sink += read();
@@ -31,7 +32,7 @@ public final class TimeStampCounter {
             sink += System.nanoTime();
         }
         long end = System.nanoTime();
-        return sink == 42 ? 0 : ((middle - start) - (end - middle)) / reads;
+        return ((middle - start) - (end - middle)) / reads;
     }
 
     /**
