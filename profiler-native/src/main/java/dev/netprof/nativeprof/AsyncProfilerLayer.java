@@ -6,7 +6,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Loads async-profiler inside this JVM, once, from netprof's {@link NativeLayer}. If the application has already
@@ -58,11 +57,9 @@ public final class AsyncProfilerLayer {
     }
 
     private static Profiler loadOnce(Instrumentation inst, Path selfJar) throws ProfilerUnavailable {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "");
-        if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {
+        if (NativeLayer.linuxArch() == null) {
             throw new ProfilerUnavailable("async-profiler's native library is built for Linux x64 and arm64, not "
-                + os + " " + arch);
+                + NativeLayer.platform());
         }
         if (alreadyLoadedByApplication()) {
             throw new ProfilerUnavailable("the application already runs async-profiler; a second copy would share its "

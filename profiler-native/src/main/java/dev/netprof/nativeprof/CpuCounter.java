@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The CPU's time-stamp counter, read by netprof's own library in the {@link NativeLayer}: netprof's clock where the
@@ -20,17 +19,16 @@ import java.util.Locale;
  * measurements.
  */
 public final class CpuCounter {
-    static final List<String> INVARIANT = List.of("constant_tsc", "nonstop_tsc");
+    private static final List<String> INVARIANT = List.of("constant_tsc", "nonstop_tsc");
     /** A read costs ~10 ns, less than System.nanoTime(); one a hypervisor traps costs a microsecond or more. */
     private static final long MAX_NS_OVER_NANO_TIME = 300;
     private static final int PROBE_READS = 1_000;
 
     /** The counter's read, a static {@code ()long} handle; throws, saying why, where netprof cannot read it. */
     public static MethodHandle open(Instrumentation inst, Path selfJar) throws IOException {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "");
-        if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            throw new IOException("netprof reads the CPU's time-stamp counter on x86-64 Linux, not " + os + " " + arch);
+        if (!"x64".equals(NativeLayer.linuxArch())) {
+            throw new IOException("netprof reads the CPU's time-stamp counter on x86-64 Linux, not "
+                + NativeLayer.platform());
         }
         if (!invariant(Path.of("/proc/cpuinfo"))) {
             throw new IOException("the CPU does not say its time-stamp counter is invariant (" + INVARIANT + ")");

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarFile;
@@ -26,6 +27,27 @@ final class NativeLayer {
     static final String MODULE = "dev.netprof.nativelayer";
 
     private static ClassLoader loader;
+
+    /** {@code "x64"} or {@code "arm64"} on Linux, where the layer has native code; null elsewhere. */
+    static String linuxArch() {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            return null;
+        }
+        switch (System.getProperty("os.arch", "")) {
+            case "amd64":
+            case "x86_64":
+                return "x64";
+            case "aarch64":
+                return "arm64";
+            default:
+                return null;
+        }
+    }
+
+    /** The platform as the JVM names it, for saying where netprof's native code does not run. */
+    static String platform() {
+        return System.getProperty("os.name", "") + " " + System.getProperty("os.arch", "");
+    }
 
     /** The layer's class loader; defines the layer on the first call. */
     static synchronized ClassLoader load(Instrumentation inst, Path selfJar) throws IOException {
