@@ -265,9 +265,10 @@ final class Session {
         }
         TlsRecorder.recordingEnds();
         // The window ends where recording does, not before the steps above: the first use of TlsRecorder alone
-        // (a recording without TLS) took ~100 ms, whose operations were counted and fell outside the window.
-        capture.catalog.note("window", "to " + FastClock.nanoTime());
-        Recorder.stop();
+        // (a recording without TLS) took ~100 ms, whose operations were counted and fell outside the window. Nor
+        // before the stop itself: operations that end between the clock read and the stop are recorded, and the
+        // note's string and queue in between left room for some on a loaded machine.
+        capture.catalog.note("window", "to " + Recorder.stop());
         if (detach) {
             try {
                 installed.reset(inst);

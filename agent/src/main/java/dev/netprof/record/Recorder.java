@@ -54,9 +54,13 @@ public final class Recorder {
         capture = c;
     }
 
-    /** Stops recording: operations that end from now on are not recorded. */
-    public static void stop() {
+    /**
+     * Stops recording: operations that end from now on are not recorded. Returns when, read right after the last
+     * moment an operation could still see the recording: every recorded operation read its end before that.
+     */
+    public static long stop() {
         capture = null;
+        return FastClock.nanoTime();
     }
 
     /** The recording in progress, or null: for the recorders of higher layers (TLS, HTTP, DNS). */
