@@ -36,12 +36,20 @@ public final class LoopbackWorkload {
      */
     static final String UNSETTLED = "unsettled";
     /**
-     * Warm-up goes on while the JIT's compiler threads used more than this many ms of CPU in the last second. On
-     * the one pinned CPU the compiler threads take the workload's CPU: the HTTP workload's JDK 17 compilations alone
-     * used ~370 ms of every second for its first ~17 s, halving its rate, and an agent's own compilations took a TLS
-     * child's CPU until ~6 s. A fixed warm-up measured that, differently for every config.
+     * Warm-up goes on until the JIT's compiler threads used less than this many ms of CPU in each of the last
+     * {@link #SETTLED_SECONDS} seconds. On the one pinned CPU the compiler threads take the workload's CPU: the HTTP
+     * workload's JDK 17 compilations alone used ~370 ms of every second for its first ~17 s, halving its rate, and an
+     * agent's own compilations took a TLS child's CPU until ~6 s. A fixed warm-up measured that, differently for
+     * every config.
      */
     static final long SETTLED_COMPILE_MS_PER_S = 20;
+    /**
+     * One quiet second can be a lull: an HTTP child on JDK 25 with netprof compiled at 12-88 ms a second (5 s
+     * averages) from 25 s to 45 s, the HTTP client's methods deoptimized and compiled again and netprof's rarely run
+     * paths reaching C2. Measured after one quiet second, the JIT's threads took 4.8-6.0% of the samples in each of
+     * four HTTP turns with netprof ({@link RecorderCpuShare}, JDK 17 and 25); after three, 0.6-5.6%.
+     */
+    static final int SETTLED_SECONDS = 3;
     static final long MAX_WARMUP_NS = 60_000_000_000L;
 
     public static void main(String[] args) throws Exception {
@@ -138,20 +146,23 @@ public final class LoopbackWorkload {
 
     /**
      * Steps {@code w} a second at a time until the JIT's compiler threads used less than
-     * {@link #SETTLED_COMPILE_MS_PER_S} of CPU in the last one, or for at most {@link #MAX_WARMUP_NS}. Their CPU time,
-     * not the JVM's compilation time, which counts a compilation when it ends: the HTTP workload's C2 compilations
-     * take up to 1.5 s each on the one CPU, so a second spent inside one read as settled, and in 10 of 18 HTTP turns
-     * measured with netprof (4 of 18 without an agent) C2 then took 25-54% of the CPU for the whole turn. Returns
-     * whether the JIT settled.
+     * {@link #SETTLED_COMPILE_MS_PER_S} of CPU in each of the last {@link #SETTLED_SECONDS}, or for at most
+     * {@link #MAX_WARMUP_NS}. Their CPU time, not the JVM's compilation time, which counts a compilation when it
+     * ends: the HTTP workload's C2 compilations take up to 1.5 s each on the one CPU, so a second spent inside one
+     * read as settled, and in 10 of 18 HTTP turns measured with netprof (4 of 18 without an agent) C2 then took
+     * 25-54% of the CPU for the whole turn. Returns whether the JIT settled.
      */
     private static boolean settle(Workload w) throws Exception {
         long deadline = System.nanoTime() + MAX_WARMUP_NS;
         Map<String, TaskCpu> before = TaskCpu.of("self");
+        int quiet = 0;
         while (System.nanoTime() < deadline) {
             run(w, 1_000_000_000L);
             Map<String, TaskCpu> now = TaskCpu.of("self");
-            if (TaskCpu.nsSince(before, now, t -> TaskCpu.isCompiler(t.name()))
-                < SETTLED_COMPILE_MS_PER_S * 1_000_000L) {
+            boolean quietSecond = TaskCpu.nsSince(before, now, t -> TaskCpu.isCompiler(t.name()))
+                < SETTLED_COMPILE_MS_PER_S * 1_000_000L;
+            quiet = quietSecond ? quiet + 1 : 0;
+            if (quiet == SETTLED_SECONDS) {
                 return true;
             }
             before = now;
