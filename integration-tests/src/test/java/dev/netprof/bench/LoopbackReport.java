@@ -108,7 +108,8 @@ final class LoopbackReport {
         }
         md.append("- command: `LoopbackBenchmark ").append(settings.commandLine()).append("`\n");
         String warmup = seconds(settings.warmupSeconds()) + " s warm-up or more, until the JIT's compiler threads "
-            + "used less than " + LoopbackWorkload.SETTLED_COMPILE_MS_PER_S + " ms of CPU in a second";
+            + "used less than " + LoopbackWorkload.SETTLED_COMPILE_MS_PER_S + " ms of CPU in each of "
+            + LoopbackWorkload.SETTLED_SECONDS + " seconds running";
         String measured = seconds(settings.measureSeconds()) + " s measured";
         if (settings.sliced()) {
             md.append("- method: slices. Rounds: ").append(settings.rounds()).append("; a round gives every config"
