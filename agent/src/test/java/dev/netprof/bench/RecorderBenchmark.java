@@ -2,8 +2,10 @@ package dev.netprof.bench;
 
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
+import dev.netprof.nativeprof.CpuCounter;
 import dev.netprof.record.FastClock;
 import dev.netprof.record.Recorder;
+import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code clockOnly} is the floor: the two clock reads any timing of an operation needs ({@link FastClock}). The
  * {@code cold} variants first evict the L1 data cache, as the kernel's network stack does between two of a
  * thread's operations: {@code coldRead} minus {@code coldClock} is what the recording costs with its loads missing L1.
+ * The clock is the one the agent would choose on this machine: where the JVM does not read the CPU's counter, netprof's
+ * own library reads it, loaded here from the class path; the trial's first line says which.
  *
  * <p>Run: {@code agent/bench.sh jmh RecorderBenchmark -prof gc}. Expect {@code gc.alloc.rate.norm} = 0 B/op.
  */
@@ -36,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = "--add-exports=jdk.jfr/jdk.jfr.internal=ALL-UNNAMED") // as the agent exports it
+// As the agent exports the package, and as its native layer has native access (JDK 24+ warns without it).
+@Fork(value = 1, jvmArgsAppend = {"--add-exports=jdk.jfr/jdk.jfr.internal=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED"})
 public class RecorderBenchmark {
     private RecordedConnection recorded;
     private SocketChannel client;
@@ -44,6 +50,15 @@ public class RecorderBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        String noCounter = null;
+        if (FastClock.wantsCounter()) {
+            try {
+                FastClock.offer(CpuCounter.open(RecorderBenchmark.class.getClassLoader()));
+            } catch (IOException e) {
+                noCounter = e.getMessage();
+            }
+        }
+        System.out.println("clock: " + FastClock.source() + (noCounter != null ? " (" + noCounter + ")" : ""));
         recorded = new RecordedConnection();
         client = recorded.client;
         registered.add(client); // a selector's keys, as SelectorImpl keeps them

@@ -26,6 +26,20 @@ public final class CpuCounter {
 
     /** The counter's read, a static {@code ()long} handle; throws, saying why, where netprof cannot read it. */
     public static MethodHandle open(Instrumentation inst, Path selfJar) throws IOException {
+        checkPlatform();
+        return probe(NativeLayer.load(inst, selfJar));
+    }
+
+    /**
+     * The same, with the library loaded by {@code loader} rather than in the native layer: for a benchmark of the
+     * recording path, which has netprof's classes on its class path and no agent to define the layer with.
+     */
+    public static MethodHandle open(ClassLoader loader) throws IOException {
+        checkPlatform();
+        return probe(loader);
+    }
+
+    private static void checkPlatform() throws IOException {
         if (!"x64".equals(NativeLayer.linuxArch())) {
             throw new IOException("netprof reads the CPU's time-stamp counter on x86-64 Linux, not "
                 + NativeLayer.platform());
@@ -33,9 +47,12 @@ public final class CpuCounter {
         if (!invariant(Path.of("/proc/cpuinfo"))) {
             throw new IOException("the CPU does not say its time-stamp counter is invariant (" + INVARIANT + ")");
         }
+    }
+
+    /** Loads the library with {@code loader}'s TimeStampCounter and checks that a read is cheap and advances. */
+    private static MethodHandle probe(ClassLoader loader) throws IOException {
         try {
-            Class<?> counter = Class.forName("dev.netprof.nativeprof.layer.TimeStampCounter", true,
-                NativeLayer.load(inst, selfJar));
+            Class<?> counter = Class.forName("dev.netprof.nativeprof.layer.TimeStampCounter", true, loader);
             counter.getMethod("load").invoke(null);
             MethodHandle read = MethodHandles.publicLookup().findStatic(counter, "read",
                 MethodType.methodType(long.class));
