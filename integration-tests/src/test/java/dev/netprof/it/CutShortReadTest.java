@@ -25,10 +25,10 @@ class CutShortReadTest {
             InterruptedStreamReadsWorkload.class, 60);
         int cutShort = 0;
         for (String line : run.truth()) {
-            String[] f = line.split(" "); // local remote bytes-got of-which-in-the-failed-read stream
-            JsonNode c = run.summary().connection("tcp", f[0], f[1]);
-            assertEquals(Long.parseLong(f[2]), c.get("bytesRead").asLong(), line + ": " + c);
-            cutShort += Long.parseLong(f[3]) > 0 ? 1 : 0;
+            String[] f = line.split(" "); // local remote opening bytes-got of-which-in-the-failed-read stream
+            JsonNode c = run.summary().connection("tcp", f[0], f[1], Long.parseLong(f[2]));
+            assertEquals(Long.parseLong(f[3]), c.get("bytesRead").asLong(), line + ": " + c);
+            cutShort += Long.parseLong(f[4]) > 0 ? 1 : 0;
         }
         assertEquals(2 * 12, run.truth().size(), run.truth().toString());
         // An interrupt lands after a read got its bytes only by chance: in about 3 trials of 5 here.

@@ -60,9 +60,9 @@ class CutShortWriteTest {
         ChildJvm.Recorded run = ChildJvm.recordWithTruth(jdk, work.resolve("interrupted-" + jdk.name()),
             InterruptedStreamWritesWorkload.class, 60);
         for (String line : run.truth()) {
-            String[] f = line.split(" "); // local remote bytes-read all-of-the-failed-write-went
-            JsonNode c = run.summary().connection("tcp", f[0], f[1]);
-            assertEquals(Long.parseLong(f[2]), c.get("bytesWritten").asLong(), line + ": " + c);
+            String[] f = line.split(" "); // local remote opening bytes-read all-of-the-failed-write-went
+            JsonNode c = run.summary().connection("tcp", f[0], f[1], Long.parseLong(f[2]));
+            assertEquals(Long.parseLong(f[3]), c.get("bytesWritten").asLong(), line + ": " + c);
         }
         // An interrupt lands after a write's last send only by chance: in about 3 trials of 5 here.
         assertTrue(run.truth().stream().anyMatch(l -> l.endsWith(" true")), "no trial ended so: " + run.truth());

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The server sends only non-zero bytes and the reader zeroes its array before each read, so the non-zero bytes
  * left in it after the failed read are what that read got. Truth lines, one per trial: {@code <local> <remote>
- * <bytes the reads got> <of which the failed read's> <stream>}.
+ * <System.nanoTime() before its connect> <bytes the reads got> <of which the failed read's> <stream>}: the kernel
+ * may give a later trial the client port of one a second or more before it.
  */
 public final class InterruptedStreamReadsWorkload {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -66,6 +67,7 @@ public final class InterruptedStreamReadsWorkload {
     }
 
     static void trial(ServerSocket server, String stream, PrintStream truth) throws Exception {
+        long opening = System.nanoTime();
         SocketChannel client = SocketChannel.open(new InetSocketAddress(LOOPBACK, server.getLocalPort()));
         String where = Truth.where(client.getLocalAddress(), client.getRemoteAddress());
         InputStream in = stream.equals("adaptor") ? client.socket().getInputStream() : Channels.newInputStream(client);
@@ -97,7 +99,7 @@ public final class InterruptedStreamReadsWorkload {
         if (!(outcome.get() instanceof ClosedByInterruptException)) {
             throw new IllegalStateException("the reads were to end at the interrupt, not with " + outcome.get());
         }
-        truth.println(where + " " + (got[0] + got[1]) + " " + got[1] + " " + stream);
+        truth.println(where + " " + opening + " " + (got[0] + got[1]) + " " + got[1] + " " + stream);
     }
 
     private InterruptedStreamReadsWorkload() {

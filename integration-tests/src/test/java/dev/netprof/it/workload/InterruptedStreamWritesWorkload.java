@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * ClosedByInterruptException, even when its sends had already taken all its bytes. Several trials, so that some end
  * that way. Usage: {@code InterruptedStreamWritesWorkload <truth-file>}.
  *
- * <p>Truth lines, one per trial: {@code <local> <remote> <bytes its server read> <whether the failed write's bytes
- * all went>}, the last told by the server having read a chunk more than the writes that returned.
+ * <p>Truth lines, one per trial: {@code <local> <remote> <System.nanoTime() before its connect> <bytes its server
+ * read> <whether the failed write's bytes all went>}, the last told by the server having read a chunk more than the
+ * writes that returned. The kernel may give a later trial the client port of one a second or more before it.
  */
 public final class InterruptedStreamWritesWorkload {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -38,6 +39,7 @@ public final class InterruptedStreamWritesWorkload {
     }
 
     static void trial(ServerSocket server, PrintStream truth) throws Exception {
+        long opening = System.nanoTime();
         SocketChannel client = SocketChannel.open(new InetSocketAddress(LOOPBACK, server.getLocalPort()));
         try (Socket accepted = server.accept()) {
             long[] read = new long[1];
@@ -73,7 +75,7 @@ public final class InterruptedStreamWritesWorkload {
             if (!(outcome.get() instanceof ClosedByInterruptException)) {
                 throw new IllegalStateException("the writes were to end at the interrupt, not with " + outcome.get());
             }
-            truth.println(where + " " + read[0] + " " + (read[0] == returned[0] + CHUNK));
+            truth.println(where + " " + opening + " " + read[0] + " " + (read[0] == returned[0] + CHUNK));
         }
     }
 
