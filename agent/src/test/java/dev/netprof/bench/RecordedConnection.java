@@ -2,6 +2,7 @@ package dev.netprof.bench;
 
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
+import dev.netprof.nativeprof.CpuCounter;
 import dev.netprof.record.Buffers;
 import dev.netprof.record.Capture;
 import dev.netprof.record.EventBuffer;
@@ -18,7 +19,9 @@ import java.nio.channels.SocketChannel;
  * What the recording-path benchmarks run against: a recording started with netprof's default stack sampling, a
  * loopback connection it knows ({@link #client}), and a drain thread in the flusher's place that hands full buffers
  * straight back to the pool and empties the catalog, so the benchmarks measure the application side only and
- * nothing is dropped for want of a flusher.
+ * nothing is dropped for want of a flusher. Its clock is the one the agent would choose on this machine: where the JVM
+ * does not read the CPU's counter, netprof's own library reads it, loaded here from the class path (JDK 24+ warns
+ * unless the fork has {@code --enable-native-access=ALL-UNNAMED}); the trial's first line says which.
  */
 final class RecordedConnection implements AutoCloseable {
     final SocketChannel client;
@@ -29,6 +32,7 @@ final class RecordedConnection implements AutoCloseable {
     private volatile boolean running = true;
 
     RecordedConnection() throws IOException {
+        offerCounterAsTheAgentDoes();
         listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         client = SocketChannel.open(listener.getLocalAddress());
         server = listener.accept();
@@ -39,6 +43,18 @@ final class RecordedConnection implements AutoCloseable {
         drain = new Thread(this::drain, "drain");
         drain.setDaemon(true);
         drain.start();
+    }
+
+    private static void offerCounterAsTheAgentDoes() {
+        String noCounter = null;
+        if (FastClock.wantsCounter()) {
+            try {
+                FastClock.offer(CpuCounter.open(RecordedConnection.class.getClassLoader()));
+            } catch (IOException e) {
+                noCounter = e.getMessage();
+            }
+        }
+        System.out.println("clock: " + FastClock.source() + (noCounter != null ? " (" + noCounter + ")" : ""));
     }
 
     private void drain() {

@@ -2,10 +2,8 @@ package dev.netprof.bench;
 
 import dev.netprof.event.Api;
 import dev.netprof.event.Op;
-import dev.netprof.nativeprof.CpuCounter;
 import dev.netprof.record.FastClock;
 import dev.netprof.record.Recorder;
-import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,8 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code clockOnly} is the floor: the two clock reads any timing of an operation needs ({@link FastClock}). The
  * {@code cold} variants first evict the L1 data cache, as the kernel's network stack does between two of a
  * thread's operations: {@code coldRead} minus {@code coldClock} is what the recording costs with its loads missing L1.
- * The clock is the one the agent would choose on this machine: where the JVM does not read the CPU's counter, netprof's
- * own library reads it, loaded here from the class path; the trial's first line says which.
+ * The clock is the one the agent would choose on this machine ({@link RecordedConnection}).
  *
  * <p>Run: {@code agent/bench.sh jmh RecorderBenchmark -prof gc}. Expect {@code gc.alloc.rate.norm} = 0 B/op.
  */
@@ -50,15 +47,6 @@ public class RecorderBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        String noCounter = null;
-        if (FastClock.wantsCounter()) {
-            try {
-                FastClock.offer(CpuCounter.open(RecorderBenchmark.class.getClassLoader()));
-            } catch (IOException e) {
-                noCounter = e.getMessage();
-            }
-        }
-        System.out.println("clock: " + FastClock.source() + (noCounter != null ? " (" + noCounter + ")" : ""));
         recorded = new RecordedConnection();
         client = recorded.client;
         registered.add(client); // a selector's keys, as SelectorImpl keeps them
