@@ -84,22 +84,6 @@ final class Session {
         this.hookWaitNs = options.hookWaitNs;
     }
 
-    /**
-     * Where the JVM does not read the CPU's time-stamp counter, netprof's own library does, for the clock to time
-     * operations with (before its first read). Returns why it cannot, or null.
-     */
-    private static String offerCounter(Instrumentation inst) {
-        if (!FastClock.wantsCounter()) {
-            return null;
-        }
-        try {
-            FastClock.offer(CpuCounter.open(inst, Bootstrap.selfJar()));
-            return null;
-        } catch (IOException e) {
-            return e.getMessage();
-        }
-    }
-
     static Session start(Options options, Instrumentation inst, boolean attached) throws IOException {
         long pid = ProcessHandle.current().pid();
         Path out = (options.out != null ? options.out : Path.of("netprof-" + pid + "-"
@@ -108,7 +92,8 @@ final class Session {
         Samples.deleteIn(out);
         long slowNs = options.thresholdNs > 0 ? options.thresholdNs : StackSampling.DEFAULT_SLOW_NS;
         StackSampling sampling = StackSampling.defaults(options.stacks, slowNs);
-        String noCounter = offerCounter(inst);
+        // Where the JVM does not read the CPU's time-stamp counter, netprof's own library does, from its native layer.
+        String noCounter = FastClock.offer(() -> CpuCounter.open(inst, Bootstrap.selfJar()));
         FastClock.resync();
         Capture capture = new Capture(FastClock.nanoTime(), options.bufferBytes, Capture.RECORDS_PER_BUFFER, sampling);
         capture.catalog.note("closewait", Long.toString(options.closeWaitNs));

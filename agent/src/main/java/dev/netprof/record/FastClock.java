@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.concurrent.Callable;
 
 /**
  * The clock every recorded time is read from: {@link System#nanoTime()}'s timeline, read in half its time or less
@@ -105,17 +106,21 @@ public final class FastClock {
     private static boolean measured;
     private static long[] lastPair;
 
-    /** Whether the agent should offer netprof's own read of the counter: the JVM reads none, and none is chosen yet. */
-    public static boolean wantsCounter() {
-        return JVM_FREQUENCY <= 1_000_000_000L && !chosen;
-    }
-
     /**
-     * The CPU's time-stamp counter as netprof reads it, a static {@code ()long} handle, for this clock to read where
-     * the JVM does not; taken only before the clock's first use.
+     * Where the JVM reads no counter and this clock has not been used yet, opens the CPU's time-stamp counter as
+     * netprof's own library reads it (a static {@code ()long} handle) for this clock to read. Returns why it could
+     * not, or null: where it need not, too.
      */
-    public static void offer(MethodHandle read) {
-        offered = read;
+    public static String offer(Callable<MethodHandle> openCounter) {
+        if (JVM_FREQUENCY > 1_000_000_000L || chosen) {
+            return null;
+        }
+        try {
+            offered = openCounter.call();
+            return null;
+        } catch (Exception e) {
+            return e.getMessage();
+        }
     }
 
     /** Now, on System.nanoTime()'s timeline. Allocates nothing. */

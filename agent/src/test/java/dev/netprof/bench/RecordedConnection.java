@@ -46,14 +46,7 @@ final class RecordedConnection implements AutoCloseable {
     }
 
     private static void offerCounterAsTheAgentDoes() {
-        String noCounter = null;
-        if (FastClock.wantsCounter()) {
-            try {
-                FastClock.offer(CpuCounter.open(RecordedConnection.class.getClassLoader()));
-            } catch (IOException e) {
-                noCounter = e.getMessage();
-            }
-        }
+        String noCounter = FastClock.offer(() -> CpuCounter.open(RecordedConnection.class.getClassLoader()));
         System.out.println("clock: " + FastClock.source() + (noCounter != null ? " (" + noCounter + ")" : ""));
     }
 
