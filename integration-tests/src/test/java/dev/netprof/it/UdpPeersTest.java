@@ -81,15 +81,16 @@ class UdpPeersTest {
             InterruptedDatagramsWorkload.class, 60);
         Summary summary = run.summary();
         List<String> lines = run.truth();
-        assertEquals(16, lines.size(), lines.toString());
+        assertTrue(lines.size() >= 2 * InterruptedDatagramsWorkload.TRIALS && lines.size() % 2 == 0,
+            "a send and a write trial each time, at least " + InterruptedDatagramsWorkload.TRIALS + " of each: " + lines);
         for (String line : lines) {
             String[] f = line.split(" "); // how local remote calls bytes last-went
             JsonNode flow = summary.connection("udp", f[1], f[2]);
             assertEquals(Long.parseLong(f[3]), flow.get("writes").asLong(), "every call: " + line);
             assertEquals(Long.parseLong(f[4]), flow.get("bytesWritten").asLong(), "every byte sent: " + line);
         }
-        // The workload cannot make an interrupt land as a send returns, only likely: 60,000-byte datagrams took the
-        // interrupt as a send returned in 5 to 7 trials of 8 here. One of 16 is enough for this to test it.
+        // The workload cannot make an interrupt land as a send returns, only likely, and goes on until one has (or
+        // MAX_TRIALS pairs): one is enough for this to test it.
         assertTrue(lines.stream().anyMatch(l -> l.endsWith(" true")), "no trial's last send went: " + lines);
     }
 }
