@@ -81,8 +81,9 @@ class UdpPeersTest {
             InterruptedDatagramsWorkload.class, 60);
         Summary summary = run.summary();
         List<String> lines = run.truth();
-        assertTrue(lines.size() >= 2 * InterruptedDatagramsWorkload.TRIALS && lines.size() % 2 == 0,
-            "a send and a write trial each time, at least " + InterruptedDatagramsWorkload.TRIALS + " of each: " + lines);
+        int pairs = InterruptedDatagramsWorkload.TRIALS;
+        assertTrue(lines.size() >= 2 * pairs && lines.size() % 2 == 0,
+            "a send and a write trial each time, at least " + pairs + " of each: " + lines);
         for (String line : lines) {
             String[] f = line.split(" "); // how local remote calls bytes last-went
             JsonNode flow = summary.connection("udp", f[1], f[2]);

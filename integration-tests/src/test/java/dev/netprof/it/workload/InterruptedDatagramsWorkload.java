@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * A thread sends 60,000-byte datagrams as fast as it can, with {@code send} or a connected channel's {@code write},
  * until another thread interrupts it. The interrupt closes the channel; when it lands as a send returns, the send
  * throws ClosedByInterruptException although its datagram went, which its buffer's moved position shows. Several
- * trials of each, so that some end that way: {@link #TRIALS} pairs, and more until one has (up to {@link #MAX_TRIALS}),
- * as the interrupt's landing is a race whose odds differ by JDK. Usage: {@code InterruptedDatagramsWorkload
+ * trials of each, so that some end that way: {@link #TRIALS} pairs, and more until one has (up to {@link #MAX_TRIALS}
+ * pairs), as the interrupt's landing is a race whose odds differ by JDK. Usage: {@code InterruptedDatagramsWorkload
  * <truth-file>}.
  *
  * <p>Truth lines, one per trial: {@code <how> <local> <remote> <calls> <bytes sent> <whether the last call's
