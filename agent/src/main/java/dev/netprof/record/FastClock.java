@@ -37,6 +37,8 @@ import java.util.concurrent.Callable;
 public final class FastClock {
     /** The JVM's ticks per second, 0 where netprof cannot read them. */
     private static final long JVM_FREQUENCY = jvmFrequency();
+    /** The JVM counts ticks faster than nanoseconds: it reads the CPU's counter itself, so netprof needs no other. */
+    private static final boolean JVM_READS_COUNTER = JVM_FREQUENCY > 1_000_000_000L;
     /** How far ahead each steer aims to have closed the gap with System.nanoTime(). */
     static final long STEER_NS = 1_000_000_000L;
     /**
@@ -73,7 +75,7 @@ public final class FastClock {
         static final String NAME;
 
         static {
-            MethodHandle jvm = JVM_FREQUENCY > 1_000_000_000L ? jvmCounter() : null;
+            MethodHandle jvm = JVM_READS_COUNTER ? jvmCounter() : null;
             READ = jvm != null ? jvm : offered;
             NAME = jvm != null ? "the JVM's time-stamp counter" : READ != null ? "the CPU's time-stamp counter" : null;
             if (READ != null) {
@@ -112,7 +114,7 @@ public final class FastClock {
      * not, or null: where it need not, too.
      */
     public static String offer(Callable<MethodHandle> openCounter) {
-        if (JVM_FREQUENCY > 1_000_000_000L || chosen) {
+        if (JVM_READS_COUNTER || chosen) {
             return null;
         }
         try {
