@@ -53,7 +53,7 @@ public final class CpuCounter {
     private static MethodHandle probe(ClassLoader loader) throws IOException {
         try {
             Class<?> counter = Class.forName("dev.netprof.nativeprof.layer.TimeStampCounter", true, loader);
-            counter.getMethod("load").invoke(null);
+            counter.getMethod("load", Path.class).invoke(null, PrivateTempFile.create("netprof-tsc-", ".so"));
             MethodHandle read = MethodHandles.publicLookup().findStatic(counter, "read",
                 MethodType.methodType(long.class));
             long first = (long) read.invokeExact();

@@ -5,9 +5,7 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleFinder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,6 +23,8 @@ import java.util.zip.ZipEntry;
 final class NativeLayer {
     static final String NESTED_JAR = "netprof-native.jar";
     static final String MODULE = "dev.netprof.nativelayer";
+    private static final String EXTRACTED_PREFIX = "netprof-native-";
+    private static final String EXTRACTED_SUFFIX = ".jar";
 
     private static ClassLoader loader;
 
@@ -76,20 +76,23 @@ final class NativeLayer {
         }
     }
 
-    /** Copies the nested jar out of netprof.jar: a module layer needs a file. Deleted when the JVM exits. */
+    /**
+     * Copies the nested jar out of netprof.jar: a module layer needs a file, which its loader reads for as long as the
+     * JVM runs. Deleted when the JVM exits; the copies of JVMs that were killed are deleted here.
+     */
     private static Path extract(Path selfJar) throws IOException {
-        Path out = Files.createTempFile("netprof-native-", ".jar");
-        out.toFile().deleteOnExit();
+        PrivateTempFile.deleteLeftOvers(EXTRACTED_PREFIX, EXTRACTED_SUFFIX);
         try (JarFile jar = new JarFile(selfJar.toFile())) {
             ZipEntry entry = jar.getEntry(NESTED_JAR);
             if (entry == null) {
                 throw new IOException(selfJar + " has no " + NESTED_JAR + ": not a complete netprof.jar");
             }
             try (InputStream in = jar.getInputStream(entry)) {
-                Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+                Path out = PrivateTempFile.copyOf(in, EXTRACTED_PREFIX, EXTRACTED_SUFFIX);
+                out.toFile().deleteOnExit();
+                return out;
             }
         }
-        return out;
     }
 
     private NativeLayer() {

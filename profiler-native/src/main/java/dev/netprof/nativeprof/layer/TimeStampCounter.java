@@ -2,9 +2,10 @@ package dev.netprof.nativeprof.layer;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Lives in the native layer: the CPU's time-stamp counter, read by netprof's own library (x86-64 Linux). Loaded from
@@ -36,16 +37,22 @@ public final class TimeStampCounter {
     }
 
     /**
-     * Copies the library out of the jar and loads it. The copy is deleted at once: the loaded library stays mapped,
-     * and nothing is left in the temporary directory, even after a crash.
+     * Copies the library out of the jar into {@code file}, new, empty and the JVM user's alone, and loads it. The
+     * file is deleted at once: the loaded library stays mapped, and nothing is left in the temporary directory, even
+     * after a crash.
      */
-    public static void load() throws IOException {
-        Path file = Files.createTempFile("netprof-tsc-", ".so");
-        try (InputStream in = TimeStampCounter.class.getResourceAsStream(LIBRARY)) {
+    public static void load(Path file) throws IOException {
+        try (InputStream in = TimeStampCounter.class.getResourceAsStream(LIBRARY);
+             OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
             if (in == null) {
                 throw new IOException("netprof.jar has no " + LIBRARY);
             }
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            in.transferTo(out);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        try {
             System.load(file.toString());
         } finally {
             Files.deleteIfExists(file);
