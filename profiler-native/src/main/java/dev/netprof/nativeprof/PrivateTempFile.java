@@ -46,11 +46,20 @@ final class PrivateTempFile {
                 int end = name.indexOf('-', prefix.length());
                 long pid = end < 0 ? -1 : parsePid(name.substring(prefix.length(), end));
                 if (pid > 0 && ProcessHandle.of(pid).isEmpty()) {
-                    Files.deleteIfExists(file);
+                    deleteQuietly(file);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // Left for the next JVM to try: the files are in the temporary directory, and the recording needs none.
+        }
+    }
+
+    /** One file: another user's, where /proc hides their processes, is theirs to delete. */
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // As above.
         }
     }
 
