@@ -1,6 +1,7 @@
 package dev.netprof.nativeprof;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -53,7 +54,16 @@ public final class CpuCounter {
     private static MethodHandle probe(ClassLoader loader) throws IOException {
         try {
             Class<?> counter = Class.forName("dev.netprof.nativeprof.layer.TimeStampCounter", true, loader);
-            counter.getMethod("load", Path.class).invoke(null, PrivateTempFile.create("netprof-tsc-", ".so"));
+            Path library;
+            try (InputStream in = (InputStream) counter.getMethod("library").invoke(null)) {
+                library = PrivateTempFile.copyOf(in, "netprof-tsc-", ".so");
+            }
+            try {
+                counter.getMethod("load", Path.class).invoke(null, library);
+            } finally {
+                // The loaded library stays mapped: nothing is left in the temporary directory, even after a crash.
+                Files.deleteIfExists(library);
+            }
             MethodHandle read = MethodHandles.publicLookup().findStatic(counter, "read",
                 MethodType.methodType(long.class));
             long first = (long) read.invokeExact();

@@ -2,10 +2,7 @@ package dev.netprof.nativeprof.layer;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Lives in the native layer: the CPU's time-stamp counter, read by netprof's own library (x86-64 Linux). Loaded from
@@ -36,27 +33,18 @@ public final class TimeStampCounter {
         return ((middle - start) - (end - middle)) / reads;
     }
 
-    /**
-     * Copies the library out of the jar into {@code file}, new, empty and the JVM user's alone, and loads it. The
-     * file is deleted at once: the loaded library stays mapped, and nothing is left in the temporary directory, even
-     * after a crash.
-     */
-    public static void load(Path file) throws IOException {
-        try (InputStream in = TimeStampCounter.class.getResourceAsStream(LIBRARY);
-             OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
-            if (in == null) {
-                throw new IOException("netprof.jar has no " + LIBRARY);
-            }
-            in.transferTo(out);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(file);
-            throw e;
+    /** The library, to be copied to a file that {@link #load} then loads: System.load needs a file. */
+    public static InputStream library() throws IOException {
+        InputStream in = TimeStampCounter.class.getResourceAsStream(LIBRARY);
+        if (in == null) {
+            throw new IOException("netprof.jar has no " + LIBRARY);
         }
-        try {
-            System.load(file.toString());
-        } finally {
-            Files.deleteIfExists(file);
-        }
+        return in;
+    }
+
+    /** Loads the library from {@code file}: from this module, which has native access, and binds {@link #read}. */
+    public static void load(Path file) {
+        System.load(file.toString());
     }
 
     private TimeStampCounter() {
