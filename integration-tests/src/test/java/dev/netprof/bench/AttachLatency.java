@@ -27,10 +27,11 @@ import java.util.function.ToDoubleFunction;
  *
  * <pre>
  *   integration-tests/bench.sh run AttachLatency [--jdk 17|25] [--classes 10000] [--record 2] [--rounds 1]
- *                                                [--jars A.jar,B.jar]
+ *                                                [--jars A.jar,B.jar] [--pace 0]
  * </pre>
  * {@code --jdk} is the target's JDK; the CLI runs on the JDK running this class. {@code --record} is the seconds
- * between start and stop. {@code --rounds} repeats the whole measurement, each time on a fresh target, and ends with
+ * between start and stop. {@code --pace} is the target's round trips a second, 0 for flat out (the default: the
+ * ping-pong then takes about one of the two CPUs the attach needs). {@code --rounds} repeats the whole measurement, each time on a fresh target, and ends with
  * medians; {@code --jars} compares builds of netprof.jar, taking them in turn within each round, the order rotated
  * by one jar every round (default: the one the build made), as the budget's numbers on a noisy machine need.
  */
@@ -56,6 +57,7 @@ public final class AttachLatency {
         long recordSeconds = 2;
         int rounds = 1;
         List<Path> jars = List.of(ChildJvm.NETPROF_JAR);
+        long pace = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--jdk":
@@ -73,9 +75,12 @@ public final class AttachLatency {
                 case "--jars":
                     jars = Arrays.stream(args[i + 1].split(",")).map(j -> Path.of(j).toAbsolutePath()).toList();
                     break;
+                case "--pace":
+                    pace = Long.parseLong(args[i + 1]);
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown option " + args[i] + "; usage: AttachLatency [--jdk 17|25]"
-                        + " [--classes 10000] [--record 2] [--rounds 1] [--jars A.jar,B.jar]");
+                        + " [--classes 10000] [--record 2] [--rounds 1] [--jars A.jar,B.jar] [--pace 0]");
             }
         }
         Jdk jdk = Jdk.valueOf("JDK" + release);
@@ -86,11 +91,12 @@ public final class AttachLatency {
             for (int k = 0; k < jars.size(); k++) {
                 Path jar = jars.get((round - 1 + k) % jars.size());
                 System.out.printf("round %d of %d, %s%n", round, rounds, jar);
-                runs.computeIfAbsent(jar, j -> new ArrayList<>()).add(measure(jdk, classes, recordSeconds, jar));
+                runs.computeIfAbsent(jar, j -> new ArrayList<>()).add(measure(jdk, classes, recordSeconds, pace, jar));
             }
         }
         if (rounds > 1 || jars.size() > 1) {
-            System.out.printf("%nmedians (min-max) over %d rounds, target on JDK %d:%n", rounds, release);
+            System.out.printf("%nmedians (min-max) over %d rounds, target on JDK %d, %s:%n", rounds, release,
+                pace > 0 ? pace + " round trips/s" : "ping-pong flat out");
             for (Map.Entry<Path, List<Run>> e : runs.entrySet()) {
                 List<Run> r = e.getValue();
                 System.out.println(e.getKey());
@@ -108,7 +114,7 @@ public final class AttachLatency {
     }
 
     /** One attach and detach of {@code jar} on a fresh target; prints what it measured. */
-    private static Run measure(Jdk jdk, int classes, long recordSeconds, Path jar) throws Exception {
+    private static Run measure(Jdk jdk, int classes, long recordSeconds, long pace, Path jar) throws Exception {
         Path work = Files.createTempDirectory("netprof-attach-latency");
         Process target = null;
         try {
@@ -117,7 +123,7 @@ public final class AttachLatency {
                 cmd.add("-XX:+EnableDynamicAgentLoading"); // JEP 451: otherwise the target prints a warning
             }
             cmd.addAll(List.of("-cp", LoopbackBenchmark.childClassPath(), AttachTarget.class.getName(),
-                Integer.toString(classes), Long.toString(TARGET_MAX_SECONDS)));
+                Integer.toString(classes), Long.toString(TARGET_MAX_SECONDS), Long.toString(pace)));
             Path stdout = work.resolve("target.out");
             target = new ProcessBuilder(cmd).redirectOutput(stdout.toFile())
                 .redirectError(work.resolve("target.err").toFile()).start();
@@ -146,8 +152,8 @@ public final class AttachLatency {
                 TaskCpu.nsSince(before, started, t -> t.name().equals("Attach Listener")) / 1e6,
                 TaskCpu.nsSince(before, started, t -> TaskCpu.isCompiler(t.name())) / 1e6, stop.wallMs,
                 (stoppedNs - stop.launchedNs) / 1e6, (stoppedNs - window.get("toNs").asLong()) / 1e6, reportMs);
-            System.out.printf("target: %s, %s classes loaded, loopback ping-pong running; CLI on JDK %s%n",
-                jdk.java(), loaded, Runtime.version());
+            System.out.printf("target: %s, %s classes loaded, loopback ping-pong %s; CLI on JDK %s%n",
+                jdk.java(), loaded, pace > 0 ? "at " + pace + " round trips/s" : "flat out", Runtime.version());
             row("netprof start, CLI wall time", run.startWall());
             row("  launched to recording (window.fromNs - launch)", run.launchToRecording());
             row("  of which to the agent starting (startedNs - launch)", run.launchToAgentStart());

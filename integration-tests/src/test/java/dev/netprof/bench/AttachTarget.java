@@ -11,28 +11,37 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
  * The JVM {@link AttachLatency} attaches to. It first loads at least {@code minClasses} classes, as a real
  * application has, because installing and removing instrumentation walks every loaded class; then it keeps a
- * loopback ping-pong busy, so the recording has traffic to record. It prints {@code classes <n>}, then
- * {@code ready}, and exits by itself after {@code maxSeconds} so an interrupted benchmark leaves nothing behind.
+ * loopback ping-pong going, so the recording has traffic to record: flat out (about one of two CPUs), or {@code
+ * pace} round trips a second, as a service under moderate load. It prints {@code classes <n>}, then {@code ready},
+ * and exits by itself after {@code maxSeconds} so an interrupted benchmark leaves nothing behind.
  *
  * <pre>
- *   AttachTarget &lt;minClasses&gt; &lt;maxSeconds&gt;
+ *   AttachTarget &lt;minClasses&gt; &lt;maxSeconds&gt; [&lt;pace&gt;]
  * </pre>
  */
 public final class AttachTarget {
     public static void main(String[] args) throws Exception {
         int minClasses = Integer.parseInt(args[0]);
         long until = System.nanoTime() + Long.parseLong(args[1]) * 1_000_000_000L;
+        long pace = args.length > 2 ? Long.parseLong(args[2]) : 0;
+        long intervalNs = pace > 0 ? 1_000_000_000L / pace : 0;
         System.out.println("classes " + loadClasses(minClasses));
         try (StreamPingPong traffic = StreamPingPong.plain()) {
             System.out.println("ready");
             System.out.flush();
+            long next = System.nanoTime();
             while (System.nanoTime() < until) {
                 traffic.step();
+                if (intervalNs > 0) {
+                    next += intervalNs;
+                    LockSupport.parkNanos(next - System.nanoTime());
+                }
             }
         }
     }
