@@ -31,9 +31,10 @@ import java.util.function.ToDoubleFunction;
  * </pre>
  * {@code --jdk} is the target's JDK; the CLI runs on the JDK running this class. {@code --record} is the seconds
  * between start and stop. {@code --pace} is the target's round trips a second, 0 for flat out (the default: the
- * ping-pong then takes about one of the two CPUs the attach needs). {@code --rounds} repeats the whole measurement, each time on a fresh target, and ends with
- * medians; {@code --jars} compares builds of netprof.jar, taking them in turn within each round, the order rotated
- * by one jar every round (default: the one the build made), as the budget's numbers on a noisy machine need.
+ * ping-pong then takes about one of the two CPUs the attach needs). {@code --rounds} repeats the whole measurement,
+ * each time on a fresh target, and ends with medians; {@code --jars} compares builds of netprof.jar, taking them in
+ * turn within each round, the order rotated by one jar every round (default: the one the build made), as the budget's
+ * numbers on a noisy machine need.
  */
 public final class AttachLatency {
     private static final long TARGET_MAX_SECONDS = 600;
