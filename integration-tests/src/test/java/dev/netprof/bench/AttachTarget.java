@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 /**
  * The JVM {@link AttachLatency} attaches to. It first loads at least {@code minClasses} classes, as a real
  * application has, because installing and removing instrumentation walks every loaded class; then it keeps a
- * loopback ping-pong going, so the recording has traffic to record: flat out (about one of two CPUs), or {@code
- * pace} round trips a second, as a service under moderate load. It prints {@code classes <n>}, then {@code ready},
+ * loopback ping-pong going, so the recording has traffic to record: flat out (110% of a CPU on a 2-CPU machine), or
+ * {@code pace} round trips a second (1,000: 4% of a CPU; 20,000: 43%). It prints {@code classes <n>}, then {@code ready},
  * and exits by itself after {@code maxSeconds} so an interrupted benchmark leaves nothing behind.
  *
  * <pre>
