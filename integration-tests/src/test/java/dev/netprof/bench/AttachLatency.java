@@ -96,8 +96,8 @@ public final class AttachLatency {
             }
         }
         if (rounds > 1 || jars.size() > 1) {
-            System.out.printf("%nmedians (min-max) over %d rounds, target on JDK %d, %s:%n", rounds, release,
-                pace > 0 ? pace + " round trips/s" : "ping-pong flat out");
+            System.out.printf("%nmedians (min-max) over %d rounds, target on JDK %d, its ping-pong %s:%n", rounds,
+                release, traffic(pace));
             for (Map.Entry<Path, List<Run>> e : runs.entrySet()) {
                 List<Run> r = e.getValue();
                 System.out.println(e.getKey());
@@ -154,7 +154,7 @@ public final class AttachLatency {
                 TaskCpu.nsSince(before, started, t -> TaskCpu.isCompiler(t.name())) / 1e6, stop.wallMs,
                 (stoppedNs - stop.launchedNs) / 1e6, (stoppedNs - window.get("toNs").asLong()) / 1e6, reportMs);
             System.out.printf("target: %s, %s classes loaded, loopback ping-pong %s; CLI on JDK %s%n",
-                jdk.java(), loaded, pace > 0 ? "at " + pace + " round trips/s" : "flat out", Runtime.version());
+                jdk.java(), loaded, traffic(pace), Runtime.version());
             row("netprof start, CLI wall time", run.startWall());
             row("  launched to recording (window.fromNs - launch)", run.launchToRecording());
             row("  of which to the agent starting (startedNs - launch)", run.launchToAgentStart());
@@ -181,6 +181,11 @@ public final class AttachLatency {
         List<Double> values = runs.stream().map(value::applyAsDouble).toList();
         System.out.printf("%-40s %,9.1f ms (%,.1f-%,.1f)%n", what, WorkloadResults.median(values),
             Collections.min(values), Collections.max(values));
+    }
+
+    /** The target's traffic, as the output names it. */
+    private static String traffic(long pace) {
+        return pace > 0 ? "at " + pace + " round trips/s" : "flat out";
     }
 
     private static void row(String what, double ms) {
