@@ -73,16 +73,13 @@ class AttachTest {
 
         // Throughput of the long-lived ping-pong: its median second before the first attach against its best second
         // after the second detach and the JIT's recompilation of the retransformed methods. A lasting cost holds down
-        // every second after; the best one is what the machine's own phases leave alone. Pinned, on two machines the
-        // medians repeated within a few percent (after / before 1.01-1.04); on a third, a pinned agent-free ping-pong
-        // went between 44 k and 97 k round trips a second within 30 s at a full CPU and no steal, and median against
-        // median read 0.72 and 1.52 in two runs of this test. On the fourth, best against median read 0.76 to 1.69
-        // in thirteen; twice 0.76-0.77 in clean-clone CI runs, each for a JDK 17 target attached from JDK 25 (once
-        // every one of the nineteen seconds after at 43-49 k, against 60-64 k before), where reruns of the test alone
-        // read 0.96-1.09. Whether that is the machine's phases or a JDK 17 target recovering slowly after detach is
-        // not settled: replicated by hand, one run of three sat at ~75% for 12 s after the second detach, then ran at
-        // its full rate. So this catches only a cost that at least halves the rate (a target left crawling, advice
-        // failing on every operation, say), not a slower recovery or a few percent: those are for the benchmarks.
+        // every second after; the best one is what the machine's own phases leave alone. Those phases are large: on
+        // the fourth machine this measure read 0.76 to 1.69 over thirteen runs of this test, and an untouched twin of
+        // this workload, pinned to the other CPU over the same seconds, read 0.72 and 0.81 on it, its rate stepping
+        // down by a quarter for tens of seconds with nothing attached (docs/results/detach-twins-forty-first-pass.md).
+        // C2 has compiled the socket path again within a second of the restore. So this catches only a cost that at
+        // least halves the rate (a target left crawling, advice failing on every operation, say), not a few percent:
+        // those are for the benchmarks.
         List<Long> before = rates(out, 0, firstAttach, 2);
         List<Long> after = rates(out, quiet + 4_000_000_000L, Long.MAX_VALUE, 0);
         double ratio = (double) after.get(after.size() - 1) / before.get(before.size() / 2);
