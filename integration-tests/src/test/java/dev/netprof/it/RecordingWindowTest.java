@@ -30,7 +30,9 @@ class RecordingWindowTest {
         Path dir = work.resolve(jdk.name());
         Path truthFile = dir.resolve("truth.txt");
         // The application exits half a second after the stop, while the outputs render: the exit waits for them.
-        ChildJvm child = new ChildJvm(jdk, dir).agent("duration=1s").main(WindowWorkload.class, truthFile, 1500);
+        Path classes = dir.resolve("classes.log");
+        ChildJvm child = new ChildJvm(jdk, dir).agent("duration=1s")
+            .jvmArg("-Xlog:class+load=info:file=" + classes).main(WindowWorkload.class, truthFile, 1500);
         child.run(60).assertSucceeded();
         assertTrue(Files.isRegularFile(child.out().resolve("report.html")), "rendered before the exit");
         Summary summary = Summary.read(child.out());
@@ -38,6 +40,12 @@ class RecordingWindowTest {
         String[] where = truth.get(0).split(" ");
         long from = summary.root.get("window").get("fromNs").asLong();
         long to = summary.root.get("window").get("toNs").asLong();
+        // The stop asks TlsRecorder for handshakes it holds; in a JVM that never used TLS, that loaded the JDK's TLS
+        // classes into it (0.6-0.7 s of an attach's stop) until their fields had a class of their own.
+        List<String> loaded = Files.readAllLines(classes);
+        assertTrue(loaded.stream().anyMatch(l -> l.contains(" dev.netprof.record.TlsRecorder ")), "the stop used it");
+        assertEquals(List.of(), loaded.stream().filter(l -> l.contains(" sun.security.ssl.")).toList(),
+            "no TLS class loaded into an application without TLS");
         long inside = 0, edge = 0, after = 0;
         for (String line : truth.subList(1, truth.size())) {
             String[] f = line.split(" ");
