@@ -117,6 +117,7 @@ final class Session {
         Recorder.start(capture);
         s.installed = Instrumenter.install(inst, options.events, capture.catalog);
         capture.catalog.note("window", "from " + FastClock.nanoTime());
+        long windowOpened = System.nanoTime();
         s.shutdownHook = new Thread(s::stopAtExit, "netprof-shutdown");
         Runtime.getRuntime().addShutdownHook(s.shutdownHook);
         s.applicationHooks = ShutdownHooks.find();
@@ -127,7 +128,9 @@ final class Session {
         if (options.durationNs > 0) {
             s.timer = new Thread(() -> {
                 try {
-                    Thread.sleep(options.durationNs / 1_000_000, (int) (options.durationNs % 1_000_000));
+                    // From the window's start, not this thread's: duration= is how long the instrumentation is
+                    // complete (registering the shutdown hook and finding the application's came between, ~40 ms).
+                    TimeUnit.NANOSECONDS.sleep(options.durationNs - (System.nanoTime() - windowOpened));
                     s.stop(true);
                 } catch (InterruptedException e) {
                     // stopped before the duration elapsed

@@ -40,6 +40,8 @@ class RecordingWindowTest {
         String[] where = truth.get(0).split(" ");
         long from = summary.root.get("window").get("fromNs").asLong();
         long to = summary.root.get("window").get("toNs").asLong();
+        assertTrue(to - from >= 1_000_000_000L - 1_000_000L, "duration= is the time with the instrumentation complete: "
+            + (to - from) + " ns");
         // The stop asks TlsRecorder for handshakes it holds; in a JVM that never used TLS, that loaded the JDK's TLS
         // classes into it (0.6-0.7 s of an attach's stop) until their fields had a class of their own.
         List<String> loaded = Files.readAllLines(classes);
