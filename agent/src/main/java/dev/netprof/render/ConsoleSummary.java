@@ -18,7 +18,7 @@ final class ConsoleSummary {
         List<String> out = new ArrayList<>();
         List<Recording.Connection> conns = r.establishedConnections();
         long tcp = conns.stream().filter(c -> c.api != Api.DATAGRAM).count();
-        out.add(nanos(r.stoppedNs - r.startedNs) + " recorded: " + count(r.events + r.aggregatedEvents)
+        out.add(duration(r) + ": " + count(r.events + r.aggregatedEvents)
             + " operations on " + tcp + " TCP connections and " + (conns.size() - tcp) + " UDP flows; "
             + (r.droppedEvents + r.droppedDefinitions == 0 ? "nothing dropped" : dropped(r)));
         conns.stream().max((a, b) -> Long.compare(a.blockedNs, b.blockedNs)).ifPresent(c -> out.add(
@@ -59,6 +59,17 @@ final class ConsoleSummary {
             + "flame-bytes.html, " + (syscalls ? "flame-syscalls.html, " : "") + "trace.json, summary.json, "
             + "events.nprof");
         return out;
+    }
+
+    /**
+     * "4.65 s recorded (2.00 s with the instrumentation complete)": installing it takes a second or more, in premain
+     * as on an attach, before {@code duration=} starts, and a user who asked for 2 s is told why the recording is
+     * longer.
+     */
+    static String duration(Recording r) {
+        Long complete = r.completeNs();
+        return nanos(r.recordedNs()) + " recorded" + (complete == null ? ""
+            : " (" + nanos(complete) + " with the instrumentation complete)");
     }
 
     /**

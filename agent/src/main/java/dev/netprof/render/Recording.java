@@ -604,6 +604,29 @@ public final class Recording implements LogVisitor {
         return null;
     }
 
+    /**
+     * How long the recording could see operations: from its start to where recording stopped (the window's end; in
+     * a log without one, a live dump's or a killed JVM's, its last moment). Not to {@link #stoppedNs}: removing the
+     * instrumentation and closing the log come after, and nothing is recorded while they run.
+     */
+    public long recordedNs() {
+        return windowEndNs() - startedNs;
+    }
+
+    /**
+     * How long of that the instrumentation was complete, from its install to where recording stopped: before it, the
+     * JDK's classes were still being instrumented one after another. Null when the log does not say.
+     */
+    public Long completeNs() {
+        Long from = windowNs("from");
+        return from == null ? null : windowEndNs() - from;
+    }
+
+    private long windowEndNs() {
+        Long to = windowNs("to");
+        return to != null ? to : stoppedNs;
+    }
+
     public String note(String kind) {
         List<String> n = notes.get(kind);
         return n == null || n.isEmpty() ? null : n.get(n.size() - 1);

@@ -81,13 +81,15 @@ final class ReportWriter {
     }
 
     private void recording() {
-        long duration = r.stoppedNs - r.startedNs;
+        Long complete = r.completeNs();
         List<Recording.Connection> conns = r.establishedConnections();
         long tcp = conns.stream().filter(c -> c.api != Api.DATAGRAM).count();
         List<String> unrecorded = r.notes.getOrDefault("unrecorded", List.of());
         h.append("<section><h2>Recording</h2><table class=\"kv\">")
             .append(kv("started", Instant.ofEpochMilli(r.startedEpochMs).toString()))
-            .append(kv("duration", nanos(duration)))
+            .append(kv("duration", html(ConsoleSummary.duration(r)) + (complete == null ? ""
+                : ": before the last " + nanos(complete) + ", the JDK's classes were still being instrumented one after"
+                + " another, and an operation in one not yet instrumented was not recorded")))
             .append(kv("operations", count(r.events + r.aggregatedEvents) + (r.aggregatedEvents > 0
                 ? " (" + count(r.aggregatedEvents) + " below the threshold, kept as per-connection sums)" : "")))
             .append(kv("connections", count(tcp) + " TCP, " + count(conns.size() - tcp) + " UDP flows"))
