@@ -252,8 +252,8 @@ final class Session {
             sampler.stop();
         }
         TlsRecorder.recordingEnds();
-        // The window ends where recording does, not before the steps above: the first use of TlsRecorder alone
-        // (a recording without TLS) took ~100 ms, whose operations were counted and fell outside the window. Nor
+        // The window ends where recording does, not before the steps above: operations counted while they ran would
+        // fall outside it (TlsRecorder's first use once took 0.1-0.7 s, when it loaded the JDK's TLS classes). Nor
         // before the stop itself: operations that end between the clock read and the stop are recorded, and the
         // note's string and queue in between left room for some on a loaded machine.
         capture.catalog.note("window", "to " + Recorder.stop());
