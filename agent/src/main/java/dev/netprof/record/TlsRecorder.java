@@ -1,5 +1,24 @@
 package dev.netprof.record;
 
+import static dev.netprof.record.TlsFields.ALPN;
+import static dev.netprof.record.TlsFields.ALPN_OFFERED;
+import static dev.netprof.record.TlsFields.BROKEN;
+import static dev.netprof.record.TlsFields.CLIENT_MODE;
+import static dev.netprof.record.TlsFields.CLOSE_NOTIFIED;
+import static dev.netprof.record.TlsFields.CLOSE_REASON;
+import static dev.netprof.record.TlsFields.CONFIG;
+import static dev.netprof.record.TlsFields.CON_CONTEXT;
+import static dev.netprof.record.TlsFields.HANDSHAKE;
+import static dev.netprof.record.TlsFields.NEGOTIATED;
+import static dev.netprof.record.TlsFields.OUTPUT;
+import static dev.netprof.record.TlsFields.OUTPUT_CLOSED;
+import static dev.netprof.record.TlsFields.PEER_CANCELED;
+import static dev.netprof.record.TlsFields.RESUMPTION;
+import static dev.netprof.record.TlsFields.SERVER_NAMES;
+import static dev.netprof.record.TlsFields.SESSION;
+import static dev.netprof.record.TlsFields.TRANSPORT;
+import static dev.netprof.record.TlsFields.TUBE_CHANNEL;
+
 import dev.netprof.event.Api;
 import dev.netprof.event.HandshakeEnds;
 import dev.netprof.event.Op;
@@ -57,13 +76,13 @@ public final class TlsRecorder {
         if (c == null || tc == null) {
             return;
         }
-        STARTED.put(tc, new Started(TlsFields.NEGOTIATED != null && (boolean) TlsFields.NEGOTIATED.get(tc), Recorder.lastConnection()));
+        STARTED.put(tc, new Started(NEGOTIATED != null && (boolean) NEGOTIATED.get(tc), Recorder.lastConnection()));
     }
 
     /** At finishHandshake's entry, while the handshake context is still there: was this a resumption? */
     public static boolean resuming(Object tc) {
-        Object hc = TlsFields.HANDSHAKE == null ? null : TlsFields.HANDSHAKE.get(tc);
-        return hc != null && TlsFields.RESUMPTION != null && (boolean) TlsFields.RESUMPTION.get(hc);
+        Object hc = HANDSHAKE == null ? null : HANDSHAKE.get(tc);
+        return hc != null && RESUMPTION != null && (boolean) RESUMPTION.get(hc);
     }
 
     /**
@@ -77,7 +96,7 @@ public final class TlsRecorder {
         if (c == null || s == null) {
             return;
         }
-        ExtendedSSLSession session = TlsFields.SESSION == null ? null : (ExtendedSSLSession) TlsFields.SESSION.get(tc);
+        ExtendedSSLSession session = SESSION == null ? null : (ExtendedSSLSession) SESSION.get(tc);
         Catalog.TlsInfo info = describe(c, tc, s, end, session, resumed, true, null);
         if (info.role() == Api.ROLE_CLIENT && "TLSv1.3".equals(info.protocol())) {
             UNANSWERED.hold(tc, info);
@@ -119,7 +138,7 @@ public final class TlsRecorder {
     public static void failed(Object tc, Object alert, String diagnostic, boolean received, Throwable cause) {
         long end = FastClock.nanoTime();
         Capture c = Recorder.current();
-        if (c == null || TlsFields.CLOSE_REASON != null && TlsFields.CLOSE_REASON.get(tc) != null) {
+        if (c == null || CLOSE_REASON != null && CLOSE_REASON.get(tc) != null) {
             return; // already failed: this call only rethrows
         }
         String error = (received ? "received fatal alert: " : alertSent(tc, cause) ? "fatal alert sent: " : "failed: ")
@@ -148,10 +167,10 @@ public final class TlsRecorder {
      * cause, "Remote host terminated the handshake") reads none. When netprof cannot tell, it claims none.
      */
     private static boolean alertSent(Object tc, Throwable cause) {
-        Object out = TlsFields.OUTPUT == null ? null : TlsFields.OUTPUT.get(tc);
-        if (out == null || TlsFields.OUTPUT_CLOSED == null || TlsFields.BROKEN == null || TlsFields.NEGOTIATED == null || TlsFields.HANDSHAKE == null
-            || (boolean) TlsFields.OUTPUT_CLOSED.get(out) || (boolean) TlsFields.BROKEN.get(tc)
-            || !(boolean) TlsFields.NEGOTIATED.get(tc) && TlsFields.HANDSHAKE.get(tc) == null) {
+        Object out = OUTPUT == null ? null : OUTPUT.get(tc);
+        if (out == null || OUTPUT_CLOSED == null || BROKEN == null || NEGOTIATED == null || HANDSHAKE == null
+            || (boolean) OUTPUT_CLOSED.get(out) || (boolean) BROKEN.get(tc)
+            || !(boolean) NEGOTIATED.get(tc) && HANDSHAKE.get(tc) == null) {
             return false;
         }
         // A few levels of causes: the JDK wraps the transport's exception once or twice in I/O exceptions; a cycle
@@ -180,8 +199,8 @@ public final class TlsRecorder {
             return;
         }
         notRejected(tc);
-        boolean peerCanceled = TlsFields.PEER_CANCELED != null && (boolean) TlsFields.PEER_CANCELED.get(tc);
-        if (inbound && !peerCanceled && TlsFields.CLOSE_NOTIFIED != null && (boolean) TlsFields.CLOSE_NOTIFIED.get(tc)) {
+        boolean peerCanceled = PEER_CANCELED != null && (boolean) PEER_CANCELED.get(tc);
+        if (inbound && !peerCanceled && CLOSE_NOTIFIED != null && (boolean) CLOSE_NOTIFIED.get(tc)) {
             return;
         }
         Started s = STARTED.remove(tc);
@@ -224,10 +243,10 @@ public final class TlsRecorder {
      */
     public static void engineOverTube(Object engine, Object tube) {
         Capture c = Recorder.current();
-        if (c == null || TlsFields.TUBE_CHANNEL == null || engine == null || tube == null) {
+        if (c == null || TUBE_CHANNEL == null || engine == null || tube == null) {
             return;
         }
-        Object channel = TlsFields.TUBE_CHANNEL.get(tube);
+        Object channel = TUBE_CHANNEL.get(tube);
         Connections.Entry e = channel == null ? null : c.connections.find(channel);
         if (e != null && e.id != Connections.IGNORED) {
             c.connections.add(engine, e.id, Api.TLS_ALIAS);
@@ -239,9 +258,9 @@ public final class TlsRecorder {
      * consumer. Counted per connection; TLS 1.2 renegotiations are handshakes of their own instead.
      */
     public static void keyUpdate(Object hc) {
-        Object tc = hc == null || TlsFields.CON_CONTEXT == null ? null : TlsFields.CON_CONTEXT.get(hc);
-        if (tc != null && TlsFields.TRANSPORT != null) {
-            count(Op.TLS_KEY_UPDATE, TlsFields.TRANSPORT.get(tc), 1);
+        Object tc = hc == null || CON_CONTEXT == null ? null : CON_CONTEXT.get(hc);
+        if (tc != null && TRANSPORT != null) {
+            count(Op.TLS_KEY_UPDATE, TRANSPORT.get(tc), 1);
         }
     }
 
@@ -313,9 +332,9 @@ public final class TlsRecorder {
 
     private static Catalog.TlsInfo describe(Capture c, Object tc, Started s, long end, ExtendedSSLSession session,
                                             boolean resumed, boolean ok, String error) {
-        Object transport = TlsFields.TRANSPORT == null ? null : TlsFields.TRANSPORT.get(tc);
-        Object config = TlsFields.CONFIG == null ? null : TlsFields.CONFIG.get(tc);
-        boolean client = config != null && TlsFields.CLIENT_MODE != null && (boolean) TlsFields.CLIENT_MODE.get(config);
+        Object transport = TRANSPORT == null ? null : TRANSPORT.get(tc);
+        Object config = CONFIG == null ? null : CONFIG.get(tc);
+        boolean client = config != null && CLIENT_MODE != null && (boolean) CLIENT_MODE.get(config);
         long id = Carriers.connectionOf(c, transport);
         if (id == 0 && transport instanceof SSLEngine) {
             id = engineConnection(c, transport, s, ok);
@@ -329,7 +348,7 @@ public final class TlsRecorder {
         } else if (transport instanceof SSLEngine && ((SSLEngine) transport).getPeerHost() != null) {
             remote = ((SSLEngine) transport).getPeerHost() + ":" + ((SSLEngine) transport).getPeerPort();
         }
-        String[] offered = config == null || TlsFields.ALPN_OFFERED == null ? new String[0] : (String[]) TlsFields.ALPN_OFFERED.get(config);
+        String[] offered = config == null || ALPN_OFFERED == null ? new String[0] : (String[]) ALPN_OFFERED.get(config);
         String sni = null;
         String subject = null;
         long notAfter = 0;
@@ -349,12 +368,12 @@ public final class TlsRecorder {
                 // a server without client authentication has none
             }
         }
-        if (sni == null && config != null && TlsFields.SERVER_NAMES != null) {
+        if (sni == null && config != null && SERVER_NAMES != null) {
             @SuppressWarnings("unchecked")
-            List<SNIServerName> names = (List<SNIServerName>) TlsFields.SERVER_NAMES.get(config);
+            List<SNIServerName> names = (List<SNIServerName>) SERVER_NAMES.get(config);
             sni = hostName(names);
         }
-        String alpn = ok && TlsFields.ALPN != null ? (String) TlsFields.ALPN.get(tc) : null;
+        String alpn = ok && ALPN != null ? (String) ALPN.get(tc) : null;
         return new Catalog.TlsInfo(id, local, remote, client ? Api.ROLE_CLIENT : Api.ROLE_SERVER, protocol,
             cipher, offered == null ? new String[0] : offered.clone(), alpn == null || alpn.isEmpty() ? null : alpn, sni,
             subject, notAfter, resumed, s.renegotiation, s.startNs, end - s.startNs, ok, error,
