@@ -2,7 +2,8 @@
 # The loopback overhead benchmark: netprof against no agent and JFR's socket events, on JDK 17 and 25.
 #   integration-tests/bench.sh [LoopbackBenchmark options]   e.g. --jdks 17 --workloads pingpong,tls --rounds 6
 #   integration-tests/bench.sh run <class> [arguments]        another main of dev.netprof.bench, e.g. run AttachLatency --jdk 25
-# Options (defaults): --jdks 17,25 --workloads pingpong,nio,bulk,http,tls (also: connect, a connection per request)
+# Options (defaults): --jdks 17,25 --workloads pingpong,nio,bulk,http,tls (also: connect, a connection per request;
+#   connect-deep, the same 200 frames down)
 #   --configs none,netprof,netprof-syscalls,jfr-stacks,jfr-nostacks (also: netprof-socket, TCP events only;
 #   netprof-baseline, the netprof.jar at $NETPROF_BASELINE_JAR, to measure a change against the build before it)
 #   --rounds 6 --warmup 4 --seconds 3

@@ -11,19 +11,33 @@ import java.net.Socket;
  * A connection per request: the client connects, writes 64 bytes, reads the 64 an acceptor thread echoes back and
  * closes; one step is one connection. What the ping-pongs never do: every step opens, defines and closes a
  * connection on both ends, which is where netprof takes its stacks (connect, accept, close, first read and write).
+ * With {@code depth}, both ends do it {@code depth} frames further down, as from a framework's stack: the JVM fills a
+ * stack capture's every frame, however few netprof keeps.
  */
 final class ConnectPerRequest implements Workload {
     private final ServerSocket server = new ServerSocket(0, 128, LOOPBACK);
     private final byte[] message = new byte[StreamPingPong.MESSAGE];
+    private final int depth;
 
-    ConnectPerRequest() throws IOException {
-        Thread acceptor = new Thread(this::serve, "acceptor");
+    ConnectPerRequest(int depth) throws IOException {
+        this.depth = depth;
+        Thread acceptor = new Thread(() -> {
+            try {
+                below(depth, this::serve);
+            } catch (IOException notThrown) {
+                // serve handles its own
+            }
+        }, "acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
     @Override
     public long step() throws IOException {
+        return below(depth, this::request);
+    }
+
+    private long request() throws IOException {
         try (Socket s = new Socket(LOOPBACK, server.getLocalPort())) {
             s.setTcpNoDelay(true);
             s.getOutputStream().write(message);
@@ -32,7 +46,7 @@ final class ConnectPerRequest implements Workload {
         return 1;
     }
 
-    private void serve() {
+    private long serve() {
         byte[] b = new byte[StreamPingPong.MESSAGE];
         while (!server.isClosed()) {
             try (Socket s = server.accept()) {
@@ -43,6 +57,16 @@ final class ConnectPerRequest implements Workload {
                 // the server closed at the end of the run, or one client went away: serve the next
             }
         }
+        return 0;
+    }
+
+    private interface Call {
+        long run() throws IOException;
+    }
+
+    /** Runs {@code call} {@code frames} frames below this one. */
+    private static long below(int frames, Call call) throws IOException {
+        return frames == 0 ? call.run() : below(frames - 1, call);
     }
 
     @Override

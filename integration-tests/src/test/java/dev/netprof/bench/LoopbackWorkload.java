@@ -19,14 +19,18 @@ import java.util.Map;
  * ends.
  *
  * <pre>
- *   LoopbackWorkload pingpong|nio|bulk|http|tls|connect &lt;warmupSeconds&gt; &lt;measureSeconds&gt; [sliced]
+ *   LoopbackWorkload pingpong|nio|bulk|http|tls|connect|connect-deep &lt;warmupSeconds&gt; &lt;measureSeconds&gt;
+ *       [sliced]
  * </pre>
  * Rates are round trips/s for the ping-pongs (64 bytes each way), GET/s for http, MiB/s for bulk (64 KiB writes)
- * and connections/s for connect (a connection per 64-byte request).
+ * and connections/s for connect (a connection per 64-byte request) and connect-deep (the same, both ends
+ * {@value #DEEP_STACK} frames down).
  */
 public final class LoopbackWorkload {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    static final String NAMES = "pingpong, nio, bulk, http, tls or connect";
+    static final String NAMES = "pingpong, nio, bulk, http, tls, connect or connect-deep";
+    /** How far down connect-deep's ends run: a web framework's request thread, between 100 and 300 frames. */
+    static final int DEEP_STACK = 200;
     /** What a sliced child prints once warmed up, before it waits for its first turn. */
     static final String READY = "ready";
     /**
@@ -120,7 +124,9 @@ public final class LoopbackWorkload {
             case "tls":
                 return StreamPingPong.tls();
             case "connect":
-                return new ConnectPerRequest();
+                return new ConnectPerRequest(0);
+            case "connect-deep":
+                return new ConnectPerRequest(DEEP_STACK);
             default:
                 throw new IllegalArgumentException("no workload " + name + "; " + NAMES);
         }
@@ -138,6 +144,7 @@ public final class LoopbackWorkload {
             case "http":
                 return "GET/s";
             case "connect":
+            case "connect-deep":
                 return "connections/s";
             default:
                 throw new IllegalArgumentException("no workload " + name + "; " + NAMES);
