@@ -116,8 +116,8 @@ final class Session {
         }
         Recorder.start(capture);
         s.installed = Instrumenter.install(inst, options.events, capture.catalog);
-        capture.catalog.note("window", "from " + FastClock.nanoTime());
-        long windowOpened = System.nanoTime();
+        long windowOpened = FastClock.nanoTime();
+        capture.catalog.note("window", "from " + windowOpened);
         s.shutdownHook = new Thread(s::stopAtExit, "netprof-shutdown");
         Runtime.getRuntime().addShutdownHook(s.shutdownHook);
         s.applicationHooks = ShutdownHooks.find();
@@ -130,7 +130,7 @@ final class Session {
                 try {
                     // From the window's start, not this thread's: duration= is how long the instrumentation is
                     // complete (registering the shutdown hook and finding the application's came between, ~40 ms).
-                    TimeUnit.NANOSECONDS.sleep(options.durationNs - (System.nanoTime() - windowOpened));
+                    TimeUnit.NANOSECONDS.sleep(options.durationNs - (FastClock.nanoTime() - windowOpened));
                     s.stop(true);
                 } catch (InterruptedException e) {
                     // stopped before the duration elapsed
