@@ -21,13 +21,7 @@ final class ConnectPerRequest implements Workload {
 
     ConnectPerRequest(int depth) throws IOException {
         this.depth = depth;
-        Thread acceptor = new Thread(() -> {
-            try {
-                below(depth, this::serve);
-            } catch (IOException notThrown) {
-                // serve handles its own
-            }
-        }, "acceptor");
+        Thread acceptor = new Thread(() -> below(depth, this::serve), "acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -60,12 +54,13 @@ final class ConnectPerRequest implements Workload {
         return 0;
     }
 
-    private interface Call {
-        long run() throws IOException;
+    /** A call run further down, throwing only what it throws: the acceptor's throws nothing. */
+    private interface Call<E extends Exception> {
+        long run() throws E;
     }
 
     /** Runs {@code call} {@code frames} frames below this one. */
-    private static long below(int frames, Call call) throws IOException {
+    private static <E extends Exception> long below(int frames, Call<E> call) throws E {
         return frames == 0 ? call.run() : below(frames - 1, call);
     }
 
